@@ -5,4 +5,6 @@
 //! the CLI are thin callers of it.
 pub mod format;
 pub mod model;
+
+pub mod load;
 pub mod view_model;

@@ -1,1 +1,186 @@
-//! format
+//! Reading trace files: format detection and the Jaeger, OTLP and Zipkin parsers.
+//!
+//! [`parse_file`] takes a file's bytes, finds out which of the known shapes it has (see
+//! [`detect`]) and fills one [`TraceBuilder`] per trace ID. A file that is not JSON, or not a
+//! known shape, is an error ([`LoadError`]) naming the file and the position; problems inside a
+//! span (missing IDs, odd values) become warnings on the trace instead.
+mod collector;
+mod detect;
+mod jaeger;
+mod otlp;
+mod wire;
+mod zipkin;
+
+use serde_json::value::RawValue;
+use thiserror::Error;
+
+use crate::core::model::TraceBuilder;
+use collector::TraceCollector;
+pub use collector::MISSING_TRACE_ID;
+pub use detect::ACCEPTED_FORMATS;
+
+/// The trace formats tracagg reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Jaeger's JSON (query API responses, UI downloads, span arrays).
+    Jaeger,
+    /// OpenTelemetry OTLP/JSON (including Jaeger api_v3, Tempo and collector file exports).
+    Otlp,
+    /// Zipkin v2 JSON.
+    Zipkin,
+}
+
+impl Format {
+    /// Name shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jaeger => "Jaeger JSON",
+            Format::Otlp => "OTLP JSON",
+            Format::Zipkin => "Zipkin v2 JSON",
+        }
+    }
+}
+
+/// Why a file could not be read at all. Each message names the file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LoadError {
+    /// The bytes are not JSON (or not UTF-8).
+    #[error("{file}: not valid JSON at line {line}, column {column}: {message}")]
+    InvalidJson {
+        /// File name.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the JSON reader said.
+        message: String,
+    },
+    /// Valid JSON, but not a shape tracagg knows.
+    #[error("{file}: not a known trace format ({found}). {ACCEPTED_FORMATS}")]
+    UnknownFormat {
+        /// File name.
+        file: String,
+        /// A short description of what was found instead.
+        found: String,
+    },
+    /// The file holds nothing but white space.
+    #[error("{file}: the file is empty")]
+    Empty {
+        /// File name.
+        file: String,
+    },
+    /// A known format whose structure is broken (e.g. `spans` is not an array), or an error
+    /// response from a backend saved to a file.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// File name.
+        file: String,
+        /// What is wrong, with the position when known.
+        message: String,
+    },
+}
+
+/// What one file contained.
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// The detected format.
+    pub format: Format,
+    /// One builder per trace ID found in the file, in order of first appearance.
+    pub traces: Vec<TraceBuilder>,
+}
+
+impl ParsedFile {
+    /// Number of spans read (before duplicates are dropped).
+    pub fn span_count(&self) -> usize {
+        self.traces.iter().map(TraceBuilder::span_count).sum()
+    }
+}
+
+/// Reads one file: detects the format and parses every trace in it. `file` is the name used in
+/// messages and recorded as the source of the spans.
+pub fn parse_file(file: &str, bytes: &[u8]) -> Result<ParsedFile, LoadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty {
+            file: file.to_string(),
+        });
+    }
+    let documents = read_documents(file, bytes)?;
+    let (format, units) = detect::classify(&documents).map_err(|found| match found {
+        detect::Rejection::Unknown(found) => LoadError::UnknownFormat {
+            file: file.to_string(),
+            found,
+        },
+        detect::Rejection::Invalid(message) => LoadError::Invalid {
+            file: file.to_string(),
+            message,
+        },
+    })?;
+    let mut collector = TraceCollector::new(file);
+    for unit in units {
+        let result = match unit {
+            detect::Unit::JaegerTrace(raw) => jaeger::read_trace(raw, &mut collector),
+            detect::Unit::JaegerSpans(raw) => jaeger::read_span_array(raw, &mut collector),
+            detect::Unit::Otlp(raw) => otlp::read_document(raw, &mut collector),
+            detect::Unit::ZipkinSpans(raw) => zipkin::read_spans(raw, &mut collector),
+        };
+        result.map_err(|error| structure_error(file, bytes, unit.raw(), &error))?;
+    }
+    Ok(ParsedFile {
+        format,
+        traces: collector.finish(),
+    })
+}
+
+/// Splits the bytes into top-level JSON documents (one for a normal file, one per line for
+/// JSON-lines files such as the OpenTelemetry Collector's file exporter writes).
+fn read_documents<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<&'a RawValue>, LoadError> {
+    let mut documents = Vec::new();
+    for document in serde_json::Deserializer::from_slice(bytes).into_iter::<&RawValue>() {
+        match document {
+            Ok(raw) => documents.push(raw),
+            Err(error) => {
+                return Err(LoadError::InvalidJson {
+                    file: file.to_string(),
+                    line: error.line(),
+                    column: error.column(),
+                    message: clean_serde_message(&error),
+                })
+            }
+        }
+    }
+    Ok(documents)
+}
+
+/// Turns a typed-parse error inside `raw` into a message with the file's line and column.
+fn structure_error(
+    file: &str,
+    bytes: &[u8],
+    raw: &RawValue,
+    error: &serde_json::Error,
+) -> LoadError {
+    let (base_line, base_column) =
+        wire::offset_in(bytes, raw.get()).map_or((1, 1), |offset| wire::line_column(bytes, offset));
+    let (line, column) = if error.line() <= 1 {
+        (base_line, base_column + error.column().saturating_sub(1))
+    } else {
+        (base_line + error.line() - 1, error.column())
+    };
+    LoadError::Invalid {
+        file: file.to_string(),
+        message: format!(
+            "unexpected structure at line {line}, column {column}: {}",
+            clean_serde_message(error)
+        ),
+    }
+}
+
+/// serde_json appends " at line L column C" to messages; we report positions ourselves.
+fn clean_serde_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) => text.get(..cut).unwrap_or(&text).to_string(),
+        None => text,
+    }
+}

@@ -1,0 +1,355 @@
+//! Jaeger JSON: the query API's traces (`{traceID, spans, processes}`) and span arrays whose
+//! spans embed their `process`.
+//!
+//! Mapping: `processes` → resources; tags → attributes (`span.kind` → kind, `error=true` or
+//! `otel.status_code=ERROR` → error status); logs → events (named by their `event` field);
+//! references → references, the parent being the first CHILD_OF (else FOLLOWS_FROM) reference
+//! within the same trace, as Jaeger UI does. Times are microseconds.
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::collector::TraceCollector;
+use super::wire::{Number, Scalar, Text};
+use crate::core::model::{
+    normalize_id, Event, RefKind, Reference, Span, SpanFlags, SpanKind, SpanStatus, TraceBuilder,
+    Warning, WarningKind,
+};
+
+#[derive(Deserialize)]
+struct WireTrace<'a> {
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Text<'a>,
+    #[serde(borrow, default)]
+    spans: Option<Vec<WireSpan<'a>>>,
+    #[serde(borrow, default)]
+    processes: Option<HashMap<Cow<'a, str>, WireProcess<'a>>>,
+    #[serde(borrow, default)]
+    warnings: Option<Vec<Text<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct WireSpan<'a> {
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Text<'a>,
+    #[serde(rename = "spanID", borrow, default)]
+    span_id: Text<'a>,
+    #[serde(rename = "operationName", borrow, default)]
+    operation_name: Text<'a>,
+    #[serde(borrow, default)]
+    references: Option<Vec<WireRef<'a>>>,
+    #[serde(rename = "startTime", default)]
+    start_time: Number,
+    #[serde(default)]
+    duration: Number,
+    #[serde(borrow, default)]
+    tags: Option<Vec<WireTag<'a>>>,
+    #[serde(borrow, default)]
+    logs: Option<Vec<WireLog<'a>>>,
+    #[serde(rename = "processID", borrow, default)]
+    process_id: Text<'a>,
+    #[serde(borrow, default)]
+    process: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    warnings: Option<Vec<Text<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct WireProcess<'a> {
+    #[serde(rename = "serviceName", borrow, default)]
+    service_name: Text<'a>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<WireTag<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct WireTag<'a> {
+    #[serde(borrow, default)]
+    key: Text<'a>,
+    #[serde(borrow, default)]
+    value: Option<Scalar<'a>>,
+}
+
+#[derive(Deserialize)]
+struct WireLog<'a> {
+    #[serde(default)]
+    timestamp: Number,
+    #[serde(borrow, default)]
+    fields: Option<Vec<WireTag<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct WireRef<'a> {
+    #[serde(rename = "refType", borrow, default)]
+    ref_type: Text<'a>,
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Text<'a>,
+    #[serde(rename = "spanID", borrow, default)]
+    span_id: Text<'a>,
+}
+
+/// Reads one trace object `{traceID, spans, processes, warnings}`.
+pub(crate) fn read_trace(
+    raw: &RawValue,
+    collector: &mut TraceCollector,
+) -> Result<(), serde_json::Error> {
+    let trace: WireTrace = serde_json::from_str(raw.get())?;
+    let processes = trace.processes.unwrap_or_default();
+    let default_trace_id = trace.trace_id.get().map(str::to_string);
+    if let Some(warnings) = &trace.warnings {
+        let file = collector.file().to_string();
+        let builder = collector.builder(default_trace_id.as_deref());
+        for warning in warnings.iter().filter_map(Text::get) {
+            builder.warn(Warning::general(
+                WarningKind::Input,
+                format!("{file}: {warning}"),
+            ));
+        }
+    }
+    // Resource index per (trace builder, process ID), created on first use.
+    let mut resources: HashMap<(String, String), u32> = HashMap::new();
+    for span in trace.spans.unwrap_or_default() {
+        let trace_id = span
+            .trace_id
+            .get()
+            .map(str::to_string)
+            .or_else(|| default_trace_id.clone());
+        let process_id = span.process_id.get().unwrap_or("").to_string();
+        let cache_key = (trace_id.clone().unwrap_or_default(), process_id.clone());
+        let resource = match resources.get(&cache_key) {
+            Some(&index) => index,
+            None => {
+                let builder = collector.builder(trace_id.as_deref());
+                let index = match processes.get(process_id.as_str()) {
+                    Some(process) => add_process(builder, process),
+                    None => match span.process {
+                        Some(raw_process) => add_raw_process(builder, raw_process),
+                        None => {
+                            let service = builder.intern("unknown_service");
+                            builder.add_resource(service, Default::default())
+                        }
+                    },
+                };
+                resources.insert(cache_key, index);
+                index
+            }
+        };
+        add_span(collector, trace_id.as_deref(), span, resource);
+    }
+    Ok(())
+}
+
+/// Reads a JSON array of spans with embedded processes (or a single such span).
+pub(crate) fn read_span_array(
+    raw: &RawValue,
+    collector: &mut TraceCollector,
+) -> Result<(), serde_json::Error> {
+    let spans: Vec<WireSpan> = if raw.get().trim_start().starts_with('{') {
+        vec![serde_json::from_str(raw.get())?]
+    } else {
+        serde_json::from_str(raw.get())?
+    };
+    // The same process is usually repeated on every span: add it once per trace.
+    let mut resources: HashMap<(String, &str), u32> = HashMap::new();
+    for span in spans {
+        let trace_id = span.trace_id.get().map(str::to_string);
+        let process_text = span.process.map_or("", |p| p.get());
+        let cache_key = (trace_id.clone().unwrap_or_default(), process_text);
+        let resource = match resources.get(&cache_key) {
+            Some(&index) => index,
+            None => {
+                let builder = collector.builder(trace_id.as_deref());
+                let index = match span.process {
+                    Some(raw_process) => add_raw_process(builder, raw_process),
+                    None => {
+                        let service = builder.intern("unknown_service");
+                        builder.add_resource(service, Default::default())
+                    }
+                };
+                resources.insert(cache_key, index);
+                index
+            }
+        };
+        add_span(collector, trace_id.as_deref(), span, resource);
+    }
+    Ok(())
+}
+
+fn add_raw_process(builder: &mut TraceBuilder, raw: &RawValue) -> u32 {
+    match serde_json::from_str::<WireProcess>(raw.get()) {
+        Ok(process) => add_process(builder, &process),
+        Err(_) => {
+            let service = builder.intern("unknown_service");
+            builder.add_resource(service, Default::default())
+        }
+    }
+}
+
+fn add_process(builder: &mut TraceBuilder, process: &WireProcess) -> u32 {
+    let service = builder.intern(process.service_name.get().unwrap_or("unknown_service"));
+    let mark = builder.attrs_mark();
+    push_tags(builder, process.tags.as_deref().unwrap_or(&[]));
+    let attrs = builder.attrs_since(mark);
+    builder.add_resource(service, attrs)
+}
+
+fn push_tags(builder: &mut TraceBuilder, tags: &[WireTag]) {
+    for tag in tags {
+        let Some(key) = tag.key.get() else { continue };
+        let key = builder.intern(key);
+        let value = tag.value.as_ref().unwrap_or(&Scalar::Null).to_attr(builder);
+        builder.push_attr(key, value);
+    }
+}
+
+fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSpan, resource: u32) {
+    let operation_text = span.operation_name.get().unwrap_or("");
+    let span_id_text = match span.span_id.get() {
+        Some(id) => normalize_id(id),
+        None => collector.missing_span_id(trace_id, operation_text),
+    };
+    let file = collector.file().to_string();
+    let builder = collector.builder(trace_id);
+    let span_id = builder.intern(&span_id_text);
+    let operation = builder.intern(operation_text);
+    let service = builder
+        .resource_service(resource)
+        .unwrap_or_else(|| builder.intern("unknown_service"));
+    let mut out = Span::draft(span_id, resource, service, operation);
+
+    match span.start_time {
+        Number::Value(us) => out.start_ns = us.saturating_mul(1000),
+        other => {
+            out.flags.set(SpanFlags::NO_TIMESTAMP);
+            let what = if other == Number::Invalid {
+                "an unreadable"
+            } else {
+                "no"
+            };
+            builder.warn(Warning::for_span(
+                WarningKind::MissingTimestamp,
+                &span_id_text,
+                format!("{file}: span {span_id_text} has {what} startTime"),
+            ));
+        }
+    }
+    match span.duration {
+        Number::Value(us) => out.duration_ns = us.saturating_mul(1000),
+        Number::Absent => out.flags.set(SpanFlags::NO_DURATION),
+        Number::Invalid => {
+            out.flags.set(SpanFlags::NO_DURATION);
+            builder.warn(Warning::for_span(
+                WarningKind::InvalidValue,
+                &span_id_text,
+                format!("{file}: span {span_id_text} has an unreadable duration; shown as 0"),
+            ));
+        }
+    }
+
+    let tags = span.tags.unwrap_or_default();
+    let mark = builder.attrs_mark();
+    push_tags(builder, &tags);
+    out.attrs = builder.attrs_since(mark);
+    for tag in &tags {
+        let value = tag.value.as_ref().unwrap_or(&Scalar::Null);
+        match tag.key.get() {
+            Some("span.kind") => {
+                if let Some(text) = value.text() {
+                    out.kind = SpanKind::from_name(&text);
+                }
+            }
+            Some("error") if value.is_true() => out.status = SpanStatus::Error,
+            Some("otel.status_code") => match value.text().as_deref() {
+                Some("ERROR") => out.status = SpanStatus::Error,
+                Some("OK") if out.status == SpanStatus::Unset => out.status = SpanStatus::Ok,
+                _ => {}
+            },
+            Some("otel.status_description") => {
+                if let Some(text) = value.text() {
+                    out.status_message = Some(builder.intern(&text));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let events_mark = builder.events_mark();
+    for log in span.logs.unwrap_or_default() {
+        let fields = log.fields.unwrap_or_default();
+        let name_text = fields
+            .iter()
+            .find(|f| f.key.get() == Some("event"))
+            .and_then(|f| {
+                f.value
+                    .as_ref()
+                    .and_then(|v| v.text().map(|t| t.into_owned()))
+            })
+            .unwrap_or_else(|| "log".to_string());
+        let name = builder.intern(&name_text);
+        let mark = builder.attrs_mark();
+        push_tags(builder, &fields);
+        let attrs = builder.attrs_since(mark);
+        builder.push_event(Event {
+            time_ns: log.timestamp.value().unwrap_or(0).saturating_mul(1000),
+            name,
+            attrs,
+        });
+    }
+    out.events = builder.events_since(events_mark);
+
+    let refs_mark = builder.refs_mark();
+    let own_trace = trace_id.map(normalize_id);
+    let mut child_of = None;
+    let mut follows_from = None;
+    for reference in span.references.unwrap_or_default() {
+        let Some(target) = reference.span_id.get() else {
+            continue;
+        };
+        let kind = match reference.ref_type.get() {
+            Some("FOLLOWS_FROM") => RefKind::FollowsFrom,
+            _ => RefKind::ChildOf,
+        };
+        let target_trace = reference
+            .trace_id
+            .get()
+            .map(normalize_id)
+            .or_else(|| own_trace.clone())
+            .unwrap_or_default();
+        let target_sym = builder.intern(&normalize_id(target));
+        let same_trace = own_trace.as_deref().is_none_or(|own| {
+            crate::core::model::trace_key(own) == crate::core::model::trace_key(&target_trace)
+        });
+        if same_trace {
+            match kind {
+                RefKind::ChildOf if child_of.is_none() => child_of = Some(target_sym),
+                RefKind::FollowsFrom if follows_from.is_none() => follows_from = Some(target_sym),
+                _ => {}
+            }
+        }
+        let trace_sym = builder.intern(&target_trace);
+        builder.push_ref(Reference {
+            kind,
+            trace_id: trace_sym,
+            span_id: target_sym,
+            attrs: Default::default(),
+        });
+    }
+    out.refs = builder.refs_since(refs_mark);
+    out.parent_span_id = child_of.or(follows_from);
+
+    for warning in span
+        .warnings
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Text::get)
+    {
+        builder.warn(Warning::for_span(
+            WarningKind::Input,
+            &span_id_text,
+            format!("{file}: span {span_id_text}: {warning}"),
+        ));
+    }
+    builder.push_span(out);
+}

@@ -1,0 +1,286 @@
+//! Lenient building blocks shared by the format parsers' wire structs.
+//!
+//! Producers disagree on types (IDs as numbers, times as strings, OTLP int64 as strings), so
+//! these accept every reasonable spelling and turn junk into `None` (which the parser reports
+//! as a per-span warning) instead of failing the whole file.
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::core::model::{AttrValue, TraceBuilder};
+
+/// A JSON scalar (or, for arrays and objects, its compact JSON text).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Cow<'a, str>),
+    Json(String),
+}
+
+impl<'a> Scalar<'a> {
+    /// The value as text (numbers and booleans formatted), `None` for null.
+    pub(crate) fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Scalar::Null => None,
+            Scalar::Bool(b) => Some(Cow::Owned(b.to_string())),
+            Scalar::Int(i) => Some(Cow::Owned(i.to_string())),
+            Scalar::Float(f) => Some(Cow::Owned(f.to_string())),
+            Scalar::Str(s) => Some(Cow::Borrowed(s.as_ref())),
+            Scalar::Json(s) => Some(Cow::Borrowed(s.as_str())),
+        }
+    }
+
+    /// The value as an integer: integers, whole floats and numeric strings.
+    pub(crate) fn as_i64(&self) -> Option<i64> {
+        match self {
+            Scalar::Int(i) => Some(*i),
+            Scalar::Float(f) if f.is_finite() => Some(*f as i64),
+            Scalar::Str(s) => parse_i64_text(s),
+            _ => None,
+        }
+    }
+
+    /// True for `true` and the string `"true"` (Jaeger writes both for the `error` tag).
+    pub(crate) fn is_true(&self) -> bool {
+        match self {
+            Scalar::Bool(b) => *b,
+            Scalar::Str(s) => s.eq_ignore_ascii_case("true"),
+            _ => false,
+        }
+    }
+
+    /// Interns the value into `builder` as an attribute value.
+    pub(crate) fn to_attr(&self, builder: &mut TraceBuilder) -> AttrValue {
+        match self {
+            Scalar::Null => AttrValue::Json(builder.intern("null")),
+            Scalar::Bool(b) => AttrValue::Bool(*b),
+            Scalar::Int(i) => AttrValue::Int(*i),
+            Scalar::Float(f) => AttrValue::Float(*f),
+            Scalar::Str(s) => AttrValue::Str(builder.intern(s)),
+            Scalar::Json(s) => AttrValue::Json(builder.intern(s)),
+        }
+    }
+}
+
+/// Parses an integer written as text, also accepting a decimal or exponent form.
+pub(crate) fn parse_i64_text(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(value) = text.parse::<i64>() {
+        return Some(value);
+    }
+    if let Ok(value) = text.parse::<u64>() {
+        return Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(|f| f as i64)
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Scalar::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(match i64::try_from(v) {
+            Ok(i) => Scalar::Int(i),
+            Err(_) => Scalar::Float(v as f64),
+        })
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Scalar::Float(v))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let value = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Scalar::Json(value.to_string()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let value = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Scalar::Json(value.to_string()))
+    }
+}
+
+/// A string field that also accepts numbers and booleans (written as text); other types
+/// become `None` without failing the file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Text<'a>(pub(crate) Option<Cow<'a, str>>);
+
+impl<'a> Text<'a> {
+    /// The text, if present and not empty.
+    pub(crate) fn get(&self) -> Option<&str> {
+        self.0.as_deref().filter(|s| !s.is_empty())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Text(None))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Text(Some(Cow::Owned(v))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+}
+
+/// Outcome of reading a number field: absent, a number, or present but unreadable.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) enum Number {
+    #[default]
+    Absent,
+    Value(i64),
+    Invalid,
+}
+
+impl Number {
+    /// The number, when it was present and readable.
+    pub(crate) fn value(self) -> Option<i64> {
+        match self {
+            Number::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let scalar = Scalar::deserialize(deserializer)?;
+        Ok(match scalar {
+            Scalar::Null => Number::Absent,
+            other => other.as_i64().map_or(Number::Invalid, Number::Value),
+        })
+    }
+}
+
+/// Byte offset of `inner` inside `outer`, when `inner` is a sub-slice of it.
+pub(crate) fn offset_in(outer: &[u8], inner: &str) -> Option<usize> {
+    let outer_start = outer.as_ptr() as usize;
+    let inner_start = inner.as_ptr() as usize;
+    (inner_start >= outer_start && inner_start <= outer_start + outer.len())
+        .then(|| inner_start - outer_start)
+}
+
+/// 1-based line and column of byte `offset` in `bytes`.
+pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    (line, offset - line_start + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_accept_strings_floats_and_junk() {
+        let parse = |json: &str| serde_json::from_str::<Number>(json).unwrap();
+        assert_eq!(parse("12"), Number::Value(12));
+        assert_eq!(
+            parse("\"1782036644636668325\""),
+            Number::Value(1_782_036_644_636_668_325)
+        );
+        assert_eq!(parse("1.5e3"), Number::Value(1500));
+        assert_eq!(parse("null"), Number::Absent);
+        assert_eq!(parse("\"soon\""), Number::Invalid);
+        assert_eq!(parse("{\"a\":1}"), Number::Invalid);
+    }
+
+    #[test]
+    fn text_accepts_numbers_and_drops_objects() {
+        fn parse(json: &str) -> Option<String> {
+            serde_json::from_str::<Text>(json)
+                .unwrap()
+                .get()
+                .map(str::to_string)
+        }
+        assert_eq!(parse("\"a\"").as_deref(), Some("a"));
+        assert_eq!(parse("42").as_deref(), Some("42"));
+        assert_eq!(parse("[1,2]"), None);
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let text = b"ab\ncd";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 4), (2, 2));
+    }
+}

@@ -1,0 +1,313 @@
+//! Zipkin v2 JSON: arrays of spans (`/api/v2/trace/{id}`), arrays of traces
+//! (`/api/v2/traces`) and single spans.
+//!
+//! As Zipkin does, fragments of one span reported separately (same `id`, same `shared` flag,
+//! same local service) are merged into one span first. The client and server halves of a shared
+//! span (same `id`, server side `shared: true`) stay two spans; the model's builder puts the
+//! server half under the client half, which is how Zipkin Lens shows them.
+//!
+//! Mapping: `localEndpoint` → resource (service, `ipv4`, `ipv6`, `port`); `remoteEndpoint` →
+//! `peer.service`, `peer.ipv4`, `peer.ipv6`, `peer.port` attributes (as Jaeger's Zipkin
+//! importer names them); an `error` tag → error status; annotations → events. Times are
+//! microseconds; a missing duration is 0 and flagged.
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::collector::TraceCollector;
+use super::wire::{Number, Text};
+use crate::core::model::{
+    normalize_id, AttrValue, Event, Span, SpanFlags, SpanKind, SpanStatus, TraceBuilder, Warning,
+    WarningKind,
+};
+
+#[derive(Deserialize, Clone)]
+struct WireSpan<'a> {
+    #[serde(rename = "traceId", borrow, default)]
+    trace_id: Text<'a>,
+    #[serde(borrow, default)]
+    id: Text<'a>,
+    #[serde(rename = "parentId", borrow, default)]
+    parent_id: Text<'a>,
+    #[serde(borrow, default)]
+    name: Text<'a>,
+    #[serde(borrow, default)]
+    kind: Text<'a>,
+    #[serde(default)]
+    timestamp: Number,
+    #[serde(default)]
+    duration: Number,
+    #[serde(rename = "localEndpoint", borrow, default)]
+    local_endpoint: Option<WireEndpoint<'a>>,
+    #[serde(rename = "remoteEndpoint", borrow, default)]
+    remote_endpoint: Option<WireEndpoint<'a>>,
+    #[serde(borrow, default)]
+    annotations: Option<Vec<WireAnnotation<'a>>>,
+    #[serde(borrow, default)]
+    tags: Option<HashMap<Cow<'a, str>, Text<'a>>>,
+    #[serde(default)]
+    shared: Option<bool>,
+}
+
+#[derive(Deserialize, Clone, PartialEq)]
+struct WireEndpoint<'a> {
+    #[serde(rename = "serviceName", borrow, default)]
+    service_name: Text<'a>,
+    #[serde(borrow, default)]
+    ipv4: Text<'a>,
+    #[serde(borrow, default)]
+    ipv6: Text<'a>,
+    #[serde(borrow, default)]
+    port: Text<'a>,
+}
+
+#[derive(Deserialize, Clone)]
+struct WireAnnotation<'a> {
+    #[serde(default)]
+    timestamp: Number,
+    #[serde(borrow, default)]
+    value: Text<'a>,
+}
+
+impl WireSpan<'_> {
+    fn local_service(&self) -> Option<&str> {
+        self.local_endpoint
+            .as_ref()
+            .and_then(|e| e.service_name.get())
+    }
+
+    fn is_shared(&self) -> bool {
+        self.shared == Some(true)
+    }
+
+    /// Folds another fragment of the same span into this one, as Zipkin's merge does.
+    fn merge(&mut self, other: WireSpan<'_>) {
+        let end = |s: &WireSpan| Some(s.timestamp.value()? + s.duration.value()?);
+        let latest_end = end(self).max(end(&other));
+        if let Some(ts) = other.timestamp.value() {
+            if self.timestamp.value().is_none_or(|mine| ts < mine) {
+                self.timestamp = Number::Value(ts);
+            }
+        }
+        if let (Some(start), Some(end)) = (self.timestamp.value(), latest_end) {
+            self.duration = Number::Value(end - start);
+        } else if self.duration.value().is_none() {
+            self.duration = other.duration;
+        }
+        let is_placeholder = |n: &Text| n.get().is_none_or(|n| n == "unknown");
+        if is_placeholder(&self.name) && !is_placeholder(&other.name) {
+            self.name = Text(other.name.0.map(|n| Cow::Owned(n.into_owned())));
+        }
+        if self.kind.get().is_none() {
+            self.kind = Text(other.kind.0.map(|n| Cow::Owned(n.into_owned())));
+        }
+        if self.parent_id.get().is_none() {
+            self.parent_id = Text(other.parent_id.0.map(|n| Cow::Owned(n.into_owned())));
+        }
+        if self.remote_endpoint.is_none() {
+            self.remote_endpoint = other.remote_endpoint.map(own_endpoint);
+        }
+        let annotations = self.annotations.get_or_insert_with(Vec::new);
+        for annotation in other.annotations.unwrap_or_default() {
+            annotations.push(WireAnnotation {
+                timestamp: annotation.timestamp,
+                value: Text(annotation.value.0.map(|v| Cow::Owned(v.into_owned()))),
+            });
+        }
+        let tags = self.tags.get_or_insert_with(HashMap::new);
+        for (key, value) in other.tags.unwrap_or_default() {
+            tags.entry(Cow::Owned(key.into_owned()))
+                .or_insert_with(|| Text(value.0.map(|v| Cow::Owned(v.into_owned()))));
+        }
+    }
+}
+
+fn own_endpoint(endpoint: WireEndpoint<'_>) -> WireEndpoint<'static> {
+    let own = |t: Text<'_>| Text(t.0.map(|v| Cow::Owned(v.into_owned())));
+    WireEndpoint {
+        service_name: own(endpoint.service_name),
+        ipv4: own(endpoint.ipv4),
+        ipv6: own(endpoint.ipv6),
+        port: own(endpoint.port),
+    }
+}
+
+/// Reads an array of Zipkin spans (or a single span object).
+pub(crate) fn read_spans(
+    raw: &RawValue,
+    collector: &mut TraceCollector,
+) -> Result<(), serde_json::Error> {
+    let spans: Vec<WireSpan> = if raw.get().trim_start().starts_with('{') {
+        vec![serde_json::from_str(raw.get())?]
+    } else {
+        serde_json::from_str(raw.get())?
+    };
+
+    // Merge fragments: key = (trace, id, shared, local service).
+    let mut merged: Vec<WireSpan> = Vec::with_capacity(spans.len());
+    let mut by_key: HashMap<(String, String, bool, String), usize> =
+        HashMap::with_capacity(spans.len());
+    for span in spans {
+        let Some(id) = span.id.get() else {
+            merged.push(span);
+            continue;
+        };
+        let key = (
+            span.trace_id.get().map(normalize_id).unwrap_or_default(),
+            normalize_id(id),
+            span.is_shared(),
+            span.local_service().unwrap_or("").to_string(),
+        );
+        match by_key.get(&key).and_then(|&i| merged.get_mut(i)) {
+            Some(existing) => existing.merge(span),
+            None => {
+                by_key.insert(key, merged.len());
+                merged.push(span);
+            }
+        }
+    }
+
+    let mut resources: HashMap<(String, String), u32> = HashMap::new();
+    for span in merged {
+        let trace_id = span.trace_id.get().map(str::to_string);
+        let endpoint_key = span.local_endpoint.as_ref().map_or(String::new(), |e| {
+            format!(
+                "{}|{}|{}|{}",
+                e.service_name.get().unwrap_or(""),
+                e.ipv4.get().unwrap_or(""),
+                e.ipv6.get().unwrap_or(""),
+                e.port.get().unwrap_or("")
+            )
+        });
+        let cache_key = (trace_id.clone().unwrap_or_default(), endpoint_key);
+        let resource = match resources.get(&cache_key) {
+            Some(&index) => index,
+            None => {
+                let builder = collector.builder(trace_id.as_deref());
+                let index = add_endpoint(builder, span.local_endpoint.as_ref());
+                resources.insert(cache_key, index);
+                index
+            }
+        };
+        add_span(collector, trace_id.as_deref(), span, resource);
+    }
+    Ok(())
+}
+
+fn add_endpoint(builder: &mut TraceBuilder, endpoint: Option<&WireEndpoint>) -> u32 {
+    let service = builder.intern(
+        endpoint
+            .and_then(|e| e.service_name.get())
+            .unwrap_or("unknown_service"),
+    );
+    let mark = builder.attrs_mark();
+    if let Some(endpoint) = endpoint {
+        for (key, value) in [
+            ("ipv4", &endpoint.ipv4),
+            ("ipv6", &endpoint.ipv6),
+            ("port", &endpoint.port),
+        ] {
+            if let Some(value) = value.get() {
+                let key = builder.intern(key);
+                let value = AttrValue::Str(builder.intern(value));
+                builder.push_attr(key, value);
+            }
+        }
+    }
+    let attrs = builder.attrs_since(mark);
+    builder.add_resource(service, attrs)
+}
+
+fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSpan, resource: u32) {
+    let operation_text = span.name.get().unwrap_or("");
+    let span_id_text = match span.id.get() {
+        Some(id) => normalize_id(id),
+        None => collector.missing_span_id(trace_id, operation_text),
+    };
+    let file = collector.file().to_string();
+    let builder = collector.builder(trace_id);
+    let span_id = builder.intern(&span_id_text);
+    let operation = builder.intern(operation_text);
+    let service = builder
+        .resource_service(resource)
+        .unwrap_or_else(|| builder.intern("unknown_service"));
+    let mut out = Span::draft(span_id, resource, service, operation);
+    out.parent_span_id = span
+        .parent_id
+        .get()
+        .map(|p| builder.intern(&normalize_id(p)));
+    out.kind = span
+        .kind
+        .get()
+        .map_or(SpanKind::Unspecified, SpanKind::from_name);
+    if span.is_shared() {
+        out.flags.set(SpanFlags::SHARED);
+    }
+    match span.timestamp {
+        Number::Value(us) => out.start_ns = us.saturating_mul(1000),
+        _ => {
+            out.flags.set(SpanFlags::NO_TIMESTAMP);
+            builder.warn(Warning::for_span(
+                WarningKind::MissingTimestamp,
+                &span_id_text,
+                format!(
+                    "{file}: span {span_id_text} has no timestamp; placed at its parent's start"
+                ),
+            ));
+        }
+    }
+    match span.duration.value() {
+        Some(us) => out.duration_ns = us.saturating_mul(1000),
+        None => out.flags.set(SpanFlags::NO_DURATION),
+    }
+
+    let mut tags: Vec<(Cow<str>, Text)> = span.tags.unwrap_or_default().into_iter().collect();
+    tags.sort_by(|a, b| a.0.cmp(&b.0));
+    let mark = builder.attrs_mark();
+    for (key, value) in &tags {
+        let key_sym = builder.intern(key);
+        let value_sym = builder.intern(value.0.as_deref().unwrap_or(""));
+        builder.push_attr(key_sym, AttrValue::Str(value_sym));
+        if key == "error" {
+            out.status = SpanStatus::Error;
+            if value.get().is_some() {
+                out.status_message = Some(value_sym);
+            }
+        }
+    }
+    if let Some(remote) = &span.remote_endpoint {
+        for (key, value) in [
+            ("peer.service", &remote.service_name),
+            ("peer.ipv4", &remote.ipv4),
+            ("peer.ipv6", &remote.ipv6),
+            ("peer.port", &remote.port),
+        ] {
+            if let Some(value) = value.get() {
+                let key = builder.intern(key);
+                let value = AttrValue::Str(builder.intern(value));
+                builder.push_attr(key, value);
+            }
+        }
+    }
+    out.attrs = builder.attrs_since(mark);
+
+    let events_mark = builder.events_mark();
+    let mut annotations = span.annotations.unwrap_or_default();
+    annotations.sort_by_key(|a| a.timestamp.value().unwrap_or(0));
+    for annotation in annotations {
+        let name = builder.intern(annotation.value.get().unwrap_or(""));
+        builder.push_event(Event {
+            time_ns: annotation
+                .timestamp
+                .value()
+                .unwrap_or(0)
+                .saturating_mul(1000),
+            name,
+            attrs: Default::default(),
+        });
+    }
+    out.events = builder.events_since(events_mark);
+    builder.push_span(out);
+}

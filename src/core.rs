@@ -6,5 +6,6 @@
 pub mod format;
 pub mod model;
 
+pub mod demo;
 pub mod load;
 pub mod view_model;

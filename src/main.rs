@@ -1,1 +1,13 @@
-fn main() {}
+//! The web app's entry point: trunk builds this binary to WebAssembly.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(tracagg::ui::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "tracagg-web is the browser app: run `trunk serve` (see README). The CLI is `tracagg`."
+    );
+}

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Every real fixture file loads with the right span and trace counts, and bad input gives the
 //! documented messages. Expected numbers were counted independently from the files (see
 //! tests/fixtures/SOURCES.md); Zipkin counts are after Zipkin's merge of span fragments.
@@ -301,6 +302,21 @@ fn loading_the_same_file_twice_keeps_one_copy_of_each_span() {
         .warnings
         .iter()
         .any(|w| w.kind == WarningKind::DuplicateSpan));
+}
+
+#[test]
+fn the_same_trace_in_jaeger_and_otlp_form_merges_without_doubling() {
+    let set = load(&[
+        "jaeger/oltp2jaeger-multi-out.json",
+        "otlp/otlp2jaeger-multi-in.json.txt",
+    ]);
+    assert_eq!(set.len(), 1);
+    let trace = &set.traces()[0];
+    assert_eq!(trace.spans.len(), 4);
+    assert!(trace
+        .warnings
+        .iter()
+        .all(|w| w.kind == WarningKind::DuplicateSpan));
 }
 
 #[test]

@@ -377,15 +377,20 @@ fn fix_durations(spans: &mut [Span], strings: &Interner, report: &mut WarningSin
     }
 }
 
-/// True when `a` and `b` describe the same span (e.g. one file loaded twice).
+/// True when `a` and `b` describe the same span: the same file loaded twice, or the same span
+/// exported in two formats (Jaeger keeps microseconds where OTLP has nanoseconds, so times may
+/// differ by less than a microsecond; a missing kind matches any kind).
 fn same_span(a: &Span, b: &Span) -> bool {
+    const PRECISION_NS: i64 = 1_000;
+    let kinds_agree =
+        a.kind == b.kind || a.kind == SpanKind::Unspecified || b.kind == SpanKind::Unspecified;
     a.span_id == b.span_id
         && a.parent_span_id == b.parent_span_id
-        && a.start_ns == b.start_ns
-        && a.duration_ns == b.duration_ns
+        && a.start_ns.abs_diff(b.start_ns) < PRECISION_NS as u64
+        && a.duration_ns.abs_diff(b.duration_ns) < PRECISION_NS as u64
         && a.operation == b.operation
         && a.service == b.service
-        && a.kind == b.kind
+        && kinds_agree
 }
 
 fn drop_exact_duplicates(input: Vec<Span>, report: &mut WarningSink) -> Vec<Span> {
@@ -407,7 +412,7 @@ fn drop_exact_duplicates(input: Vec<Span>, report: &mut WarningSink) -> Vec<Span
     if dropped > 0 {
         report.push(Warning::general(
             WarningKind::DuplicateSpan,
-            format!("{dropped} exact duplicate span(s) ignored (same ID, times and names)"),
+            format!("{dropped} duplicate span(s) ignored (same ID, service, name and times as a span already loaded)"),
         ));
     }
     kept
@@ -831,12 +836,26 @@ mod tests {
         assert_eq!(trace.spans.len(), 2);
         assert_eq!(trace.warnings[0].kind, WarningKind::DuplicateSpan);
 
-        let trace = trace_of(&[("a", None, 0, 10), ("a", None, 3, 10)]);
+        let trace = trace_of(&[("a", None, 0, 10), ("a", None, 3_000, 10)]);
         assert_eq!(trace.spans.len(), 2);
         assert!(trace
             .warnings
             .iter()
             .any(|w| w.kind == WarningKind::DuplicateSpanId));
+    }
+
+    #[test]
+    fn the_same_span_in_micro_and_nanosecond_precision_is_one_span() {
+        let trace = trace_of(&[
+            ("a", None, 1_000_000, 46_460_625),
+            ("a", None, 1_000_000, 46_460_000),
+        ]);
+        assert_eq!(trace.spans.len(), 1);
+        let trace = trace_of(&[
+            ("a", None, 1_000_000, 46_460_625),
+            ("a", None, 1_000_000, 46_470_000),
+        ]);
+        assert_eq!(trace.spans.len(), 2);
     }
 
     #[test]

@@ -1,0 +1,131 @@
+//! The application shell: page-wide drop zone, toolbar, notices and the trace list.
+use leptos::html::Div;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_use::{use_drop_zone_with_options, UseDropZoneOptions, UseDropZoneReturn};
+
+use super::file_picker::FilePicker;
+use super::notices::{Notice, NoticeLevel, Notices};
+use super::trace_list::TraceList;
+use crate::core::demo::demo_otlp_json_lines;
+use crate::core::load::load_into;
+use crate::core::model::TraceSet;
+use crate::source::read_file_bytes;
+
+/// Shared app state, provided through context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Every loaded trace.
+    pub traces: RwSignal<TraceSet>,
+    /// Messages about loads: what loaded, and what failed and why.
+    pub notices: RwSignal<Vec<Notice>>,
+    /// Files still being read.
+    pub pending: RwSignal<usize>,
+}
+
+impl AppState {
+    fn new() -> Self {
+        Self {
+            traces: RwSignal::new(TraceSet::new()),
+            notices: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(0),
+        }
+    }
+
+    /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
+    pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
+        let result = self.traces.try_update(|set| load_into(set, name, bytes));
+        match result {
+            Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
+            Some(Err(error)) => self.notify(NoticeLevel::Error, error.to_string()),
+            None => {}
+        }
+    }
+
+    /// Reads and loads files one after the other, so a large file does not block the rest.
+    pub fn load_files(&self, files: Vec<web_sys::File>) {
+        if files.is_empty() {
+            return;
+        }
+        let state = *self;
+        state.pending.update(|n| *n += files.len());
+        spawn_local(async move {
+            for file in files {
+                let name = file.name();
+                match read_file_bytes(&file).await {
+                    Ok(bytes) => state.load_bytes(&name, &bytes),
+                    Err(error) => state.notify(NoticeLevel::Error, format!("{name}: {error}")),
+                }
+                state.pending.update(|n| *n = n.saturating_sub(1));
+            }
+        });
+    }
+
+    /// Adds a notice.
+    pub fn notify(&self, level: NoticeLevel, text: String) {
+        self.notices.update(|list| {
+            let id = list.last().map_or(0, |n| n.id + 1);
+            list.push(Notice { id, level, text });
+        });
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+
+    let page = NodeRef::<Div>::new();
+    let UseDropZoneReturn {
+        is_over_drop_zone, ..
+    } = use_drop_zone_with_options(
+        page,
+        UseDropZoneOptions::default().on_drop(move |event| state.load_files(event.files)),
+    );
+
+    let load_demo =
+        move |_| state.load_bytes("demo-traces.jsonl", demo_otlp_json_lines().as_bytes());
+    let clear = move |_| {
+        state.traces.update(TraceSet::clear);
+        state.notices.update(Vec::clear);
+    };
+    let is_empty = move || state.traces.with(TraceSet::is_empty);
+
+    view! {
+        <div class="page" node_ref=page data-testid="page">
+            <header class="topbar">
+                <h1 class="brand">"tracagg"</h1>
+                <span class="tagline">"Trace files stay in your browser: nothing is uploaded."</span>
+                <div class="actions">
+                    <FilePicker on_files=Callback::new(move |files| state.load_files(files))/>
+                    <button class="button" data-testid="load-demo" on:click=load_demo>"Load demo"</button>
+                    <Show when=move || !is_empty()>
+                        <button class="button subtle" data-testid="clear" on:click=clear>"Clear"</button>
+                    </Show>
+                </div>
+            </header>
+            <Notices/>
+            <Show when=move || { state.pending.get() > 0 }>
+                <p class="pending" data-testid="pending">{move || format!("Reading {} file(s)…", state.pending.get())}</p>
+            </Show>
+            <main>
+                <Show when=is_empty fallback=|| view! { <TraceList/> }>
+                    <section class="welcome" data-testid="drop-zone">
+                        <p class="drop-title">"Drop trace JSON here"</p>
+                        <p class="drop-hint">"…anywhere on this page, or use “Open files”. Several files at once are fine: spans of one trace spread over files are merged."</p>
+                        <ul class="formats">
+                            <li><b>"Jaeger"</b>" — query API responses, Jaeger UI downloads, span arrays"</li>
+                            <li><b>"OpenTelemetry / Tempo"</b>" — OTLP JSON, Jaeger api_v3, Tempo v1/v2, collector file-exporter JSON lines"</li>
+                            <li><b>"Zipkin"</b>" — v2 span arrays and trace lists"</li>
+                        </ul>
+                        <p class="drop-hint">"No file at hand? “Load demo” opens a sample web shop's traces."</p>
+                    </section>
+                </Show>
+            </main>
+            <Show when=move || is_over_drop_zone.get()>
+                <div class="drop-overlay" data-testid="drop-overlay">"Drop to load"</div>
+            </Show>
+        </div>
+    }
+}

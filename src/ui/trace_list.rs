@@ -1,0 +1,108 @@
+//! The trace list: one row per loaded trace with its root, start, duration, spans, services,
+//! errors and warnings.
+use leptos::prelude::*;
+
+use super::app::AppState;
+use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary};
+
+/// The table of loaded traces, in load order.
+#[component]
+pub fn TraceList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let summaries = Memo::new(move |_| {
+        state.traces.with(|set| {
+            set.traces()
+                .iter()
+                .map(|t| TraceSummary::of(t))
+                .collect::<Vec<_>>()
+        })
+    });
+    let totals = move || {
+        let list = summaries.get();
+        let spans: usize = list.iter().map(|s| s.span_count).sum();
+        format!(
+            "{} trace{}, {} span{}",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" },
+            spans,
+            if spans == 1 { "" } else { "s" }
+        )
+    };
+    view! {
+        <section class="trace-list">
+            <h2 data-testid="trace-totals">{totals}</h2>
+            <table data-testid="trace-table">
+                <thead>
+                    <tr>
+                        <th>"Root"</th>
+                        <th>"Start"</th>
+                        <th class="num">"Duration"</th>
+                        <th class="num">"Spans"</th>
+                        <th>"Services"</th>
+                        <th class="num">"Errors"</th>
+                        <th>"Warnings"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || summaries.get()
+                        key=|s| (s.trace_id.clone(), s.span_count, s.warnings.len(), s.sources.len())
+                        children=move |summary| view! { <TraceRow summary/> }
+                    />
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// One row of the trace list.
+#[component]
+fn TraceRow(
+    /// The trace to show.
+    summary: TraceSummary,
+) -> impl IntoView {
+    let warning_count = summary.warnings.len();
+    let has_errors = summary.error_count > 0;
+    let sources = summary.sources.join(", ");
+    view! {
+        <tr class="trace-row" class:has-errors=has_errors data-testid="trace-row" data-trace-id=summary.trace_id.clone()>
+            <td class="root">
+                <span class="root-service" data-testid="root-service">{summary.root_service.clone()}</span>
+                <span class="root-operation" data-testid="root-operation">{summary.root_operation.clone()}</span>
+                <span class="trace-id" title=format!("from {sources}")>{summary.trace_id.clone()}</span>
+            </td>
+            <td class="start" data-testid="start">{format_start_ns(summary.start_ns)}</td>
+            <td class="num" data-testid="duration">{format_duration_ns(summary.duration_ns)}</td>
+            <td class="num" data-testid="span-count">{summary.span_count_label()}</td>
+            <td class="services" data-testid="services">
+                {summary
+                    .services
+                    .iter()
+                    .map(|service| view! { <span class="chip">{service.clone()}</span> })
+                    .collect_view()}
+            </td>
+            <td class="num" data-testid="error-count">
+                <span class:error-badge=has_errors>{summary.error_count}</span>
+            </td>
+            <td class="warnings" data-testid="warnings">
+                {(warning_count > 0)
+                    .then(|| {
+                        view! {
+                            <details>
+                                <summary data-testid="warning-count">
+                                    {format!("{warning_count} warning{}", if warning_count == 1 { "" } else { "s" })}
+                                </summary>
+                                <ul>
+                                    {summary
+                                        .warnings
+                                        .iter()
+                                        .map(|w| view! { <li data-testid="warning">{w.clone()}</li> })
+                                        .collect_view()}
+                                </ul>
+                            </details>
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}

@@ -66,10 +66,12 @@ fn TraceRow(
     let sources = summary.sources.join(", ");
     view! {
         <tr class="trace-row" class:has-errors=has_errors data-testid="trace-row" data-trace-id=summary.trace_id.clone()>
-            <td class="root">
-                <span class="root-service" data-testid="root-service">{summary.root_service.clone()}</span>
-                <span class="root-operation" data-testid="root-operation">{summary.root_operation.clone()}</span>
-                <span class="trace-id" title=format!("from {sources}")>{summary.trace_id.clone()}</span>
+            <td>
+                <div class="root">
+                    <span class="root-service" data-testid="root-service">{summary.root_service.clone()}</span>
+                    <span class="root-operation" data-testid="root-operation">{summary.root_operation.clone()}</span>
+                    <span class="trace-id" title=format!("from {sources}")>{summary.trace_id.clone()}</span>
+                </div>
             </td>
             <td class="start" data-testid="start">{format_start_ns(summary.start_ns)}</td>
             <td class="num" data-testid="duration">{format_duration_ns(summary.duration_ns)}</td>

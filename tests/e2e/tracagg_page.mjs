@@ -84,8 +84,11 @@ export class TracaggPage {
     return this.byTestId('notice-error').locator('.notice-text').allInnerTexts();
   }
 
+  /** The load log's lines (one per file that loaded), whether folded or not. */
   async infoNotices() {
-    return this.byTestId('notice-info').locator('.notice-text').allInnerTexts();
+    const lines = await this.byTestId('notice-info').locator('.notice-text').allTextContents();
+    if (lines.length > 0) return lines;
+    return [await this.byTestId('load-log-summary').innerText()];
   }
 
   async screenshot(name) {

@@ -1,0 +1,140 @@
+//! Browser-only code in headless Chromium (wasm-bindgen-test): reading files, mounting the app,
+//! dropping a file on the page and loading the demo.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{DataTransfer, DragEvent, DragEventInit, File, FilePropertyBag, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn file_from_text(name: &str, text: &str) -> File {
+    let parts = Array::of1(&JsValue::from_str(text));
+    let options = FilePropertyBag::new();
+    options.set_type("application/json");
+    File::new_with_str_sequence_and_options(&parts, name, &options).unwrap()
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to 5 s) until `selector` matches `count` elements inside `root`.
+async fn wait_for_count(root: &HtmlElement, selector: &str, count: u32) -> u32 {
+    let mut found = 0;
+    for _ in 0..500 {
+        found = root.query_selector_all(selector).unwrap().length();
+        if found == count {
+            break;
+        }
+        sleep_ms(10).await;
+    }
+    found
+}
+
+fn mount_app() -> HtmlElement {
+    let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    leptos::mount::mount_to(host.clone(), tracagg::ui::App).forget();
+    host
+}
+
+#[wasm_bindgen_test]
+async fn read_file_bytes_returns_the_utf8_bytes() {
+    let text = r#"{"name":"größe ✓"}"#;
+    let file = file_from_text("a.json", text);
+    let bytes = tracagg::source::read_file_bytes(&file).await.unwrap();
+    assert_eq!(bytes, text.as_bytes());
+    // And a large file arrives whole.
+    let big = "x".repeat(3_000_000);
+    let bytes = tracagg::source::read_file_bytes(&file_from_text("b.json", &big))
+        .await
+        .unwrap();
+    assert_eq!(bytes.len(), 3_000_000);
+}
+
+#[wasm_bindgen_test]
+async fn the_app_starts_with_the_drop_zone_and_loads_the_demo() {
+    let host = mount_app();
+    assert_eq!(wait_for_count(&host, "[data-testid=drop-zone]", 1).await, 1);
+    let button: HtmlElement = host
+        .query_selector("[data-testid=load-demo]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    assert_eq!(
+        wait_for_count(&host, "[data-testid=trace-row]", 12).await,
+        12
+    );
+    assert_eq!(wait_for_count(&host, "[data-testid=drop-zone]", 0).await, 0);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_file_dropped_on_the_page_is_loaded_and_a_bad_one_explained() {
+    let host = mount_app();
+    // The drop listeners are attached by an effect after the first render.
+    assert_eq!(wait_for_count(&host, "[data-testid=drop-zone]", 1).await, 1);
+    sleep_ms(20).await;
+    let page: HtmlElement = host
+        .query_selector("[data-testid=page]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let transfer = DataTransfer::new().unwrap();
+    let good = r#"[{"traceId":"abc","id":"1","name":"get","timestamp":1000,"duration":5,"localEndpoint":{"serviceName":"api"}},
+                   {"traceId":"abc","id":"2","parentId":"1","name":"query","timestamp":1001,"duration":2,"localEndpoint":{"serviceName":"db"}}]"#;
+    transfer
+        .items()
+        .add_with_file(&file_from_text("good.json", good))
+        .unwrap();
+    transfer
+        .items()
+        .add_with_file(&file_from_text("bad.json", "{oops"))
+        .unwrap();
+    let init = DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_data_transfer(Some(&transfer));
+    for kind in ["dragenter", "dragover", "drop"] {
+        let event = DragEvent::new_with_event_init_dict(kind, &init).unwrap();
+        page.dispatch_event(&event).unwrap();
+    }
+    assert_eq!(wait_for_count(&host, "[data-testid=trace-row]", 1).await, 1);
+    assert_eq!(
+        wait_for_count(&host, "[data-testid=notice-error]", 1).await,
+        1
+    );
+    let error = host
+        .query_selector("[data-testid=notice-error] .notice-text")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        error.starts_with("bad.json: not valid JSON at line 1, column 2"),
+        "{error}"
+    );
+    let spans = host
+        .query_selector("[data-testid=span-count]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(spans, "2 spans");
+    host.remove();
+}

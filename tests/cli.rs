@@ -62,7 +62,7 @@ fn unreadable_input_fails_with_a_clear_message_but_prints_the_rest() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("broken.json: not valid JSON at line 1, column 11"),
+        err.contains("broken.json: not valid JSON at line 1, column 10: EOF while parsing a list"),
         "{err}"
     );
     assert!(

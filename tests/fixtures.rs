@@ -450,3 +450,31 @@ fn other_documented_shapes_are_detected() {
     assert!(trace.spans[0].is_error());
     assert_eq!(trace.spans[0].duration_ns, 2000);
 }
+
+#[test]
+fn extreme_numbers_do_not_overflow() {
+    let body = br#"[{"traceId":"a","id":"1","timestamp":9223372036854775807,"duration":9223372036854775807},
+                   {"traceId":"a","id":"1","timestamp":-9223372036854775808,"duration":-5},
+                   {"traceId":"a","id":"2","parentId":"1","timestamp":1e300,"duration":"NaN"}]"#;
+    let mut set = TraceSet::new();
+    load_into(&mut set, "extreme.json", body).unwrap();
+    assert_eq!(set.span_count(), 2);
+    let jaeger = br#"{"traceID":"t","spans":[{"spanID":"s","startTime":9223372036854775807,"duration":9223372036854775807}]}"#;
+    load_into(&mut set, "extreme-jaeger.json", jaeger).unwrap();
+    let otlp = br#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"ab","spanId":"cd","startTimeUnixNano":"18446744073709551615","endTimeUnixNano":"-1"}]}]}]}"#;
+    load_into(&mut set, "extreme-otlp.json", otlp).unwrap();
+    for trace in set.traces() {
+        assert!(trace.start_ns <= trace.end_ns);
+    }
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_crash() {
+    let mut body = String::from("{\"resourceSpans\":");
+    body.push_str(&"[".repeat(100_000));
+    let error = parse_file("deep.json", body.as_bytes()).unwrap_err();
+    assert!(
+        error.to_string().starts_with("deep.json: not valid JSON"),
+        "{error}"
+    );
+}

@@ -84,7 +84,7 @@ impl WireSpan<'_> {
 
     /// Folds another fragment of the same span into this one, as Zipkin's merge does.
     fn merge(&mut self, other: WireSpan<'_>) {
-        let end = |s: &WireSpan| Some(s.timestamp.value()? + s.duration.value()?);
+        let end = |s: &WireSpan| Some(s.timestamp.value()?.saturating_add(s.duration.value()?));
         let latest_end = end(self).max(end(&other));
         if let Some(ts) = other.timestamp.value() {
             if self.timestamp.value().is_none_or(|mine| ts < mine) {
@@ -92,7 +92,7 @@ impl WireSpan<'_> {
             }
         }
         if let (Some(start), Some(end)) = (self.timestamp.value(), latest_end) {
-            self.duration = Number::Value(end - start);
+            self.duration = Number::Value(end.saturating_sub(start));
         } else if self.duration.value().is_none() {
             self.duration = other.duration;
         }

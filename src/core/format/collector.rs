@@ -1,14 +1,32 @@
 //! Groups the spans a parser reads by trace ID, one [`TraceBuilder`] per trace.
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::core::model::{normalize_id, trace_key, TraceBuilder, Warning, WarningKind};
+use crate::core::model::{normalize_id, trace_key, Span, TraceBuilder, Warning, WarningKind};
+
+/// The service name used when the input names none (as OpenTelemetry SDKs do).
+pub(crate) const UNKNOWN_SERVICE: &str = "unknown_service";
+
+/// A span being read: its trace's builder, the draft span, its ID text and the file name.
+pub(crate) struct SpanStart<'c> {
+    pub(crate) builder: &'c mut TraceBuilder,
+    pub(crate) span: Span,
+    pub(crate) span_id: String,
+    pub(crate) file: Arc<str>,
+}
+
+/// Adds a resource for spans whose service is unknown.
+pub(crate) fn add_unknown_resource(builder: &mut TraceBuilder) -> u32 {
+    let service = builder.intern(UNKNOWN_SERVICE);
+    builder.add_resource(service, Default::default())
+}
 
 /// The trace ID given to spans that have none.
 pub const MISSING_TRACE_ID: &str = "(no trace ID)";
 
 /// Collects builders by trace ID for one file.
 pub(crate) struct TraceCollector {
-    file: String,
+    file: Arc<str>,
     builders: Vec<TraceBuilder>,
     by_key: HashMap<String, usize>,
     missing_span_ids: usize,
@@ -18,7 +36,7 @@ impl TraceCollector {
     /// A collector for spans read from `file`.
     pub(crate) fn new(file: &str) -> Self {
         Self {
-            file: file.to_string(),
+            file: Arc::from(file),
             builders: Vec::new(),
             by_key: HashMap::new(),
             missing_span_ids: 0,
@@ -69,6 +87,35 @@ impl TraceCollector {
             format!("{file}: span \"{operation}\" has no span ID; shown as {placeholder}"),
         ));
         placeholder
+    }
+
+    /// Starts a span of `trace_id`: normalises its ID (or gives it a placeholder, with a
+    /// warning), interns its operation and takes the service from `resource`.
+    pub(crate) fn begin_span(
+        &mut self,
+        trace_id: Option<&str>,
+        raw_span_id: Option<&str>,
+        operation: &str,
+        resource: u32,
+    ) -> SpanStart<'_> {
+        let span_id = match raw_span_id {
+            Some(id) => normalize_id(id),
+            None => self.missing_span_id(trace_id, operation),
+        };
+        let file = self.file.clone();
+        let builder = self.builder(trace_id);
+        let id_sym = builder.intern(&span_id);
+        let operation = builder.intern(operation);
+        let service = builder
+            .resource_service(resource)
+            .unwrap_or_else(|| builder.intern(UNKNOWN_SERVICE));
+        let span = Span::draft(id_sym, resource, service, operation);
+        SpanStart {
+            builder,
+            span,
+            span_id,
+            file,
+        }
     }
 
     /// The file name, for messages.

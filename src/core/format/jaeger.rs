@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::collector::TraceCollector;
+use super::collector::{add_unknown_resource, SpanStart, TraceCollector, UNKNOWN_SERVICE};
 use super::wire::{Number, Scalar, Text};
 use crate::core::model::{
-    normalize_id, Event, RefKind, Reference, Span, SpanFlags, SpanKind, SpanStatus, TraceBuilder,
+    normalize_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus, TraceBuilder,
     Warning, WarningKind,
 };
 
@@ -126,10 +126,7 @@ pub(crate) fn read_trace(
                     Some(process) => add_process(builder, process),
                     None => match span.process {
                         Some(raw_process) => add_raw_process(builder, raw_process),
-                        None => {
-                            let service = builder.intern("unknown_service");
-                            builder.add_resource(service, Default::default())
-                        }
+                        None => add_unknown_resource(builder),
                     },
                 };
                 resources.insert(cache_key, index);
@@ -163,10 +160,7 @@ pub(crate) fn read_span_array(
                 let builder = collector.builder(trace_id.as_deref());
                 let index = match span.process {
                     Some(raw_process) => add_raw_process(builder, raw_process),
-                    None => {
-                        let service = builder.intern("unknown_service");
-                        builder.add_resource(service, Default::default())
-                    }
+                    None => add_unknown_resource(builder),
                 };
                 resources.insert(cache_key, index);
                 index
@@ -180,15 +174,12 @@ pub(crate) fn read_span_array(
 fn add_raw_process(builder: &mut TraceBuilder, raw: &RawValue) -> u32 {
     match serde_json::from_str::<WireProcess>(raw.get()) {
         Ok(process) => add_process(builder, &process),
-        Err(_) => {
-            let service = builder.intern("unknown_service");
-            builder.add_resource(service, Default::default())
-        }
+        Err(_) => add_unknown_resource(builder),
     }
 }
 
 fn add_process(builder: &mut TraceBuilder, process: &WireProcess) -> u32 {
-    let service = builder.intern(process.service_name.get().unwrap_or("unknown_service"));
+    let service = builder.intern(process.service_name.get().unwrap_or(UNKNOWN_SERVICE));
     let mark = builder.attrs_mark();
     push_tags(builder, process.tags.as_deref().unwrap_or(&[]));
     let attrs = builder.attrs_since(mark);
@@ -206,18 +197,12 @@ fn push_tags(builder: &mut TraceBuilder, tags: &[WireTag]) {
 
 fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSpan, resource: u32) {
     let operation_text = span.operation_name.get().unwrap_or("");
-    let span_id_text = match span.span_id.get() {
-        Some(id) => normalize_id(id),
-        None => collector.missing_span_id(trace_id, operation_text),
-    };
-    let file = collector.file().to_string();
-    let builder = collector.builder(trace_id);
-    let span_id = builder.intern(&span_id_text);
-    let operation = builder.intern(operation_text);
-    let service = builder
-        .resource_service(resource)
-        .unwrap_or_else(|| builder.intern("unknown_service"));
-    let mut out = Span::draft(span_id, resource, service, operation);
+    let SpanStart {
+        builder,
+        span: mut out,
+        span_id: span_id_text,
+        file,
+    } = collector.begin_span(trace_id, span.span_id.get(), operation_text, resource);
 
     match span.start_time {
         Number::Value(us) => out.start_ns = us.saturating_mul(1000),

@@ -10,11 +10,11 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::collector::TraceCollector;
+use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
 use super::wire::{Number, Scalar, Text};
 use crate::core::model::{
-    normalize_id, AttrValue, Event, IdxRange, RefKind, Reference, Span, SpanFlags, SpanKind,
-    SpanStatus, TraceBuilder, Warning, WarningKind,
+    normalize_id, AttrValue, Event, IdxRange, RefKind, Reference, SpanFlags, SpanKind, SpanStatus,
+    TraceBuilder, Warning, WarningKind,
 };
 
 #[derive(Deserialize)]
@@ -264,7 +264,7 @@ pub(crate) fn read_document(
             .iter()
             .find(|kv| kv.key.get() == Some("service.name"))
             .and_then(|kv| kv.value.as_ref().and_then(WireAnyValue::as_text))
-            .unwrap_or("unknown_service")
+            .unwrap_or(UNKNOWN_SERVICE)
             .to_string();
         // Resource index per trace builder (a resource's spans may belong to several traces).
         let mut resource_per_trace: Vec<(String, u32)> = Vec::new();
@@ -305,18 +305,12 @@ fn add_span(
     resource: u32,
 ) {
     let operation_text = span.name.get().unwrap_or("");
-    let span_id_text = match span.span_id.get() {
-        Some(id) => normalize_id(id),
-        None => collector.missing_span_id(trace_id, operation_text),
-    };
-    let file = collector.file().to_string();
-    let builder = collector.builder(trace_id);
-    let span_id = builder.intern(&span_id_text);
-    let operation = builder.intern(operation_text);
-    let service = builder
-        .resource_service(resource)
-        .unwrap_or_else(|| builder.intern("unknown_service"));
-    let mut out = Span::draft(span_id, resource, service, operation);
+    let SpanStart {
+        builder,
+        span: mut out,
+        span_id: span_id_text,
+        file,
+    } = collector.begin_span(trace_id, span.span_id.get(), operation_text, resource);
     out.parent_span_id = span
         .parent_span_id
         .get()
@@ -378,9 +372,7 @@ fn add_span(
             ("otel.scope.version", &scope.version),
         ] {
             if let Some(value) = value.get() {
-                let key = builder.intern(key);
-                let value = AttrValue::Str(builder.intern(value));
-                builder.push_attr(key, value);
+                builder.push_str_attr(key, value);
             }
         }
     }

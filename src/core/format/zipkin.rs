@@ -16,10 +16,10 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::collector::TraceCollector;
+use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
 use super::wire::{Number, Text};
 use crate::core::model::{
-    normalize_id, AttrValue, Event, Span, SpanFlags, SpanKind, SpanStatus, TraceBuilder, Warning,
+    normalize_id, AttrValue, Event, SpanFlags, SpanKind, SpanStatus, TraceBuilder, Warning,
     WarningKind,
 };
 
@@ -200,7 +200,7 @@ fn add_endpoint(builder: &mut TraceBuilder, endpoint: Option<&WireEndpoint>) -> 
     let service = builder.intern(
         endpoint
             .and_then(|e| e.service_name.get())
-            .unwrap_or("unknown_service"),
+            .unwrap_or(UNKNOWN_SERVICE),
     );
     let mark = builder.attrs_mark();
     if let Some(endpoint) = endpoint {
@@ -210,9 +210,7 @@ fn add_endpoint(builder: &mut TraceBuilder, endpoint: Option<&WireEndpoint>) -> 
             ("port", &endpoint.port),
         ] {
             if let Some(value) = value.get() {
-                let key = builder.intern(key);
-                let value = AttrValue::Str(builder.intern(value));
-                builder.push_attr(key, value);
+                builder.push_str_attr(key, value);
             }
         }
     }
@@ -222,18 +220,12 @@ fn add_endpoint(builder: &mut TraceBuilder, endpoint: Option<&WireEndpoint>) -> 
 
 fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSpan, resource: u32) {
     let operation_text = span.name.get().unwrap_or("");
-    let span_id_text = match span.id.get() {
-        Some(id) => normalize_id(id),
-        None => collector.missing_span_id(trace_id, operation_text),
-    };
-    let file = collector.file().to_string();
-    let builder = collector.builder(trace_id);
-    let span_id = builder.intern(&span_id_text);
-    let operation = builder.intern(operation_text);
-    let service = builder
-        .resource_service(resource)
-        .unwrap_or_else(|| builder.intern("unknown_service"));
-    let mut out = Span::draft(span_id, resource, service, operation);
+    let SpanStart {
+        builder,
+        span: mut out,
+        span_id: span_id_text,
+        file,
+    } = collector.begin_span(trace_id, span.id.get(), operation_text, resource);
     out.parent_span_id = span
         .parent_id
         .get()
@@ -285,9 +277,7 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
             ("peer.port", &remote.port),
         ] {
             if let Some(value) = value.get() {
-                let key = builder.intern(key);
-                let value = AttrValue::Str(builder.intern(value));
-                builder.push_attr(key, value);
+                builder.push_str_attr(key, value);
             }
         }
     }

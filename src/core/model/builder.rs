@@ -122,6 +122,13 @@ impl TraceBuilder {
         self.attributes.push(Attribute { key, value });
     }
 
+    /// Adds a string attribute, interning key and value.
+    pub fn push_str_attr(&mut self, key: &str, value: &str) {
+        let key = self.intern(key);
+        let value = AttrValue::Str(self.intern(value));
+        self.push_attr(key, value);
+    }
+
     /// The attributes pushed since `mark`.
     pub fn attrs_since(&self, mark: u32) -> IdxRange {
         IdxRange {

@@ -6,6 +6,7 @@
 pub mod format;
 pub mod model;
 
+pub mod analysis;
 pub mod demo;
 pub mod load;
 pub mod view_model;

@@ -5,7 +5,10 @@
 //! so do we.)
 use std::collections::HashMap;
 
-use crate::core::model::{AttrValue, Trace};
+use crate::core::model::{AttrValue, Sym, Trace};
+
+/// A group: service, operation (interned, so grouping allocates nothing) or attribute value.
+type GroupKey = (Option<Sym>, Option<Sym>, Option<String>);
 
 /// How spans are grouped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,12 +63,8 @@ pub fn trace_statistics(trace: &Trace, self_ns: &[i64], group_by: &GroupBy) -> V
         HashMap::new();
     for (index, span) in trace.spans.iter().enumerate() {
         let key = match group_by {
-            GroupBy::Service => (Some(trace.str(span.service).to_string()), None, None),
-            GroupBy::Operation => (
-                Some(trace.str(span.service).to_string()),
-                Some(trace.str(span.operation).to_string()),
-                None,
-            ),
+            GroupBy::Service => (Some(span.service), None, None),
+            GroupBy::Operation => (Some(span.service), Some(span.operation), None),
             GroupBy::Attribute(_) => {
                 let value = key_sym.and_then(|key| {
                     trace
@@ -78,10 +77,10 @@ pub fn trace_statistics(trace: &Trace, self_ns: &[i64], group_by: &GroupBy) -> V
             }
         };
         let own_self = self_ns.get(index).copied().unwrap_or(0);
-        let row = groups.entry(key.clone()).or_insert_with(|| StatsRow {
-            service: key.0,
-            operation: key.1,
-            value: key.2,
+        let row = groups.entry(key).or_insert_with_key(|key| StatsRow {
+            service: key.0.map(|s| trace.str(s).to_string()),
+            operation: key.1.map(|s| trace.str(s).to_string()),
+            value: key.2.clone(),
             count: 0,
             total_ns: 0,
             avg_ns: 0.0,

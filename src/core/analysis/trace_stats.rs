@@ -59,8 +59,7 @@ pub fn trace_statistics(trace: &Trace, self_ns: &[i64], group_by: &GroupBy) -> V
         GroupBy::Attribute(key) => trace.strings.get(key.as_str()),
         _ => None,
     };
-    let mut groups: HashMap<(Option<String>, Option<String>, Option<String>), StatsRow> =
-        HashMap::new();
+    let mut groups: HashMap<GroupKey, StatsRow> = HashMap::new();
     for (index, span) in trace.spans.iter().enumerate() {
         let key = match group_by {
             GroupBy::Service => (Some(span.service), None, None),

@@ -1,12 +1,18 @@
 //! Analyses over the model, pure and native-tested: per-trace self time, critical path,
-//! statistics, bottlenecks and error paths. Each stage is O(n log n) or better and iterative
+//! statistics, bottlenecks and error paths; across traces service and operation statistics and
+//! dependencies. Each stage is O(n log n) or better and iterative
 //! (no recursion over the span tree), so million-span traces and deep chains are safe.
+mod aggregate;
 mod bottlenecks;
 mod critical_path;
 mod error_paths;
 mod self_time;
 mod trace_stats;
 
+pub use aggregate::{
+    dependencies, operation_stats, percentile, service_stats, Dependency, OperationStats,
+    ServiceStats,
+};
 pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};

@@ -35,6 +35,69 @@ fn analyze_json_prints_the_documented_fields() {
 }
 
 #[test]
+fn analyze_json_includes_the_analyses() {
+    let out = tracagg(&[
+        "analyze",
+        "--json",
+        "tests/fixtures/otlp/api-v3-getTrace-response.json",
+    ]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trace = &doc["traces"][0];
+    // Sections are newest first, inside the trace, and add up to its duration (one root).
+    let sections = trace["critical_path"].as_array().unwrap();
+    assert!(!sections.is_empty());
+    let start = trace["start_us"].as_f64().unwrap();
+    let end = start + trace["duration_us"].as_f64().unwrap();
+    let mut covered = 0.0;
+    let mut previous_start = f64::MAX;
+    for section in sections {
+        let (s, e) = (
+            section["start_us"].as_f64().unwrap(),
+            section["end_us"].as_f64().unwrap(),
+        );
+        assert!(start <= s && s < e && e <= end, "{section}");
+        assert!(e <= previous_start + 1e-6, "sections must be newest first");
+        previous_start = s;
+        covered += e - s;
+        assert!(section["span_id"].as_str().unwrap().len() == 16);
+    }
+    assert!((covered - trace["duration_us"].as_f64().unwrap()).abs() < 1.0);
+    let by_service = trace["statistics"]["by_service"].as_array().unwrap();
+    assert_eq!(by_service.len(), 6);
+    assert!(by_service.iter().all(|r| r["operation"].is_null()));
+    // Parallel spans (ten concurrent `route` calls here) make the sum exceed 100%, as in Jaeger UI.
+    assert!(by_service
+        .iter()
+        .all(|r| r["self_percent"].as_f64().unwrap() >= 0.0));
+    for key in [
+        "count",
+        "total_us",
+        "avg_us",
+        "min_us",
+        "max_us",
+        "self_total_us",
+        "self_avg_us",
+        "self_min_us",
+        "self_max_us",
+    ] {
+        assert!(by_service[0][key].is_number(), "{key}");
+    }
+    assert!(trace["statistics"]["by_operation"][0]["operation"].is_string());
+    assert!(!trace["bottlenecks"].as_array().unwrap().is_empty());
+    let paths = trace["error_paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 3);
+    assert_eq!(paths[0]["origin_operation"], "GetDriver");
+    assert_eq!(doc["services"].as_array().unwrap().len(), 6);
+    assert!(doc["operations"][0]["p95_us"].is_number());
+    let deps = doc["dependencies"].as_array().unwrap();
+    assert!(deps.iter().any(|d| d["parent"] == "driver"
+        && d["child"] == "redis-manual"
+        && d["call_count"] == 14
+        && d["error_count"] == 3));
+}
+
+#[test]
 fn analyze_prints_a_table_with_warnings() {
     let out = tracagg(&["analyze", "tests/fixtures/zipkin/messaging2.json"]);
     assert!(out.status.success());

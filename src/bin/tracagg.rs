@@ -12,16 +12,21 @@ fn main() -> std::process::ExitCode {
 fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "tracagg/report.rs"]
+mod report;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::io::Write;
     use std::path::PathBuf;
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand};
-    use serde::Serialize;
     use tracagg::core::load::load_into;
     use tracagg::core::model::TraceSet;
-    use tracagg::core::view_model::{format_duration_ns, format_start_ns, TraceSummary};
+    use tracagg::core::view_model::{format_duration_ns, format_start_ns};
+
+    use crate::report::Report;
 
     /// Distributed-trace analysis over Jaeger, OTLP and Zipkin JSON files.
     #[derive(Parser)]
@@ -42,45 +47,6 @@ mod cli {
             #[arg(required = true)]
             files: Vec<PathBuf>,
         },
-    }
-
-    /// The `--json` document (see README "CLI JSON output").
-    #[derive(Serialize)]
-    struct JsonOutput {
-        traces: Vec<JsonTrace>,
-    }
-
-    #[derive(Serialize)]
-    struct JsonTrace {
-        trace_id: String,
-        span_count: usize,
-        service_count: usize,
-        error_count: usize,
-        start_us: f64,
-        duration_us: f64,
-        warnings: Vec<String>,
-        root_service: String,
-        root_operation: String,
-        services: Vec<String>,
-        sources: Vec<String>,
-    }
-
-    impl From<TraceSummary> for JsonTrace {
-        fn from(summary: TraceSummary) -> Self {
-            JsonTrace {
-                trace_id: summary.trace_id,
-                span_count: summary.span_count,
-                service_count: summary.services.len(),
-                error_count: summary.error_count,
-                start_us: summary.start_ns as f64 / 1000.0,
-                duration_us: summary.duration_ns as f64 / 1000.0,
-                warnings: summary.warnings,
-                root_service: summary.root_service,
-                root_operation: summary.root_operation,
-                services: summary.services,
-                sources: summary.sources,
-            }
-        }
     }
 
     pub(crate) fn run() -> ExitCode {
@@ -115,12 +81,11 @@ mod cli {
                 }
             }
         }
-        let summaries: Vec<TraceSummary> =
-            set.traces().iter().map(|t| TraceSummary::of(t)).collect();
+        let report = Report::of(&set);
         let printed = if json {
-            print_json(summaries)
+            print_json(&report)
         } else {
-            print_table(&summaries)
+            print_tables(&report)
         };
         if let Err(error) = printed {
             eprintln!("tracagg: cannot write output: {error}");
@@ -133,38 +98,141 @@ mod cli {
         }
     }
 
-    fn print_json(summaries: Vec<TraceSummary>) -> std::io::Result<()> {
-        let output = JsonOutput {
-            traces: summaries.into_iter().map(JsonTrace::from).collect(),
-        };
+    fn print_json(report: &Report) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, &output)?;
+        serde_json::to_writer_pretty(&mut stdout, report)?;
         writeln!(stdout)
     }
 
-    fn print_table(summaries: &[TraceSummary]) -> std::io::Result<()> {
+    /// Microseconds as a human duration.
+    fn dur(us: f64) -> String {
+        format_duration_ns((us * 1000.0).round() as i64)
+    }
+
+    fn print_tables(report: &Report) -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
             "{:<34} {:>7} {:>8} {:>6} {:<27} {:>10}  ROOT",
             "TRACE ID", "SPANS", "SERVICES", "ERRORS", "START", "DURATION"
         )?;
-        for s in summaries {
+        for t in &report.traces {
             writeln!(
                 out,
                 "{:<34} {:>7} {:>8} {:>6} {:<27} {:>10}  {}: {}",
-                s.trace_id,
-                s.span_count,
-                s.services.len(),
-                s.error_count,
-                format_start_ns(s.start_ns),
-                format_duration_ns(s.duration_ns),
-                s.root_service,
-                s.root_operation
+                t.trace_id,
+                t.span_count,
+                t.service_count,
+                t.error_count,
+                format_start_ns((t.start_us * 1000.0).round() as i64),
+                dur(t.duration_us),
+                t.root_service,
+                t.root_operation
             )?;
-            for warning in &s.warnings {
+            for warning in &t.warnings {
                 writeln!(out, "    warning: {warning}")?;
             }
+            let shares: Vec<String> = t
+                .critical_path_by_service
+                .iter()
+                .take(5)
+                .map(|s| format!("{} {:.1}%", s.service, s.percent))
+                .collect();
+            if !shares.is_empty() {
+                writeln!(
+                    out,
+                    "    critical path: {} sections; by service: {}",
+                    t.critical_path.len(),
+                    shares.join(", ")
+                )?;
+            }
+            for b in t.bottlenecks.iter().take(3) {
+                writeln!(
+                    out,
+                    "    bottleneck: {}: {} ({}) self {} ({:.1}% of trace), on critical path {}",
+                    b.service,
+                    b.operation,
+                    b.span_id,
+                    dur(b.self_us),
+                    b.self_percent,
+                    dur(b.critical_us)
+                )?;
+            }
+            for p in &t.error_paths {
+                writeln!(
+                    out,
+                    "    error path: {} → origin {}: {} ({})",
+                    p.chain.join(" → "),
+                    p.origin_service,
+                    p.origin_operation,
+                    p.origin
+                )?;
+            }
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<28} {:>7} {:>7} {:>7} {:>10} {:>12}",
+            "SERVICE", "SPANS", "ERRORS", "RATE", "AVG", "TOTAL"
+        )?;
+        for s in &report.services {
+            writeln!(
+                out,
+                "{:<28} {:>7} {:>7} {:>6.1}% {:>10} {:>12}",
+                s.service,
+                s.span_count,
+                s.error_count,
+                s.error_rate * 100.0,
+                dur(s.avg_duration_us),
+                dur(s.total_duration_us)
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<44} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6}",
+            "SLOWEST OPERATIONS (by p95)",
+            "COUNT",
+            "MIN",
+            "MEDIAN",
+            "MEAN",
+            "P95",
+            "P99",
+            "MAX",
+            "ERR%"
+        )?;
+        for o in report.operations.iter().take(20) {
+            let name = format!("{}: {}", o.service, o.operation);
+            writeln!(
+                out,
+                "{:<44} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>5.1}%",
+                name.chars().take(44).collect::<String>(),
+                o.count,
+                dur(o.min_us),
+                dur(o.median_us),
+                dur(o.mean_us),
+                dur(o.p95_us),
+                dur(o.p99_us),
+                dur(o.max_us),
+                o.error_rate * 100.0
+            )?;
+        }
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<50} {:>6} {:>6} {:>9} {:>9}",
+            "DEPENDENCY", "CALLS", "ERRORS", "P50", "P95"
+        )?;
+        for d in &report.dependencies {
+            writeln!(
+                out,
+                "{:<50} {:>6} {:>6} {:>9} {:>9}",
+                format!("{} → {}", d.parent, d.child),
+                d.call_count,
+                d.error_count,
+                dur(d.p50_us),
+                dur(d.p95_us)
+            )?;
         }
         Ok(())
     }

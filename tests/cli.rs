@@ -136,3 +136,30 @@ fn unreadable_input_fails_with_a_clear_message_but_prints_the_rest() {
     assert_eq!(doc["traces"].as_array().unwrap().len(), 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn clock_skew_adjustment_is_opt_in_and_warned() {
+    let raw = tracagg(&["analyze", "--json", "tests/fixtures/zipkin/skew.json"]);
+    let adjusted = tracagg(&[
+        "analyze",
+        "--json",
+        "--adjust-clock-skew",
+        "tests/fixtures/zipkin/skew.json",
+    ]);
+    let raw: serde_json::Value = serde_json::from_slice(&raw.stdout).unwrap();
+    let adjusted: serde_json::Value = serde_json::from_slice(&adjusted.stdout).unwrap();
+    assert_eq!(raw["traces"][0]["warnings"].as_array().unwrap().len(), 0);
+    let warnings = adjusted["traces"][0]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2);
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .contains("clock skew adjusted, moved 65.9 ms later"),
+        "{warnings:?}"
+    );
+    // The skewed server started before its client; adjusted, the trace is shorter.
+    assert!(
+        adjusted["traces"][0]["duration_us"].as_f64() < raw["traces"][0]["duration_us"].as_f64()
+    );
+}

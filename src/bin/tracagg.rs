@@ -22,8 +22,11 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand};
+    use std::sync::Arc;
+
+    use tracagg::core::analysis::adjust_clock_skew;
     use tracagg::core::load::load_into;
-    use tracagg::core::model::TraceSet;
+    use tracagg::core::model::{Trace, TraceSet};
     use tracagg::core::view_model::{format_duration_ns, format_start_ns};
 
     use crate::report::Report;
@@ -43,6 +46,10 @@ mod cli {
             /// Print one JSON document instead of a table.
             #[arg(long)]
             json: bool,
+            /// Shift spans recorded on hosts with skewed clocks into their parents (as Jaeger
+            /// does); each shifted span gets a warning. Off: the raw times.
+            #[arg(long)]
+            adjust_clock_skew: bool,
             /// Trace files (Jaeger, OTLP or Zipkin JSON; OTLP JSON lines).
             #[arg(required = true)]
             files: Vec<PathBuf>,
@@ -52,11 +59,15 @@ mod cli {
     pub(crate) fn run() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
-            Command::Analyze { json, files } => analyze(json, &files),
+            Command::Analyze {
+                json,
+                adjust_clock_skew,
+                files,
+            } => analyze(json, adjust_clock_skew, &files),
         }
     }
 
-    fn analyze(json: bool, files: &[PathBuf]) -> ExitCode {
+    fn analyze(json: bool, adjust_skew: bool, files: &[PathBuf]) -> ExitCode {
         let mut set = TraceSet::new();
         let mut failed = false;
         for path in files {
@@ -81,7 +92,17 @@ mod cli {
                 }
             }
         }
-        let report = Report::of(&set);
+        let traces: Vec<Arc<Trace>> = set
+            .traces()
+            .iter()
+            .map(
+                |trace| match adjust_skew.then(|| adjust_clock_skew(trace)).flatten() {
+                    Some(adjusted) => Arc::new(adjusted),
+                    None => Arc::clone(trace),
+                },
+            )
+            .collect();
+        let report = Report::of(&traces);
         let printed = if json {
             print_json(&report)
         } else {

@@ -4,6 +4,7 @@
 //! (no recursion over the span tree), so million-span traces and deep chains are safe.
 mod aggregate;
 mod bottlenecks;
+mod clock_skew;
 mod critical_path;
 mod error_paths;
 mod self_time;
@@ -14,6 +15,7 @@ pub use aggregate::{
     ServiceStats,
 };
 pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
+pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
 pub use self_time::self_times;

@@ -2,11 +2,13 @@
 //! the core's analyses. Times are microseconds (floats); span IDs are as loaded (normalised:
 //! hex lower-cased, base64 decoded).
 use serde::Serialize;
+use std::sync::Arc;
 use tracagg::core::analysis::{
     analyze_trace, dependencies, operation_stats, service_stats, trace_statistics, GroupBy,
     StatsRow, TraceAnalysis,
 };
-use tracagg::core::model::{SpanIdx, Trace, TraceSet};
+
+use tracagg::core::model::{SpanIdx, Trace};
 use tracagg::core::view_model::TraceSummary;
 
 /// The whole document.
@@ -247,9 +249,8 @@ impl TraceReport {
 }
 
 impl Report {
-    /// Builds the report for every loaded trace.
-    pub(crate) fn of(set: &TraceSet) -> Self {
-        let traces = set.traces();
+    /// Builds the report for `traces`.
+    pub(crate) fn of(traces: &[Arc<Trace>]) -> Self {
         Report {
             traces: traces.iter().map(|t| TraceReport::of(t)).collect(),
             services: service_stats(traces)

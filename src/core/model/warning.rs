@@ -23,6 +23,8 @@ pub enum WarningKind {
     DuplicateSpan,
     /// Parent links that form a loop; one link was cut.
     ParentCycle,
+    /// The span's times were shifted by the clock-skew adjustment.
+    ClockSkewAdjusted,
     /// More warnings of one kind than are kept; this one counts the rest.
     Truncated,
 }

@@ -7,6 +7,7 @@ mod bottlenecks;
 mod clock_skew;
 mod critical_path;
 mod error_paths;
+mod query;
 mod self_time;
 mod trace_stats;
 
@@ -18,6 +19,7 @@ pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
 pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
+pub use query::{SortBy, TraceQuery};
 pub use self_time::self_times;
 pub use trace_stats::{trace_statistics, GroupBy, StatsRow};
 

@@ -10,3 +10,4 @@ pub mod analysis;
 pub mod demo;
 pub mod load;
 pub mod view_model;
+pub mod generate;

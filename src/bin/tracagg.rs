@@ -1,7 +1,9 @@
 //! `tracagg`: the command-line face of the same core the web app uses.
 //!
-//! `tracagg analyze [--json] FILE...` loads trace files (Jaeger, OTLP, Zipkin; spans of one
-//! trace spread over several files are merged) and prints one summary per trace.
+//! `tracagg analyze [--json] [--adjust-clock-skew] FILE...` loads trace files (Jaeger, OTLP,
+//! Zipkin; spans of one trace spread over several files are merged) and prints every trace's
+//! summary and analyses, then services, operations and dependencies.
+//! `tracagg gen --spans N --format jaeger|otlp|zipkin` writes a generated trace.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -25,6 +27,7 @@ mod cli {
     use std::sync::Arc;
 
     use tracagg::core::analysis::adjust_clock_skew;
+    use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::load::load_into;
     use tracagg::core::model::{Trace, TraceSet};
     use tracagg::core::view_model::{format_duration_ns, format_start_ns};
@@ -54,6 +57,26 @@ mod cli {
             #[arg(required = true)]
             files: Vec<PathBuf>,
         },
+        /// Write a generated, realistic trace (40 services, fan-out, errors, async consumers)
+        /// to standard output, for benchmarks and tests.
+        Gen {
+            /// Number of spans.
+            #[arg(long, default_value_t = 10_000)]
+            spans: usize,
+            /// Output format.
+            #[arg(long, value_enum, default_value_t = FormatArg::Otlp)]
+            format: FormatArg,
+            /// Seed; the same seed gives the same trace.
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+        },
+    }
+
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum FormatArg {
+        Jaeger,
+        Otlp,
+        Zipkin,
     }
 
     pub(crate) fn run() -> ExitCode {
@@ -64,6 +87,21 @@ mod cli {
                 adjust_clock_skew,
                 files,
             } => analyze(json, adjust_clock_skew, &files),
+            Command::Gen { spans, format, seed } => {
+                let format = match format {
+                    FormatArg::Jaeger => GenFormat::Jaeger,
+                    FormatArg::Otlp => GenFormat::Otlp,
+                    FormatArg::Zipkin => GenFormat::Zipkin,
+                };
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                match write_trace(&mut out, spans, format, seed).and_then(|()| out.flush()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(error) => {
+                        eprintln!("tracagg: cannot write output: {error}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
         }
     }
 

@@ -1,0 +1,67 @@
+//! Benchmark: generate a trace of N spans (default 1,000,000) in each format, then report parse
+//! throughput (MB/s, including tree assembly) and the time of every analysis stage.
+//!
+//! `cargo bench --bench analysis` or `cargo bench --bench analysis -- 100000`.
+//! Figures are printed, not asserted: machines are noisy. The target is a full analysis of
+//! 1,000,000 spans in under 2 s natively.
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tracagg::core::analysis::{
+    adjust_clock_skew, bottlenecks, critical_path, dependencies, error_paths, operation_stats, self_times,
+    service_stats, trace_statistics, BottleneckConfig, GroupBy,
+};
+use tracagg::core::generate::{write_trace, GenFormat};
+use tracagg::core::load::load_into;
+use tracagg::core::model::{Trace, TraceSet};
+
+fn time<T>(label: &str, total: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    let elapsed = started.elapsed();
+    *total += elapsed;
+    println!("  {label:<28} {:>9.1} ms", elapsed.as_secs_f64() * 1000.0);
+    value
+}
+
+fn main() {
+    let spans: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    println!("tracagg benchmark: {spans} spans\n");
+    let mut trace: Option<Arc<Trace>> = None;
+    for format in [GenFormat::Jaeger, GenFormat::Otlp, GenFormat::Zipkin] {
+        let mut bytes = Vec::new();
+        write_trace(&mut bytes, spans, format, 42).expect("generate");
+        let started = Instant::now();
+        let mut set = TraceSet::new();
+        load_into(&mut set, "bench.json", &bytes).expect("parse");
+        let elapsed = started.elapsed().as_secs_f64();
+        let megabytes = bytes.len() as f64 / 1e6;
+        println!(
+            "parse {format:?}: {megabytes:.0} MB in {:.0} ms = {:.0} MB/s ({} spans)",
+            elapsed * 1000.0,
+            megabytes / elapsed,
+            set.span_count()
+        );
+        if trace.is_none() {
+            trace = set.traces().first().cloned();
+        }
+    }
+    let Some(trace) = trace else { return };
+    println!("\nanalysis of the Jaeger trace:");
+    let mut total = Duration::ZERO;
+    let self_ns = time("self time", &mut total, || self_times(&trace));
+    let path = time("critical path", &mut total, || critical_path(&trace));
+    time("statistics by service", &mut total, || trace_statistics(&trace, &self_ns, &GroupBy::Service));
+    time("statistics by operation", &mut total, || trace_statistics(&trace, &self_ns, &GroupBy::Operation));
+    time("bottlenecks", &mut total, || bottlenecks(&trace, &self_ns, &path, &BottleneckConfig::default()));
+    time("error paths", &mut total, || error_paths(&trace));
+    time("clock skew adjustment", &mut total, || adjust_clock_skew(&trace));
+    let traces = [Arc::clone(&trace)];
+    time("service statistics", &mut total, || service_stats(&traces));
+    time("operation statistics", &mut total, || operation_stats(&traces));
+    time("dependencies", &mut total, || dependencies(&traces));
+    println!("  {:<28} {:>9.1} ms", "TOTAL analysis", total.as_secs_f64() * 1000.0);
+}

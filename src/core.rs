@@ -8,6 +8,6 @@ pub mod model;
 
 pub mod analysis;
 pub mod demo;
+pub mod generate;
 pub mod load;
 pub mod view_model;
-pub mod generate;

@@ -87,7 +87,11 @@ mod cli {
                 adjust_clock_skew,
                 files,
             } => analyze(json, adjust_clock_skew, &files),
-            Command::Gen { spans, format, seed } => {
+            Command::Gen {
+                spans,
+                format,
+                seed,
+            } => {
                 let format = match format {
                     FormatArg::Jaeger => GenFormat::Jaeger,
                     FormatArg::Otlp => GenFormat::Otlp,

@@ -52,15 +52,30 @@ const OPERATIONS_PER_SERVICE: usize = 12;
 
 fn service_name(index: u16) -> String {
     const STEMS: [&str; 10] = [
-        "gateway", "auth", "catalog", "cart", "checkout", "payment", "inventory", "shipping", "search", "profile",
+        "gateway",
+        "auth",
+        "catalog",
+        "cart",
+        "checkout",
+        "payment",
+        "inventory",
+        "shipping",
+        "search",
+        "profile",
     ];
-    let stem = STEMS.get(index as usize % STEMS.len()).copied().unwrap_or("svc");
+    let stem = STEMS
+        .get(index as usize % STEMS.len())
+        .copied()
+        .unwrap_or("svc");
     format!("{stem}-{}", index as usize / STEMS.len())
 }
 
 fn operation_name(service: u16, operation: u16) -> String {
     const VERBS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
-    let verb = VERBS.get(operation as usize % VERBS.len()).copied().unwrap_or("GET");
+    let verb = VERBS
+        .get(operation as usize % VERBS.len())
+        .copied()
+        .unwrap_or("GET");
     format!("{verb} /api/s{service}/r{operation}")
 }
 
@@ -87,7 +102,9 @@ fn generate(span_count: usize, seed: u64) -> Vec<GenSpan> {
             queue.push_back((0, 0));
             continue;
         };
-        let Some(parent) = spans.get(parent_index).copied() else { continue };
+        let Some(parent) = spans.get(parent_index).copied() else {
+            continue;
+        };
         let fan_out = if depth >= 14 {
             0
         } else if rng.below(100) < 2 {
@@ -105,13 +122,20 @@ fn generate(span_count: usize, seed: u64) -> Vec<GenSpan> {
             let asynchronous = rng.below(100) < 3;
             let (start, duration) = if parallel {
                 let start = parent.start_ns + (rng.below(10) as i64) * slot / 40;
-                (start, (slot * (fan_out as i64)).max(1) * (50 + rng.below(45) as i64) / 100)
+                (
+                    start,
+                    (slot * (fan_out as i64)).max(1) * (50 + rng.below(45) as i64) / 100,
+                )
             } else {
                 let start = parent.start_ns + slot * n as i64 + slot / 10;
                 (start, (slot * (60 + rng.below(35) as i64) / 100).max(1))
             };
             let crosses = rng.below(3) != 0;
-            let service = if crosses { rng.below(SERVICES as u64) as u16 } else { parent.service };
+            let service = if crosses {
+                rng.below(SERVICES as u64) as u16
+            } else {
+                parent.service
+            };
             let (kind, duration) = if asynchronous {
                 (5, duration.saturating_mul(3))
             } else if crosses {
@@ -147,9 +171,18 @@ fn kind_name(kind: u8) -> &'static str {
 }
 
 /// Writes a generated trace of `span_count` spans in `format` to `out`.
-pub fn write_trace(out: &mut impl Write, span_count: usize, format: GenFormat, seed: u64) -> io::Result<()> {
+pub fn write_trace(
+    out: &mut impl Write,
+    span_count: usize,
+    format: GenFormat,
+    seed: u64,
+) -> io::Result<()> {
     let spans = generate(span_count.max(1), seed);
-    let trace_id = format!("{:016x}{:016x}", seed ^ 0x5eed, spans.first().map_or(1, |s| s.id));
+    let trace_id = format!(
+        "{:016x}{:016x}",
+        seed ^ 0x5eed,
+        spans.first().map_or(1, |s| s.id)
+    );
     match format {
         GenFormat::Jaeger => write_jaeger(out, &trace_id, &spans),
         GenFormat::Otlp => write_otlp(out, &trace_id, &spans),
@@ -173,7 +206,11 @@ fn write_jaeger(out: &mut impl Write, trace_id: &str, spans: &[GenSpan]) -> io::
             write!(
                 out,
                 "{{\"refType\":\"{}\",\"traceID\":\"{trace_id}\",\"spanID\":\"{parent:016x}\"}}",
-                if s.kind == 5 { "FOLLOWS_FROM" } else { "CHILD_OF" }
+                if s.kind == 5 {
+                    "FOLLOWS_FROM"
+                } else {
+                    "CHILD_OF"
+                }
             )?;
         }
         write!(
@@ -285,7 +322,11 @@ mod tests {
             let trace = &set.traces()[0];
             assert_eq!(trace.spans.len(), 5_000, "{format:?}");
             assert_eq!(trace.roots.len(), 1, "{format:?}");
-            assert!(trace.warnings.is_empty(), "{format:?}: {:?}", trace.warnings.first());
+            assert!(
+                trace.warnings.is_empty(),
+                "{format:?}: {:?}",
+                trace.warnings.first()
+            );
             assert!(trace.error_count() > 10, "{format:?}");
             assert!(trace.service_names().len() > 30, "{format:?}");
             assert!(trace.max_depth() >= 4, "{format:?}");

@@ -100,23 +100,40 @@ struct Names {
     table: lasso::Rodeo,
 }
 
+/// One trace's symbol → global name ID map, filled on first use (a trace interns a million span
+/// IDs, but only its few service and operation names need mapping).
+struct NameMap<'t> {
+    trace: &'t Trace,
+    ids: Vec<u32>,
+}
+
 impl Names {
-    /// Maps every symbol of `trace` to a global ID (index = the trace symbol's index).
-    fn map(&mut self, trace: &Trace) -> Vec<u32> {
-        trace
-            .strings
-            .iter()
-            .map(|(_, text)| self.table.get_or_intern(text).into_usize() as u32)
-            .collect()
+    /// A lazy map for `trace`.
+    fn map<'t>(&self, trace: &'t Trace) -> NameMap<'t> {
+        NameMap {
+            trace,
+            ids: vec![u32::MAX; trace.strings.len() + 1],
+        }
+    }
+
+    /// The global ID of `sym` of the mapped trace.
+    fn global(&mut self, map: &mut NameMap<'_>, sym: Sym) -> u32 {
+        let slot = sym.into_usize();
+        match map.ids.get(slot) {
+            Some(&id) if id != u32::MAX => id,
+            _ => {
+                let id = self.table.get_or_intern(map.trace.str(sym)).into_usize() as u32;
+                if let Some(cell) = map.ids.get_mut(slot) {
+                    *cell = id;
+                }
+                id
+            }
+        }
     }
 
     fn text(&self, id: u32) -> &str {
         lasso::Spur::try_from_usize(id as usize).map_or("", |key| self.table.resolve(&key))
     }
-}
-
-fn global(map: &[u32], sym: Sym) -> u32 {
-    map.get(sym.into_usize()).copied().unwrap_or(0)
 }
 
 /// Per-service statistics over `traces`, sorted by service name.
@@ -131,13 +148,16 @@ pub fn service_stats(traces: &[Arc<Trace>]) -> Vec<ServiceStats> {
     let mut names = Names::default();
     let mut by_service: HashMap<u32, Acc> = HashMap::new();
     for trace in traces {
-        let map = names.map(trace);
+        let mut map = names.map(trace);
         for span in &trace.spans {
-            let acc = by_service.entry(global(&map, span.service)).or_default();
+            let acc = by_service
+                .entry(names.global(&mut map, span.service))
+                .or_default();
             acc.spans += 1;
             acc.errors += usize::from(span.is_error());
             acc.total += span.duration_ns;
-            acc.operations.insert(global(&map, span.operation));
+            acc.operations
+                .insert(names.global(&mut map, span.operation));
         }
     }
     let mut rows: Vec<ServiceStats> = by_service
@@ -169,9 +189,12 @@ pub fn operation_stats(traces: &[Arc<Trace>]) -> Vec<OperationStats> {
     let mut names = Names::default();
     let mut durations: HashMap<(u32, u32), (Vec<i64>, usize)> = HashMap::new();
     for trace in traces {
-        let map = names.map(trace);
+        let mut map = names.map(trace);
         for span in &trace.spans {
-            let key = (global(&map, span.service), global(&map, span.operation));
+            let key = (
+                names.global(&mut map, span.service),
+                names.global(&mut map, span.operation),
+            );
             let entry = durations.entry(key).or_default();
             entry.0.push(span.duration_ns);
             entry.1 += usize::from(span.is_error());
@@ -225,7 +248,7 @@ pub fn dependencies(traces: &[Arc<Trace>]) -> Vec<Dependency> {
     let mut names = Names::default();
     let mut edges: HashMap<(u32, u32), (Vec<i64>, usize)> = HashMap::new();
     for trace in traces {
-        let map = names.map(trace);
+        let mut map = names.map(trace);
         let remote_keys: Vec<Sym> = REMOTE_SERVICE_KEYS
             .iter()
             .filter_map(|k| trace.strings.get(k))
@@ -250,7 +273,10 @@ pub fn dependencies(traces: &[Arc<Trace>]) -> Vec<Dependency> {
                 span.duration_ns
             };
             let edge = edges
-                .entry((global(&map, parent.service), global(&map, span.service)))
+                .entry((
+                    names.global(&mut map, parent.service),
+                    names.global(&mut map, span.service),
+                ))
                 .or_default();
             edge.0.push(latency);
             edge.1 += usize::from(span.is_error());
@@ -274,7 +300,10 @@ pub fn dependencies(traces: &[Arc<Trace>]) -> Vec<Dependency> {
                 continue;
             }
             let edge = edges
-                .entry((global(&map, span.service), global(&map, remote)))
+                .entry((
+                    names.global(&mut map, span.service),
+                    names.global(&mut map, remote),
+                ))
                 .or_default();
             edge.0.push(span.duration_ns);
             edge.1 += usize::from(span.is_error());

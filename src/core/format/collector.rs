@@ -30,6 +30,9 @@ pub(crate) struct TraceCollector {
     builders: Vec<TraceBuilder>,
     by_key: HashMap<String, usize>,
     missing_span_ids: usize,
+    /// The raw trace ID of the previous lookup and its builder (spans of one trace come in
+    /// runs, so most lookups skip normalising and hashing).
+    last: Option<(String, usize)>,
 }
 
 impl TraceCollector {
@@ -40,12 +43,25 @@ impl TraceCollector {
             builders: Vec::new(),
             by_key: HashMap::new(),
             missing_span_ids: 0,
+            last: None,
         }
     }
 
     /// The builder for `raw_trace_id` (normalised), created on first use. Spans without a
     /// trace ID go to one placeholder trace, with a warning.
     pub(crate) fn builder(&mut self, raw_trace_id: Option<&str>) -> &mut TraceBuilder {
+        let index = self.builder_index(raw_trace_id);
+        // `builder_index` only returns positions of pushed builders.
+        #[allow(clippy::indexing_slicing)]
+        &mut self.builders[index]
+    }
+
+    fn builder_index(&mut self, raw_trace_id: Option<&str>) -> usize {
+        if let (Some(raw), Some((last_raw, index))) = (raw_trace_id, &self.last) {
+            if raw == last_raw {
+                return *index;
+            }
+        }
         let normalized = raw_trace_id
             .map(normalize_id)
             .filter(|id| !id.is_empty())
@@ -67,9 +83,10 @@ impl TraceCollector {
                 self.builders.len() - 1
             }
         };
-        // `by_key` only ever holds positions of pushed builders.
-        #[allow(clippy::indexing_slicing)]
-        &mut self.builders[index]
+        if let Some(raw) = raw_trace_id {
+            self.last = Some((raw.to_string(), index));
+        }
+        index
     }
 
     /// A placeholder ID for a span that has none, with a warning on its trace.

@@ -108,31 +108,41 @@ pub(crate) fn read_trace(
             ));
         }
     }
-    // Resource index per (trace builder, process ID), created on first use.
+    // Resource index per (trace ID, process ID), created on first use. Spans come in runs with
+    // the same IDs, so the previous key is checked before the map (no per-span allocation).
     let mut resources: HashMap<(String, String), u32> = HashMap::new();
+    let mut last: Option<(String, String, u32)> = None;
     for span in trace.spans.unwrap_or_default() {
-        let trace_id = span
-            .trace_id
-            .get()
-            .map(str::to_string)
-            .or_else(|| default_trace_id.clone());
-        let process_id = span.process_id.get().unwrap_or("").to_string();
-        let cache_key = (trace_id.clone().unwrap_or_default(), process_id.clone());
-        let resource = match resources.get(&cache_key) {
-            Some(&index) => index,
+        let trace_id = span.trace_id.get().or(default_trace_id.as_deref());
+        let process_id = span.process_id.get().unwrap_or("");
+        let cached = last
+            .as_ref()
+            .filter(|(t, p, _)| t == trace_id.unwrap_or("") && p == process_id)
+            .map(|(_, _, index)| *index);
+        let resource = match cached {
+            Some(index) => index,
             None => {
-                let builder = collector.builder(trace_id.as_deref());
-                let index = match processes.get(process_id.as_str()) {
-                    Some(process) => add_process(builder, process),
-                    None => match span.process {
-                        Some(raw_process) => add_raw_process(builder, raw_process),
-                        None => add_unknown_resource(builder),
-                    },
+                let key = (trace_id.unwrap_or("").to_string(), process_id.to_string());
+                let index = match resources.get(&key) {
+                    Some(&index) => index,
+                    None => {
+                        let builder = collector.builder(trace_id);
+                        let index = match processes.get(process_id) {
+                            Some(process) => add_process(builder, process),
+                            None => match span.process {
+                                Some(raw_process) => add_raw_process(builder, raw_process),
+                                None => add_unknown_resource(builder),
+                            },
+                        };
+                        resources.insert(key.clone(), index);
+                        index
+                    }
                 };
-                resources.insert(cache_key, index);
+                last = Some((key.0, key.1, index));
                 index
             }
         };
+        let trace_id = trace_id.map(str::to_string);
         add_span(collector, trace_id.as_deref(), span, resource);
     }
     Ok(())

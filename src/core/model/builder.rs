@@ -43,7 +43,7 @@ impl TraceBuilder {
     pub fn new(trace_id: &str) -> Self {
         Self {
             trace_id: trace_id.to_string(),
-            strings: Interner::new(),
+            strings: Interner::with_hasher(Default::default()),
             spans: Vec::new(),
             resources: Vec::new(),
             attributes: Vec::new(),
@@ -258,7 +258,7 @@ impl TraceBuilder {
         let mut report = WarningSink::default();
 
         fix_durations(&mut input, &strings, &mut report);
-        let spans = drop_exact_duplicates(input, &mut report);
+        let spans = drop_exact_duplicates(input, strings.len(), &mut report);
         let mut parents = resolve_parents(&spans, &strings, &mut report);
         let cut = break_cycles(&spans, &mut parents, &strings, &mut report);
         let mut spans = spans;
@@ -400,20 +400,37 @@ fn same_span(a: &Span, b: &Span) -> bool {
         && kinds_agree
 }
 
-fn drop_exact_duplicates(input: Vec<Span>, report: &mut WarningSink) -> Vec<Span> {
-    let mut first_by_id: HashMap<Sym, Vec<usize>> = HashMap::with_capacity(input.len());
-    let mut kept = Vec::with_capacity(input.len());
+fn drop_exact_duplicates(input: Vec<Span>, symbols: usize, report: &mut WarningSink) -> Vec<Span> {
+    // Interned IDs are dense indices: a Vec is a faster map than a HashMap. Chains of spans with
+    // the same ID are linked through `next_same_id` (rare, so walking them is cheap).
+    const NONE: u32 = u32::MAX;
+    let mut first_with_id = vec![NONE; symbols + 1];
+    let mut next_same_id: Vec<u32> = Vec::with_capacity(input.len());
+    let mut kept: Vec<Span> = Vec::with_capacity(input.len());
     let mut dropped = 0usize;
     for span in input {
-        let same_id = first_by_id.entry(span.span_id).or_default();
-        if same_id
-            .iter()
-            .any(|&i| kept.get(i).is_some_and(|k| same_span(k, &span)))
-        {
+        let slot = span.span_id.into_usize();
+        let mut cursor = first_with_id.get(slot).copied().unwrap_or(NONE);
+        let mut duplicate = false;
+        while cursor != NONE {
+            if kept
+                .get(cursor as usize)
+                .is_some_and(|k| same_span(k, &span))
+            {
+                duplicate = true;
+                break;
+            }
+            cursor = next_same_id.get(cursor as usize).copied().unwrap_or(NONE);
+        }
+        if duplicate {
             dropped += 1;
             continue;
         }
-        same_id.push(kept.len());
+        let index = index_u32(kept.len());
+        next_same_id.push(first_with_id.get(slot).copied().unwrap_or(NONE));
+        if let Some(first) = first_with_id.get_mut(slot) {
+            *first = index;
+        }
         kept.push(span);
     }
     if dropped > 0 {
@@ -423,6 +440,34 @@ fn drop_exact_duplicates(input: Vec<Span>, report: &mut WarningSink) -> Vec<Span
         ));
     }
     kept
+}
+
+/// A map from symbols to span indices backed by a Vec (symbols are dense indices).
+struct DenseMap {
+    slots: Vec<u32>,
+}
+
+impl DenseMap {
+    const NONE: u32 = u32::MAX;
+
+    fn new(symbols: usize) -> Self {
+        Self {
+            slots: vec![Self::NONE; symbols + 1],
+        }
+    }
+
+    fn get(&self, sym: Sym) -> Option<u32> {
+        self.slots
+            .get(sym.into_usize())
+            .copied()
+            .filter(|&v| v != Self::NONE)
+    }
+
+    fn insert(&mut self, sym: Sym, value: u32) {
+        if let Some(slot) = self.slots.get_mut(sym.into_usize()) {
+            *slot = value;
+        }
+    }
 }
 
 fn is_server_half(span: &Span) -> bool {
@@ -436,12 +481,13 @@ fn resolve_parents(
     strings: &Interner,
     report: &mut WarningSink,
 ) -> Vec<Option<u32>> {
-    let mut by_id: HashMap<Sym, u32> = HashMap::with_capacity(spans.len());
+    // Span ID (a dense symbol index) → the span children attach to.
+    let mut by_id = DenseMap::new(strings.len());
     let mut server_to_client: HashMap<u32, u32> = HashMap::new();
     let mut paired: std::collections::HashSet<u32> = std::collections::HashSet::new();
     for (index, span) in spans.iter().enumerate() {
         let index = index_u32(index);
-        let Some(&first) = by_id.get(&span.span_id) else {
+        let Some(first) = by_id.get(span.span_id) else {
             by_id.insert(span.span_id, index);
             continue;
         };
@@ -482,9 +528,9 @@ fn resolve_parents(
                 return Some(client);
             }
             let parent_id = span.parent_span_id?;
-            match by_id.get(&parent_id) {
+            match by_id.get(parent_id) {
                 // A client half must not hang under its own server half.
-                Some(&parent) if parent != index && server_to_client.get(&parent) != Some(&index) => {
+                Some(parent) if parent != index && server_to_client.get(&parent) != Some(&index) => {
                     Some(parent)
                 }
                 Some(_) => {

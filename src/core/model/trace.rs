@@ -6,7 +6,9 @@ use super::warning::Warning;
 pub type Sym = lasso::Spur;
 
 /// The per-trace string table (service and operation names, IDs, attribute keys and values).
-pub type Interner = lasso::Rodeo;
+/// Hashed with FxHash: the strings come from the user's own files, so hash flooding is not a
+/// concern, and interning is on the per-span hot path.
+pub type Interner = lasso::Rodeo<Sym, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// One trace, assembled: spans in pre-order with their tree, plus shared side tables.
 ///

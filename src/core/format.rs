@@ -184,3 +184,45 @@ fn clean_serde_message(error: &serde_json::Error) -> String {
         None => text,
     }
 }
+
+/// Entry points for the fuzz targets (`fuzz/`): each runs exactly one parser on one JSON
+/// document and assembles the traces, returning the span count. Not a stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use serde_json::value::RawValue;
+
+    use super::collector::TraceCollector;
+    use super::{jaeger, otlp, zipkin};
+
+    type Reader = fn(&RawValue, &mut TraceCollector) -> Result<(), serde_json::Error>;
+
+    fn run(bytes: &[u8], reader: Reader) -> usize {
+        let Ok(raw) = serde_json::from_slice::<&RawValue>(bytes) else {
+            return 0;
+        };
+        let mut collector = TraceCollector::new("fuzz.json");
+        if reader(raw, &mut collector).is_err() {
+            return 0;
+        }
+        collector.finish().into_iter().map(|b| b.build().spans.len()).sum()
+    }
+
+    /// Jaeger: a trace object, or (input starting with `[`) an array of spans.
+    pub fn jaeger(bytes: &[u8]) -> usize {
+        if bytes.trim_ascii_start().starts_with(b"[") {
+            run(bytes, jaeger::read_span_array)
+        } else {
+            run(bytes, jaeger::read_trace)
+        }
+    }
+
+    /// OTLP: one `{resourceSpans}` document.
+    pub fn otlp(bytes: &[u8]) -> usize {
+        run(bytes, otlp::read_document)
+    }
+
+    /// Zipkin: an array of spans or one span.
+    pub fn zipkin(bytes: &[u8]) -> usize {
+        run(bytes, zipkin::read_spans)
+    }
+}

@@ -1,0 +1,6 @@
+//! Fuzz the zipkin reader alone: any bytes must parse or be refused, never panic or hang.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = tracagg::core::format::fuzzing::zipkin(data);
+});

@@ -209,6 +209,18 @@ mod cli {
                     shares.join(", ")
                 )?;
             }
+            for row in t.statistics.by_service.iter().take(5) {
+                writeln!(
+                    out,
+                    "    service {:<24} {:>5} spans  total {:>9}  self {:>9} ({:.1}% of trace)  avg {:>9}",
+                    row.service.as_deref().unwrap_or(""),
+                    row.count,
+                    dur(row.total_us),
+                    dur(row.self_total_us),
+                    row.self_percent,
+                    dur(row.avg_us)
+                )?;
+            }
             for b in t.bottlenecks.iter().take(3) {
                 writeln!(
                     out,

@@ -204,7 +204,11 @@ pub mod fuzzing {
         if reader(raw, &mut collector).is_err() {
             return 0;
         }
-        collector.finish().into_iter().map(|b| b.build().spans.len()).sum()
+        collector
+            .finish()
+            .into_iter()
+            .map(|b| b.build().spans.len())
+            .sum()
     }
 
     /// Jaeger: a trace object, or (input starting with `[`) an array of spans.

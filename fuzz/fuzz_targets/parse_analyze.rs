@@ -3,8 +3,8 @@
 #![no_main]
 
 use tracagg::core::analysis::{
-    adjust_clock_skew, analyze_trace, dependencies, operation_stats, service_stats, trace_statistics,
-    GroupBy, TraceQuery,
+    adjust_clock_skew, analyze_trace, dependencies, operation_stats, service_stats,
+    trace_statistics, GroupBy, TraceQuery,
 };
 use tracagg::core::load::load_into;
 use tracagg::core::model::TraceSet;
@@ -26,5 +26,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let _ = service_stats(set.traces());
     let _ = operation_stats(set.traces());
     let _ = dependencies(set.traces());
-    let _ = TraceQuery { text: Some("a".into()), ..Default::default() }.run(set.traces());
+    let _ = TraceQuery {
+        text: Some("a".into()),
+        ..Default::default()
+    }
+    .run(set.traces());
 });

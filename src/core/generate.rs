@@ -3,8 +3,8 @@
 //!
 //! Shape: one request trace over 40 services. Each span calls 0–6 children (sometimes a batch
 //! of 20–200), sequentially or in parallel inside its own interval; 1% of spans fail; 3% of
-//! calls are PRODUCER → CONSUMER messages whose consumers outlive the producer (async); depth is
-//! capped at 14. Deterministic for a given seed. Names are plain ASCII, so no JSON escaping is
+//! calls are a PRODUCER span whose CONSUMER child outlives the caller (async messaging); depth
+//! is capped at 14. Deterministic for a given seed. Names are plain ASCII, so no JSON escaping is
 //! needed when writing.
 use std::io::{self, Write};
 
@@ -119,6 +119,9 @@ fn generate(span_count: usize, seed: u64) -> Vec<GenSpan> {
         let parallel = rng.below(3) == 0;
         let slot = parent.duration_ns / (fan_out as i64 + 1);
         for n in 0..fan_out {
+            if spans.len() >= span_count {
+                break;
+            }
             let asynchronous = rng.below(100) < 3;
             let (start, duration) = if parallel {
                 let start = parent.start_ns + (rng.below(10) as i64) * slot / 40;
@@ -136,23 +139,44 @@ fn generate(span_count: usize, seed: u64) -> Vec<GenSpan> {
             } else {
                 parent.service
             };
-            let (kind, duration) = if asynchronous {
-                (5, duration.saturating_mul(3))
-            } else if crosses {
-                (2, duration)
+            let operation = rng.below(OPERATIONS_PER_SERVICE as u64) as u16;
+            let error = rng.below(100) == 0;
+            if asynchronous && spans.len() + 2 <= span_count {
+                // A short PRODUCER span, and its CONSUMER that outlives the caller.
+                let producer = GenSpan {
+                    id: rng.next() | 1,
+                    parent: Some(parent.id),
+                    service: parent.service,
+                    operation,
+                    start_ns: start,
+                    duration_ns: (duration / 20).max(1),
+                    kind: 4,
+                    error: false,
+                };
+                spans.push(producer);
+                spans.push(GenSpan {
+                    id: rng.next() | 1,
+                    parent: Some(producer.id),
+                    service,
+                    operation,
+                    start_ns: start + duration / 10,
+                    duration_ns: duration.saturating_mul(3),
+                    kind: 5,
+                    error,
+                });
             } else {
-                (1, duration)
-            };
-            spans.push(GenSpan {
-                id: rng.next() | 1,
-                parent: Some(parent.id),
-                service,
-                operation: rng.below(OPERATIONS_PER_SERVICE as u64) as u16,
-                start_ns: start,
-                duration_ns: duration,
-                kind,
-                error: rng.below(100) == 0,
-            });
+                let kind = if crosses { 2 } else { 1 };
+                spans.push(GenSpan {
+                    id: rng.next() | 1,
+                    parent: Some(parent.id),
+                    service,
+                    operation,
+                    start_ns: start,
+                    duration_ns: duration,
+                    kind,
+                    error,
+                });
+            }
             queue.push_back((spans.len() - 1, depth + 1));
         }
     }
@@ -330,6 +354,12 @@ mod tests {
             assert!(trace.error_count() > 10, "{format:?}");
             assert!(trace.service_names().len() > 30, "{format:?}");
             assert!(trace.max_depth() >= 4, "{format:?}");
+            let consumers = trace
+                .spans
+                .iter()
+                .filter(|s| s.kind == crate::core::model::SpanKind::Consumer)
+                .count();
+            assert!(consumers > 10, "{format:?}: {consumers} consumers");
         }
     }
 }

@@ -11,7 +11,6 @@ mod otlp;
 mod wire;
 mod zipkin;
 
-use serde_json::value::RawValue;
 use thiserror::Error;
 
 use crate::core::model::TraceBuilder;
@@ -121,6 +120,7 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<ParsedFile, LoadError> {
     for unit in units {
         let result = match unit {
             detect::Unit::JaegerTrace(raw) => jaeger::read_trace(raw, &mut collector),
+            detect::Unit::JaegerTraces(raw) => jaeger::read_traces(raw, &mut collector),
             detect::Unit::JaegerSpans(raw) => jaeger::read_span_array(raw, &mut collector),
             detect::Unit::Otlp(raw) => otlp::read_document(raw, &mut collector),
             detect::Unit::ZipkinSpans(raw) => zipkin::read_spans(raw, &mut collector),
@@ -134,12 +134,32 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<ParsedFile, LoadError> {
 }
 
 /// Splits the bytes into top-level JSON documents (one for a normal file, one per line for
-/// JSON-lines files such as the OpenTelemetry Collector's file exporter writes).
-fn read_documents<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<&'a RawValue>, LoadError> {
+/// JSON-lines files such as the OpenTelemetry Collector's file exporter writes), reading each
+/// document's top level in the same pass.
+fn read_documents<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<detect::Document<'a>>, LoadError> {
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        let (line, column) = wire::line_column(bytes, error.valid_up_to());
+        LoadError::InvalidJson {
+            file: file.to_string(),
+            line,
+            column,
+            message: "the file is not UTF-8 text".to_string(),
+        }
+    })?;
     let mut documents = Vec::new();
-    for document in serde_json::Deserializer::from_slice(bytes).into_iter::<&RawValue>() {
-        match document {
-            Ok(raw) => documents.push(raw),
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<detect::Shape>();
+    let mut start = 0;
+    while let Some(next) = stream.next() {
+        match next {
+            Ok(shape) => {
+                let end = stream.byte_offset();
+                let document = text.get(start..end).unwrap_or("").trim_start();
+                documents.push(detect::Document {
+                    text: document,
+                    shape,
+                });
+                start = end;
+            }
             Err(error) => {
                 return Err(LoadError::InvalidJson {
                     file: file.to_string(),
@@ -154,14 +174,9 @@ fn read_documents<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<&'a RawValue>, 
 }
 
 /// Turns a typed-parse error inside `raw` into a message with the file's line and column.
-fn structure_error(
-    file: &str,
-    bytes: &[u8],
-    raw: &RawValue,
-    error: &serde_json::Error,
-) -> LoadError {
+fn structure_error(file: &str, bytes: &[u8], raw: &str, error: &serde_json::Error) -> LoadError {
     let (base_line, base_column) =
-        wire::offset_in(bytes, raw.get()).map_or((1, 1), |offset| wire::line_column(bytes, offset));
+        wire::offset_in(bytes, raw).map_or((1, 1), |offset| wire::line_column(bytes, offset));
     let (line, column) = if error.line() <= 1 {
         (base_line, base_column + error.column().saturating_sub(1))
     } else {
@@ -194,14 +209,14 @@ pub mod fuzzing {
     use super::collector::TraceCollector;
     use super::{jaeger, otlp, zipkin};
 
-    type Reader = fn(&RawValue, &mut TraceCollector) -> Result<(), serde_json::Error>;
+    type Reader = fn(&str, &mut TraceCollector) -> Result<(), serde_json::Error>;
 
     fn run(bytes: &[u8], reader: Reader) -> usize {
         let Ok(raw) = serde_json::from_slice::<&RawValue>(bytes) else {
             return 0;
         };
         let mut collector = TraceCollector::new("fuzz.json");
-        if reader(raw, &mut collector).is_err() {
+        if reader(raw.get(), &mut collector).is_err() {
             return 0;
         }
         collector

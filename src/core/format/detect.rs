@@ -25,25 +25,94 @@ a single trace {\"traceID\",\"spans\",\"processes\"} as Jaeger UI downloads it, 
 OTLP JSON ({\"resourceSpans\":[…]}, Jaeger api_v3 {\"result\":…}, Tempo {\"batches\"} or {\"trace\"}, \
 or one document per line) and Zipkin v2 JSON (an array of spans, or an array of traces).";
 
-/// A part of the file to hand to one parser.
+/// A part of the file to hand to one parser: a slice of the file's text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Unit<'a> {
     /// A Jaeger trace object `{traceID, spans, processes}`.
-    JaegerTrace(&'a RawValue),
+    JaegerTrace(&'a str),
+    /// The `data` array of a Jaeger query API response.
+    JaegerTraces(&'a str),
     /// A JSON array of Jaeger spans, each with an embedded `process`.
-    JaegerSpans(&'a RawValue),
+    JaegerSpans(&'a str),
     /// An OTLP document `{resourceSpans}` or `{batches}`.
-    Otlp(&'a RawValue),
+    Otlp(&'a str),
     /// A JSON array of Zipkin spans.
-    ZipkinSpans(&'a RawValue),
+    ZipkinSpans(&'a str),
 }
 
 impl<'a> Unit<'a> {
-    /// The raw JSON of this unit.
-    pub(crate) fn raw(&self) -> &'a RawValue {
+    /// The JSON text of this unit.
+    pub(crate) fn raw(&self) -> &'a str {
         match self {
-            Unit::JaegerTrace(r) | Unit::JaegerSpans(r) | Unit::Otlp(r) | Unit::ZipkinSpans(r) => r,
+            Unit::JaegerTrace(r)
+            | Unit::JaegerTraces(r)
+            | Unit::JaegerSpans(r)
+            | Unit::Otlp(r)
+            | Unit::ZipkinSpans(r) => r,
         }
+    }
+}
+
+/// One top-level JSON document of a file: its text and its top level, read in one pass.
+pub(crate) struct Document<'a> {
+    /// The document's text (a slice of the file).
+    pub(crate) text: &'a str,
+    /// What the top level holds.
+    pub(crate) shape: Shape<'a>,
+}
+
+/// The top level of a document; nested values stay raw (skipped, not parsed).
+pub(crate) enum Shape<'a> {
+    Object(Object<'a>),
+    Array(Vec<&'a RawValue>),
+    Scalar(&'static str),
+}
+
+impl<'de> serde::Deserialize<'de> for Shape<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ShapeVisitor)
+    }
+}
+
+struct ShapeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
+    type Value = Shape<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON document")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = Object::new();
+        while let Some((key, value)) = map.next_entry::<Cow<'de, str>, &'de RawValue>()? {
+            object.insert(key, value);
+        }
+        Ok(Shape::Object(object))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            items.push(item);
+        }
+        Ok(Shape::Array(items))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar("boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar("number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar("number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar("number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar("string"))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Shape::Scalar("null"))
     }
 }
 
@@ -59,7 +128,7 @@ type Object<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
 /// Classifies every document of a file. All documents must be of one format.
 pub(crate) fn classify<'a>(
-    documents: &[&'a RawValue],
+    documents: &[Document<'a>],
 ) -> Result<(Format, Vec<Unit<'a>>), Rejection> {
     let mut format = None;
     let mut units = Vec::new();
@@ -96,28 +165,18 @@ pub(crate) fn classify<'a>(
         .ok_or_else(|| Rejection::Unknown("no JSON document".to_string()))
 }
 
-fn classify_one<'a>(document: &'a RawValue) -> Result<(Format, Vec<Unit<'a>>), Rejection> {
-    let text = document.get();
-    match text.trim_start().as_bytes().first() {
-        Some(b'{') => {
-            let object: Object<'a> = serde_json::from_str(text)
-                .map_err(|e| Rejection::Unknown(format!("an unreadable object: {e}")))?;
-            classify_object(document, &object)
-        }
-        Some(b'[') => {
-            let items: Vec<&'a RawValue> = serde_json::from_str(text)
-                .map_err(|e| Rejection::Unknown(format!("an unreadable array: {e}")))?;
-            classify_array(document, &items)
-        }
-        _ => Err(Rejection::Unknown(format!(
-            "a JSON {} instead of an object or array",
-            describe_scalar(text)
+fn classify_one<'a>(document: &Document<'a>) -> Result<(Format, Vec<Unit<'a>>), Rejection> {
+    match &document.shape {
+        Shape::Object(object) => classify_object(document.text, object),
+        Shape::Array(items) => classify_array(document.text, items),
+        Shape::Scalar(kind) => Err(Rejection::Unknown(format!(
+            "a JSON {kind} instead of an object or array"
         ))),
     }
 }
 
 fn classify_object<'a>(
-    document: &'a RawValue,
+    document: &'a str,
     object: &Object<'a>,
 ) -> Result<(Format, Vec<Unit<'a>>), Rejection> {
     let has = |key: &str| object.contains_key(key);
@@ -131,19 +190,17 @@ fn classify_object<'a>(
                     || inner_object.contains_key("resource_spans")
                     || inner_object.contains_key("batches")
                 {
-                    return Ok((Format::Otlp, vec![Unit::Otlp(inner)]));
+                    return Ok((Format::Otlp, vec![Unit::Otlp(inner.get())]));
                 }
             }
         }
     }
     if let Some(data) = object.get("data") {
-        let traces: Option<Vec<&'a RawValue>> = serde_json::from_str(data.get()).ok();
-        return match traces {
-            Some(traces) => Ok((
-                Format::Jaeger,
-                traces.into_iter().map(Unit::JaegerTrace).collect(),
-            )),
-            None => Err(api_error(object).unwrap_or_else(|| {
+        // Parsed later, in one typed pass.
+        let is_array = data.get().trim_start().starts_with('[');
+        return match is_array {
+            true => Ok((Format::Jaeger, vec![Unit::JaegerTraces(data.get())])),
+            false => Err(api_error(object).unwrap_or_else(|| {
                 Rejection::Unknown("a \"data\" field that is not an array of traces".to_string())
             })),
         };
@@ -164,7 +221,7 @@ fn classify_object<'a>(
 }
 
 fn classify_array<'a>(
-    document: &'a RawValue,
+    document: &'a str,
     items: &[&'a RawValue],
 ) -> Result<(Format, Vec<Unit<'a>>), Rejection> {
     let Some(first) = items.first() else {
@@ -176,7 +233,10 @@ fn classify_array<'a>(
         // Zipkin's /api/v2/traces: an array of traces, each an array of spans.
         return Ok((
             Format::Zipkin,
-            items.iter().copied().map(Unit::ZipkinSpans).collect(),
+            items
+                .iter()
+                .map(|item| Unit::ZipkinSpans(item.get()))
+                .collect(),
         ));
     }
     let object: Object<'a> = match serde_json::from_str(first_text) {
@@ -192,13 +252,16 @@ fn classify_array<'a>(
     if has("resourceSpans") || has("resource_spans") || has("batches") {
         return Ok((
             Format::Otlp,
-            items.iter().copied().map(Unit::Otlp).collect(),
+            items.iter().map(|item| Unit::Otlp(item.get())).collect(),
         ));
     }
     if has("spans") && (has("traceID") || has("processes")) {
         return Ok((
             Format::Jaeger,
-            items.iter().copied().map(Unit::JaegerTrace).collect(),
+            items
+                .iter()
+                .map(|item| Unit::JaegerTrace(item.get()))
+                .collect(),
         ));
     }
     if has("spanID") || (has("traceID") && has("operationName")) {

@@ -92,10 +92,27 @@ struct WireRef<'a> {
 
 /// Reads one trace object `{traceID, spans, processes, warnings}`.
 pub(crate) fn read_trace(
-    raw: &RawValue,
+    raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let trace: WireTrace = serde_json::from_str(raw.get())?;
+    let trace: WireTrace = serde_json::from_str(raw)?;
+    add_trace(trace, collector);
+    Ok(())
+}
+
+/// Reads the `data` array of a query API response: parsed in one pass, straight into traces.
+pub(crate) fn read_traces(
+    raw: &str,
+    collector: &mut TraceCollector,
+) -> Result<(), serde_json::Error> {
+    let traces: Vec<WireTrace> = serde_json::from_str(raw)?;
+    for trace in traces {
+        add_trace(trace, collector);
+    }
+    Ok(())
+}
+
+fn add_trace(trace: WireTrace, collector: &mut TraceCollector) {
     let processes = trace.processes.unwrap_or_default();
     let default_trace_id = trace.trace_id.get().map(str::to_string);
     if let Some(warnings) = &trace.warnings {
@@ -145,18 +162,17 @@ pub(crate) fn read_trace(
         let trace_id = trace_id.map(str::to_string);
         add_span(collector, trace_id.as_deref(), span, resource);
     }
-    Ok(())
 }
 
 /// Reads a JSON array of spans with embedded processes (or a single such span).
 pub(crate) fn read_span_array(
-    raw: &RawValue,
+    raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let spans: Vec<WireSpan> = if raw.get().trim_start().starts_with('{') {
-        vec![serde_json::from_str(raw.get())?]
+    let spans: Vec<WireSpan> = if raw.trim_start().starts_with('{') {
+        vec![serde_json::from_str(raw)?]
     } else {
-        serde_json::from_str(raw.get())?
+        serde_json::from_str(raw)?
     };
     // The same process is usually repeated on every span: add it once per trace.
     let mut resources: HashMap<(String, &str), u32> = HashMap::new();

@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
 use super::wire::{Number, Scalar, Text};
@@ -251,10 +250,10 @@ fn push_attributes(builder: &mut TraceBuilder, attributes: &[WireKeyValue]) -> I
 
 /// Reads one OTLP document (`{resourceSpans}` or `{batches}`).
 pub(crate) fn read_document(
-    raw: &RawValue,
+    raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let document: WireDocument = serde_json::from_str(raw.get())?;
+    let document: WireDocument = serde_json::from_str(raw)?;
     for resource_spans in document.resource_spans.unwrap_or_default() {
         let resource_attrs = resource_spans
             .resource

@@ -14,7 +14,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
 use super::wire::{Number, Text};
@@ -136,13 +135,13 @@ fn own_endpoint(endpoint: WireEndpoint<'_>) -> WireEndpoint<'static> {
 
 /// Reads an array of Zipkin spans (or a single span object).
 pub(crate) fn read_spans(
-    raw: &RawValue,
+    raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let spans: Vec<WireSpan> = if raw.get().trim_start().starts_with('{') {
-        vec![serde_json::from_str(raw.get())?]
+    let spans: Vec<WireSpan> = if raw.trim_start().starts_with('{') {
+        vec![serde_json::from_str(raw)?]
     } else {
-        serde_json::from_str(raw.get())?
+        serde_json::from_str(raw)?
     };
 
     // Merge fragments: key = (trace, id, shared, local service).

@@ -478,3 +478,12 @@ fn deeply_nested_json_is_an_error_not_a_crash() {
         "{error}"
     );
 }
+
+#[test]
+fn non_utf8_files_are_refused_with_the_position() {
+    let error = parse_file("latin1.json", b"{\n  \"name\": \"caf\xe9\"}").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "latin1.json: not valid JSON at line 2, column 15: the file is not UTF-8 text"
+    );
+}

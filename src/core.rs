@@ -10,4 +10,5 @@ pub mod analysis;
 pub mod demo;
 pub mod generate;
 pub mod load;
+mod rng;
 pub mod view_model;

@@ -7,23 +7,7 @@
 //! spans in all.
 use serde_json::{json, Value};
 
-/// A tiny deterministic generator (xorshift64*); the demo must look the same on every load.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A value in `low..=high`.
-    fn range(&mut self, low: i64, high: i64) -> i64 {
-        let span = (high - low).max(0) as u64 + 1;
-        low + (self.next() % span) as i64
-    }
-}
+use crate::core::rng::Rng;
 
 struct DemoSpan {
     service: &'static str,
@@ -50,7 +34,7 @@ const US: i64 = 1_000;
 
 impl TraceGen {
     fn new(seed: u64, trace_number: u64) -> Self {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut rng = Rng::new(seed);
         let trace_id = format!("{:016x}{:016x}", rng.next(), rng.next() ^ trace_number);
         Self {
             rng,

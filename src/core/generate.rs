@@ -8,6 +8,8 @@
 //! needed when writing.
 use std::io::{self, Write};
 
+use crate::core::rng::Rng;
+
 /// Output format of [`write_trace`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GenFormat {
@@ -30,21 +32,6 @@ struct GenSpan {
     duration_ns: i64,
     kind: u8,
     error: bool,
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
 }
 
 const SERVICES: usize = 40;
@@ -81,7 +68,7 @@ fn operation_name(service: u16, operation: u16) -> String {
 
 /// Generates one trace of exactly `span_count` spans (at least 1).
 fn generate(span_count: usize, seed: u64) -> Vec<GenSpan> {
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = Rng::new(seed);
     let mut spans = Vec::with_capacity(span_count);
     let root_duration = 2_000_000_000 + (rng.below(1000) as i64) * 1_000_000;
     spans.push(GenSpan {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::collector::{add_unknown_resource, SpanStart, TraceCollector, UNKNOWN_SERVICE};
-use super::wire::{Number, Scalar, Text};
+use super::wire::{one_or_many, Number, Scalar, Text};
 use crate::core::model::{
     normalize_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus, TraceBuilder,
     Warning, WarningKind,
@@ -169,11 +169,7 @@ pub(crate) fn read_span_array(
     raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let spans: Vec<WireSpan> = if raw.trim_start().starts_with('{') {
-        vec![serde_json::from_str(raw)?]
-    } else {
-        serde_json::from_str(raw)?
-    };
+    let spans: Vec<WireSpan> = one_or_many(raw)?;
     // The same process is usually repeated on every span: add it once per trace.
     let mut resources: HashMap<(String, &str), u32> = HashMap::new();
     for span in spans {

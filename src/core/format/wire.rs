@@ -227,6 +227,17 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
+/// Parses `raw` as an array of `T`, or as a single `T` when it is an object.
+pub(crate) fn one_or_many<'a, T: Deserialize<'a>>(
+    raw: &'a str,
+) -> Result<Vec<T>, serde_json::Error> {
+    if raw.trim_start().starts_with('{') {
+        Ok(vec![serde_json::from_str(raw)?])
+    } else {
+        serde_json::from_str(raw)
+    }
+}
+
 /// Byte offset of `inner` inside `outer`, when `inner` is a sub-slice of it.
 pub(crate) fn offset_in(outer: &[u8], inner: &str) -> Option<usize> {
     let outer_start = outer.as_ptr() as usize;

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
-use super::wire::{Number, Text};
+use super::wire::{one_or_many, Number, Text};
 use crate::core::model::{
     normalize_id, AttrValue, Event, SpanFlags, SpanKind, SpanStatus, TraceBuilder, Warning,
     WarningKind,
@@ -138,11 +138,7 @@ pub(crate) fn read_spans(
     raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let spans: Vec<WireSpan> = if raw.trim_start().starts_with('{') {
-        vec![serde_json::from_str(raw)?]
-    } else {
-        serde_json::from_str(raw)?
-    };
+    let spans: Vec<WireSpan> = one_or_many(raw)?;
 
     // Merge fragments: key = (trace, id, shared, local service).
     let mut merged: Vec<WireSpan> = Vec::with_capacity(spans.len());

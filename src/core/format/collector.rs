@@ -107,11 +107,12 @@ impl TraceCollector {
     }
 
     /// Starts a span of `trace_id`: normalises its ID (or gives it a placeholder, with a
-    /// warning), interns its operation and takes the service from `resource`.
+    /// warning) and its parent's, interns its operation and takes the service from `resource`.
     pub(crate) fn begin_span(
         &mut self,
         trace_id: Option<&str>,
         raw_span_id: Option<&str>,
+        raw_parent_id: Option<&str>,
         operation: &str,
         resource: u32,
     ) -> SpanStart<'_> {
@@ -126,7 +127,8 @@ impl TraceCollector {
         let service = builder
             .resource_service(resource)
             .unwrap_or_else(|| builder.intern(UNKNOWN_SERVICE));
-        let span = Span::draft(id_sym, resource, service, operation);
+        let mut span = Span::draft(id_sym, resource, service, operation);
+        span.parent_span_id = raw_parent_id.map(|p| builder.intern(&normalize_id(p)));
         SpanStart {
             builder,
             span,

@@ -224,7 +224,7 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
         span: mut out,
         span_id: span_id_text,
         file,
-    } = collector.begin_span(trace_id, span.span_id.get(), operation_text, resource);
+    } = collector.begin_span(trace_id, span.span_id.get(), None, operation_text, resource);
 
     match span.start_time {
         Number::Value(us) => out.start_ns = us.saturating_mul(1000),

@@ -309,11 +309,13 @@ fn add_span(
         span: mut out,
         span_id: span_id_text,
         file,
-    } = collector.begin_span(trace_id, span.span_id.get(), operation_text, resource);
-    out.parent_span_id = span
-        .parent_span_id
-        .get()
-        .map(|p| builder.intern(&normalize_id(p)));
+    } = collector.begin_span(
+        trace_id,
+        span.span_id.get(),
+        span.parent_span_id.get(),
+        operation_text,
+        resource,
+    );
 
     match (span.start_time, span.end_time) {
         (Number::Value(start), Number::Value(end)) => {

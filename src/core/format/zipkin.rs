@@ -220,11 +220,13 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
         span: mut out,
         span_id: span_id_text,
         file,
-    } = collector.begin_span(trace_id, span.id.get(), operation_text, resource);
-    out.parent_span_id = span
-        .parent_id
-        .get()
-        .map(|p| builder.intern(&normalize_id(p)));
+    } = collector.begin_span(
+        trace_id,
+        span.id.get(),
+        span.parent_id.get(),
+        operation_text,
+        resource,
+    );
     out.kind = span
         .kind
         .get()

@@ -16,7 +16,7 @@ mod trace_set;
 mod warning;
 
 pub use builder::TraceBuilder;
-pub use ids::{normalize_id, trace_key};
+pub use ids::{normalize_id, same_trace_id, trace_key};
 pub use span::{
     AttrValue, Attribute, Event, IdxRange, RefKind, Reference, Resource, Span, SpanFlags, SpanIdx,
     SpanKind, SpanStatus,

@@ -1,4 +1,5 @@
 //! Groups the spans a parser reads by trace ID, one [`TraceBuilder`] per trace.
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -7,11 +8,12 @@ use crate::core::model::{normalize_id, trace_key, Span, TraceBuilder, Warning, W
 /// The service name used when the input names none (as OpenTelemetry SDKs do).
 pub(crate) const UNKNOWN_SERVICE: &str = "unknown_service";
 
-/// A span being read: its trace's builder, the draft span, its ID text and the file name.
-pub(crate) struct SpanStart<'c> {
+/// A span being read: its trace's builder, the draft span, its ID text (borrowed from the input
+/// when it is already canonical) and the file name.
+pub(crate) struct SpanStart<'c, 'i> {
     pub(crate) builder: &'c mut TraceBuilder,
     pub(crate) span: Span,
-    pub(crate) span_id: String,
+    pub(crate) span_id: Cow<'i, str>,
     pub(crate) file: Arc<str>,
 }
 
@@ -63,7 +65,7 @@ impl TraceCollector {
             }
         }
         let normalized = raw_trace_id
-            .map(normalize_id)
+            .map(|id| normalize_id(id).into_owned())
             .filter(|id| !id.is_empty())
             .unwrap_or_else(|| MISSING_TRACE_ID.to_string());
         let key = trace_key(&normalized);
@@ -108,17 +110,17 @@ impl TraceCollector {
 
     /// Starts a span of `trace_id`: normalises its ID (or gives it a placeholder, with a
     /// warning) and its parent's, interns its operation and takes the service from `resource`.
-    pub(crate) fn begin_span(
+    pub(crate) fn begin_span<'i>(
         &mut self,
         trace_id: Option<&str>,
-        raw_span_id: Option<&str>,
+        raw_span_id: Option<&'i str>,
         raw_parent_id: Option<&str>,
         operation: &str,
         resource: u32,
-    ) -> SpanStart<'_> {
+    ) -> SpanStart<'_, 'i> {
         let span_id = match raw_span_id {
             Some(id) => normalize_id(id),
-            None => self.missing_span_id(trace_id, operation),
+            None => Cow::Owned(self.missing_span_id(trace_id, operation)),
         };
         let file = self.file.clone();
         let builder = self.builder(trace_id);

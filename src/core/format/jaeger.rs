@@ -14,8 +14,8 @@ use serde_json::value::RawValue;
 use super::collector::{add_unknown_resource, SpanStart, TraceCollector, UNKNOWN_SERVICE};
 use super::wire::{one_or_many, Number, Scalar, Text};
 use crate::core::model::{
-    normalize_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus, TraceBuilder,
-    Warning, WarningKind,
+    normalize_id, same_trace_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus,
+    TraceBuilder, Warning, WarningKind,
 };
 
 #[derive(Deserialize)]
@@ -159,8 +159,7 @@ fn add_trace(trace: WireTrace, collector: &mut TraceCollector) {
                 index
             }
         };
-        let trace_id = trace_id.map(str::to_string);
-        add_span(collector, trace_id.as_deref(), span, resource);
+        add_span(collector, default_trace_id.as_deref(), span, resource);
     }
 }
 
@@ -170,16 +169,16 @@ pub(crate) fn read_span_array(
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
     let spans: Vec<WireSpan> = one_or_many(raw)?;
-    // The same process is usually repeated on every span: add it once per trace.
-    let mut resources: HashMap<(String, &str), u32> = HashMap::new();
+    // The same process is usually repeated on every span: add it once per trace. The key
+    // borrows from the input (cloning a borrowed Cow copies a pointer).
+    let mut resources: HashMap<(Option<Cow<'_, str>>, &str), u32> = HashMap::new();
     for span in spans {
-        let trace_id = span.trace_id.get().map(str::to_string);
         let process_text = span.process.map_or("", |p| p.get());
-        let cache_key = (trace_id.clone().unwrap_or_default(), process_text);
+        let cache_key = (span.trace_id.0.clone(), process_text);
         let resource = match resources.get(&cache_key) {
             Some(&index) => index,
             None => {
-                let builder = collector.builder(trace_id.as_deref());
+                let builder = collector.builder(span.trace_id.get());
                 let index = match span.process {
                     Some(raw_process) => add_raw_process(builder, raw_process),
                     None => add_unknown_resource(builder),
@@ -188,7 +187,7 @@ pub(crate) fn read_span_array(
                 index
             }
         };
-        add_span(collector, trace_id.as_deref(), span, resource);
+        add_span(collector, None, span, resource);
     }
     Ok(())
 }
@@ -217,7 +216,14 @@ fn push_tags(builder: &mut TraceBuilder, tags: &[WireTag]) {
     }
 }
 
-fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSpan, resource: u32) {
+/// Adds one span; its trace is its own `traceID`, else `default_trace_id` (the enclosing trace's).
+fn add_span(
+    collector: &mut TraceCollector,
+    default_trace_id: Option<&str>,
+    span: WireSpan,
+    resource: u32,
+) {
+    let trace_id = span.trace_id.get().or(default_trace_id);
     let operation_text = span.operation_name.get().unwrap_or("");
     let SpanStart {
         builder,
@@ -318,16 +324,14 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
             Some("FOLLOWS_FROM") => RefKind::FollowsFrom,
             _ => RefKind::ChildOf,
         };
-        let target_trace = reference
-            .trace_id
-            .get()
-            .map(normalize_id)
-            .or_else(|| own_trace.clone())
-            .unwrap_or_default();
+        let target_trace = match reference.trace_id.get() {
+            Some(id) => normalize_id(id),
+            None => own_trace.clone().unwrap_or_default(),
+        };
         let target_sym = builder.intern(&normalize_id(target));
-        let same_trace = own_trace.as_deref().is_none_or(|own| {
-            crate::core::model::trace_key(own) == crate::core::model::trace_key(&target_trace)
-        });
+        let same_trace = own_trace
+            .as_deref()
+            .is_none_or(|own| same_trace_id(own, &target_trace));
         if same_trace {
             match kind {
                 RefKind::ChildOf if child_of.is_none() => child_of = Some(target_sym),

@@ -140,29 +140,41 @@ pub(crate) fn read_spans(
 ) -> Result<(), serde_json::Error> {
     let spans: Vec<WireSpan> = one_or_many(raw)?;
 
-    // Merge fragments: key = (trace, id, shared, local service).
-    let mut merged: Vec<WireSpan> = Vec::with_capacity(spans.len());
-    let mut by_key: HashMap<(String, String, bool, String), usize> =
-        HashMap::with_capacity(spans.len());
-    for span in spans {
-        let Some(id) = span.id.get() else {
-            merged.push(span);
-            continue;
-        };
-        let key = (
-            span.trace_id.get().map(normalize_id).unwrap_or_default(),
-            normalize_id(id),
-            span.is_shared(),
-            span.local_service().unwrap_or("").to_string(),
-        );
-        match by_key.get(&key).and_then(|&i| merged.get_mut(i)) {
-            Some(existing) => existing.merge(span),
-            None => {
-                by_key.insert(key, merged.len());
-                merged.push(span);
+    // Merge fragments: key = (trace, id, shared, local service). The keys borrow from the
+    // parsed spans (IDs are usually canonical already), so grouping allocates nothing per span.
+    let group_of: Vec<usize> = {
+        type Key<'k> = (Cow<'k, str>, Cow<'k, str>, bool, &'k str);
+        let mut first: HashMap<Key<'_>, usize> = HashMap::with_capacity(spans.len());
+        spans
+            .iter()
+            .enumerate()
+            .map(|(index, span)| match span.id.get() {
+                None => index,
+                Some(id) => {
+                    let key = (
+                        span.trace_id.get().map(normalize_id).unwrap_or_default(),
+                        normalize_id(id),
+                        span.is_shared(),
+                        span.local_service().unwrap_or(""),
+                    );
+                    *first.entry(key).or_insert(index)
+                }
+            })
+            .collect()
+    };
+    let mut slots: Vec<Option<WireSpan>> = Vec::with_capacity(spans.len());
+    for (index, span) in spans.into_iter().enumerate() {
+        let group = group_of.get(index).copied().unwrap_or(index);
+        if group == index {
+            slots.push(Some(span));
+        } else {
+            slots.push(None);
+            if let Some(Some(first)) = slots.get_mut(group) {
+                first.merge(span);
             }
         }
     }
+    let merged = slots.into_iter().flatten();
 
     let mut resources: HashMap<(String, String), u32> = HashMap::new();
     for span in merged {

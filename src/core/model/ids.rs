@@ -1,19 +1,36 @@
 //! Normalisation of trace and span IDs, so that the same ID written by different producers
 //! (upper-case hex, base64, 64-bit vs 128-bit trace IDs) matches.
+use std::borrow::Cow;
+
 use base64::Engine;
 
 /// Returns the canonical form of a span or trace ID: lower-case hex when the ID is hex (or base64
 /// of 8 or 16 bytes, as Tempo's v1 API writes them), and the text unchanged otherwise (Jaeger
-/// accepts any string, e.g. `span-1` in hand-made files).
-pub fn normalize_id(raw: &str) -> String {
+/// accepts any string, e.g. `span-1` in hand-made files). Borrows when the ID is already
+/// canonical — the common case, and this runs for every span, parent and reference.
+pub fn normalize_id(raw: &str) -> Cow<'_, str> {
     let raw = raw.trim();
     if is_hex(raw) {
-        return raw.to_ascii_lowercase();
+        return if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw)
+        };
     }
-    if let Some(hex) = base64_id_to_hex(raw) {
-        return hex;
+    match base64_id_to_hex(raw) {
+        Some(hex) => Cow::Owned(hex),
+        None => Cow::Borrowed(raw),
     }
-    raw.to_string()
+}
+
+/// True when two normalised trace IDs name the same trace (what comparing their
+/// [`trace_key`]s says), without allocating: hex IDs are equal up to leading zeros.
+pub fn same_trace_id(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let short_hex = |id: &str| is_hex(id) && id.len() <= 32;
+    short_hex(a) && short_hex(b) && a.trim_start_matches('0') == b.trim_start_matches('0')
 }
 
 /// Returns the key under which traces are merged: the normalised ID, with hex IDs left-padded to
@@ -66,6 +83,20 @@ mod tests {
     #[test]
     fn other_ids_are_kept() {
         assert_eq!(normalize_id("span-1"), "span-1");
+    }
+
+    #[test]
+    fn same_trace_id_agrees_with_trace_key() {
+        let cases = [
+            ("1e223ff1f80f1c69", "00000000000000001e223ff1f80f1c69"),
+            ("abc", "abd"),
+            ("trace-1", "trace-1"),
+            ("0", "00"),
+            ("x0", "0x0"),
+        ];
+        for (a, b) in cases {
+            assert_eq!(same_trace_id(a, b), trace_key(a) == trace_key(b), "{a} {b}");
+        }
     }
 
     #[test]

@@ -1,0 +1,396 @@
+//! Search within one trace: free text, `key=value` and span IDs, combined with quick filters
+//! (errors, critical path, slow spans).
+//!
+//! Every term must match (AND). A free-text term matches, case-insensitively, as a substring of
+//! the operation, service, span ID, status message, or any attribute key or value of the span,
+//! its resource, or its events. `key=value` matches an attribute (span, resource or event) with
+//! that key whose value equals `value` (case-insensitive); `service=` and `operation=` (also
+//! `name=`) match those fields. Quotes keep spaces inside a term: `"GET /api"`.
+//!
+//! Strings are tested once per distinct interned string, not once per span, so searching a
+//! million spans costs one pass over the string table plus one over the spans.
+use crate::core::model::{AttrValue, Attribute, IdxRange, SpanIdx, Sym, Trace};
+
+/// One parsed search term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Term {
+    /// Lower-cased substring.
+    Text(String),
+    /// Lower-cased key and value.
+    KeyValue(String, String),
+}
+
+/// A parsed search text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SpanQuery {
+    terms: Vec<Term>,
+}
+
+impl SpanQuery {
+    /// Parses the search box's text (see the module docs).
+    pub fn parse(text: &str) -> Self {
+        let terms = split_terms(text)
+            .into_iter()
+            .map(|token| match token.split_once('=') {
+                Some((key, value)) if !key.is_empty() => {
+                    Term::KeyValue(key.to_lowercase(), value.to_lowercase())
+                }
+                _ => Term::Text(token.to_lowercase()),
+            })
+            .collect();
+        Self { terms }
+    }
+
+    /// True when the text held no term.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Splits on whitespace, keeping "quoted phrases" together.
+fn split_terms(text: &str) -> Vec<String> {
+    let mut terms = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for ch in text.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    terms.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        terms.push(current);
+    }
+    terms
+}
+
+/// Filters that narrow the matches beyond the search text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QuickFilters {
+    /// Only failed spans.
+    pub errors_only: bool,
+    /// Only spans on the critical path.
+    pub critical_only: bool,
+    /// Only spans lasting at least this long.
+    pub min_duration_ns: Option<i64>,
+}
+
+impl QuickFilters {
+    /// True when no quick filter is on.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The spans that match a search, in pre-order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SpanMatches {
+    /// Whether each span matches, indexed like `trace.spans`.
+    pub flags: Vec<bool>,
+    /// The matching spans, in display order.
+    pub list: Vec<SpanIdx>,
+}
+
+impl SpanMatches {
+    /// True when `idx` matches.
+    pub fn contains(&self, idx: SpanIdx) -> bool {
+        self.flags.get(idx.get()).copied().unwrap_or(false)
+    }
+
+    /// Position of `idx` in `list`, if it matches.
+    pub fn position(&self, idx: SpanIdx) -> Option<usize> {
+        self.list.binary_search(&idx).ok()
+    }
+
+    /// The match after (or, with `forward` false, before) `current`, wrapping around; the first
+    /// (or last) match when `current` is `None` or not a match position.
+    pub fn step(&self, current: Option<SpanIdx>, forward: bool) -> Option<SpanIdx> {
+        let count = self.list.len();
+        if count == 0 {
+            return None;
+        }
+        let next = match current {
+            None => {
+                if forward {
+                    0
+                } else {
+                    count - 1
+                }
+            }
+            Some(idx) => {
+                // The insertion point works whether or not `current` itself matches.
+                let pos = self.list.partition_point(|m| *m < idx);
+                let is_match = self.list.get(pos) == Some(&idx);
+                if forward {
+                    if is_match {
+                        (pos + 1) % count
+                    } else {
+                        pos % count
+                    }
+                } else {
+                    (pos + count - 1) % count
+                }
+            }
+        };
+        self.list.get(next).copied()
+    }
+}
+
+/// Finds the spans of `trace` matching `query` and `filters`. `critical_ns` is each span's time
+/// on the critical path (from the analysis). With an empty query and no filter nothing matches.
+pub fn find_spans(
+    trace: &Trace,
+    query: &SpanQuery,
+    filters: &QuickFilters,
+    critical_ns: &[i64],
+) -> SpanMatches {
+    let n = trace.spans.len();
+    if query.is_empty() && filters.is_empty() {
+        return SpanMatches {
+            flags: vec![false; n],
+            list: Vec::new(),
+        };
+    }
+    let tables: Vec<SymTable> = query
+        .terms
+        .iter()
+        .map(|term| SymTable::new(trace, term))
+        .collect();
+    let mut flags = vec![false; n];
+    let mut list = Vec::new();
+    for (index, span) in trace.spans.iter().enumerate() {
+        if filters.errors_only && !span.is_error() {
+            continue;
+        }
+        if filters.critical_only && critical_ns.get(index).copied().unwrap_or(0) <= 0 {
+            continue;
+        }
+        if filters
+            .min_duration_ns
+            .is_some_and(|min| span.duration_ns < min)
+        {
+            continue;
+        }
+        let matched = query
+            .terms
+            .iter()
+            .zip(&tables)
+            .all(|(term, table)| span_matches(trace, index, term, table));
+        if matched {
+            if let Some(flag) = flags.get_mut(index) {
+                *flag = true;
+            }
+            list.push(SpanIdx(index as u32));
+        }
+    }
+    SpanMatches { flags, list }
+}
+
+/// For one term: which interned strings match it (as substring, or equal to the value, and
+/// which are the wanted key).
+struct SymTable {
+    /// Text term: the string contains it. Key-value term: the string equals the value.
+    value_hit: Vec<bool>,
+    /// Key-value term: the string equals the key.
+    key_hit: Vec<bool>,
+}
+
+impl SymTable {
+    fn new(trace: &Trace, term: &Term) -> Self {
+        let size = trace.strings.len() + 1;
+        let mut value_hit = vec![false; size];
+        let mut key_hit = vec![false; size];
+        for (sym, text) in trace.strings.iter() {
+            let slot = lasso::Key::into_usize(sym);
+            let lower = text.to_lowercase();
+            let (value, key) = match term {
+                Term::Text(needle) => (lower.contains(needle.as_str()), false),
+                Term::KeyValue(key, value) => (lower == *value, lower == *key),
+            };
+            if let Some(flag) = value_hit.get_mut(slot) {
+                *flag = value;
+            }
+            if let Some(flag) = key_hit.get_mut(slot) {
+                *flag = key;
+            }
+        }
+        Self { value_hit, key_hit }
+    }
+
+    fn value(&self, sym: Sym) -> bool {
+        self.value_hit
+            .get(lasso::Key::into_usize(sym))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    fn key(&self, sym: Sym) -> bool {
+        self.key_hit
+            .get(lasso::Key::into_usize(sym))
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
+/// Whether a non-string attribute value matches: formatted and compared like a string.
+fn scalar_matches(value: &AttrValue, term: &Term) -> bool {
+    let text = match value {
+        AttrValue::Bool(b) => b.to_string(),
+        AttrValue::Int(i) => i.to_string(),
+        AttrValue::Float(f) => f.to_string(),
+        AttrValue::Str(_) | AttrValue::Json(_) => return false,
+    };
+    match term {
+        Term::Text(needle) => text.contains(needle.as_str()),
+        Term::KeyValue(_, value) => text == *value,
+    }
+}
+
+fn value_matches(attr: &Attribute, term: &Term, table: &SymTable) -> bool {
+    match attr.value {
+        AttrValue::Str(sym) | AttrValue::Json(sym) => table.value(sym),
+        ref other => scalar_matches(other, term),
+    }
+}
+
+fn attrs_match(trace: &Trace, range: IdxRange, term: &Term, table: &SymTable) -> bool {
+    trace.attrs(range).iter().any(|attr| match term {
+        Term::Text(_) => table.value(attr.key) || value_matches(attr, term, table),
+        Term::KeyValue(..) => table.key(attr.key) && value_matches(attr, term, table),
+    })
+}
+
+fn span_matches(trace: &Trace, index: usize, term: &Term, table: &SymTable) -> bool {
+    let Some(span) = trace.spans.get(index) else {
+        return false;
+    };
+    let resource_attrs = trace
+        .resources
+        .get(span.resource as usize)
+        .map(|r| r.attrs)
+        .unwrap_or_default();
+    let events = trace.events.get(span.events.as_range()).unwrap_or(&[]);
+    match term {
+        Term::Text(_) => {
+            table.value(span.operation)
+                || table.value(span.service)
+                || table.value(span.span_id)
+                || span.status_message.is_some_and(|m| table.value(m))
+                || attrs_match(trace, span.attrs, term, table)
+                || attrs_match(trace, resource_attrs, term, table)
+                || events
+                    .iter()
+                    .any(|e| table.value(e.name) || attrs_match(trace, e.attrs, term, table))
+        }
+        Term::KeyValue(key, _) => {
+            let field = match key.as_str() {
+                "service" => Some(span.service),
+                "operation" | "name" => Some(span.operation),
+                "span" | "spanid" | "span_id" => Some(span.span_id),
+                _ => None,
+            };
+            if let Some(sym) = field {
+                return table.value(sym);
+            }
+            attrs_match(trace, span.attrs, term, table)
+                || attrs_match(trace, resource_attrs, term, table)
+                || events
+                    .iter()
+                    .any(|e| attrs_match(trace, e.attrs, term, table))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{Span, SpanStatus, TraceBuilder};
+
+    fn shop() -> Trace {
+        let mut b = TraceBuilder::new("t");
+        let frontend = b.intern("frontend");
+        let db = b.intern("mysql");
+        let r_front = b.add_resource(frontend, IdxRange::default());
+        let r_db = b.add_resource(db, IdxRange::default());
+        let rows = [
+            ("a1", None, r_front, frontend, "GET /cart", 0, 100, false),
+            ("b2", Some("a1"), r_db, db, "SELECT cart", 10, 90, true),
+            ("c3", Some("a1"), r_front, frontend, "render", 90, 95, false),
+        ];
+        for (id, parent, resource, service, op, start, end, err) in rows {
+            let span_id = b.intern(id);
+            let operation = b.intern(op);
+            let mut span = Span::draft(span_id, resource, service, operation);
+            span.parent_span_id = parent.map(|p| b.intern(p));
+            span.start_ns = start;
+            span.duration_ns = end - start;
+            if err {
+                span.status = SpanStatus::Error;
+            }
+            let mark = b.attrs_mark();
+            b.push_str_attr("http.status_code", if err { "500" } else { "200" });
+            let retries = b.intern("retries");
+            b.push_attr(retries, AttrValue::Int(if err { 3 } else { 0 }));
+            span.attrs = b.attrs_since(mark);
+            b.push_span(span);
+        }
+        b.build()
+    }
+
+    fn ids(trace: &Trace, text: &str, filters: QuickFilters) -> Vec<String> {
+        let crit = vec![0; trace.spans.len()];
+        find_spans(trace, &SpanQuery::parse(text), &filters, &crit)
+            .list
+            .iter()
+            .filter_map(|i| trace.span(*i))
+            .map(|s| trace.str(s.span_id).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn terms_and_filters() {
+        let trace = shop();
+        let none = QuickFilters::default();
+        assert_eq!(ids(&trace, "cart", none), ["a1", "b2"]);
+        assert_eq!(ids(&trace, "CART mysql", none), ["b2"]);
+        assert_eq!(ids(&trace, "\"get /cart\"", none), ["a1"]);
+        assert_eq!(ids(&trace, "http.status_code=500", none), ["b2"]);
+        assert_eq!(ids(&trace, "retries=0", none), ["a1", "c3"]);
+        assert_eq!(ids(&trace, "service=frontend", none), ["a1", "c3"]);
+        assert_eq!(ids(&trace, "c3", none), ["c3"]);
+        assert_eq!(ids(&trace, "status_code", none), ["a1", "b2", "c3"]);
+        assert!(ids(&trace, "", none).is_empty());
+        let errors = QuickFilters {
+            errors_only: true,
+            ..none
+        };
+        assert_eq!(ids(&trace, "", errors), ["b2"]);
+        let slow = QuickFilters {
+            min_duration_ns: Some(50),
+            ..none
+        };
+        assert_eq!(ids(&trace, "frontend", slow), ["a1"]);
+    }
+
+    #[test]
+    fn stepping_wraps_around() {
+        let matches = SpanMatches {
+            flags: vec![],
+            list: vec![SpanIdx(2), SpanIdx(5), SpanIdx(9)],
+        };
+        assert_eq!(matches.step(None, true), Some(SpanIdx(2)));
+        assert_eq!(matches.step(None, false), Some(SpanIdx(9)));
+        assert_eq!(matches.step(Some(SpanIdx(5)), true), Some(SpanIdx(9)));
+        assert_eq!(matches.step(Some(SpanIdx(9)), true), Some(SpanIdx(2)));
+        assert_eq!(matches.step(Some(SpanIdx(2)), false), Some(SpanIdx(9)));
+        // From a row that is not a match: the next match after it.
+        assert_eq!(matches.step(Some(SpanIdx(3)), true), Some(SpanIdx(5)));
+        assert_eq!(matches.step(Some(SpanIdx(3)), false), Some(SpanIdx(2)));
+        assert_eq!(matches.position(SpanIdx(9)), Some(2));
+    }
+}

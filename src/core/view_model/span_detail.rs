@@ -1,0 +1,319 @@
+//! Everything the span detail panel shows, as text ready to display.
+use super::trace_list::{format_duration_ns, format_start_ns};
+use crate::core::analysis::TraceAnalysis;
+use crate::core::model::{AttrValue, IdxRange, SpanFlags, SpanIdx, SpanStatus, Trace};
+
+/// One attribute, its value as text. JSON values (arrays, maps, or strings holding a JSON
+/// object or array) are pretty-printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyValue {
+    /// The key.
+    pub key: String,
+    /// The value as shown.
+    pub value: String,
+    /// True when `value` is pretty-printed JSON (shown in a pre-formatted block).
+    pub is_json: bool,
+}
+
+/// An event (log, annotation) with its time relative to the span start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDetail {
+    /// Time after the span start, ns (negative when the event precedes the span).
+    pub offset_ns: i64,
+    /// `+12.3 ms`.
+    pub offset_label: String,
+    /// The event name.
+    pub name: String,
+    /// Its attributes.
+    pub attributes: Vec<KeyValue>,
+}
+
+/// A reference or link to another span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceDetail {
+    /// `CHILD_OF`, `FOLLOWS_FROM` or `LINK`.
+    pub kind: String,
+    /// The target trace ID.
+    pub trace_id: String,
+    /// The target span ID.
+    pub span_id: String,
+    /// The target when it is a span of this same trace.
+    pub target: Option<SpanIdx>,
+    /// True when the target is in another trace.
+    pub other_trace: bool,
+    /// Link attributes.
+    pub attributes: Vec<KeyValue>,
+}
+
+/// The detail of one span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanDetail {
+    /// Arena index.
+    pub idx: SpanIdx,
+    /// Span ID.
+    pub span_id: String,
+    /// The parent span ID the file declares.
+    pub parent_span_id: Option<String>,
+    /// Operation name.
+    pub operation: String,
+    /// Service name.
+    pub service: String,
+    /// `server`, `client`… (empty when unspecified).
+    pub kind: String,
+    /// `error`, `ok` or `unset`.
+    pub status: String,
+    /// The status message or error description.
+    pub status_message: Option<String>,
+    /// Start after the trace start.
+    pub start_relative: String,
+    /// Absolute start (UTC).
+    pub start_absolute: String,
+    /// Duration.
+    pub duration: String,
+    /// Self time (no child running).
+    pub self_time: String,
+    /// Time on the critical path, if any.
+    pub critical: Option<String>,
+    /// Span attributes.
+    pub attributes: Vec<KeyValue>,
+    /// Resource / process attributes.
+    pub resource_attributes: Vec<KeyValue>,
+    /// Events, by time.
+    pub events: Vec<EventDetail>,
+    /// References and links.
+    pub references: Vec<ReferenceDetail>,
+    /// Reconstruction notes and warnings about this span.
+    pub warnings: Vec<String>,
+}
+
+impl SpanDetail {
+    /// The detail of span `idx`, or `None` if there is no such span.
+    pub fn of(trace: &Trace, idx: SpanIdx, analysis: &TraceAnalysis) -> Option<Self> {
+        let span = trace.span(idx)?;
+        let span_id = trace.str(span.span_id).to_string();
+        let resource_attrs = trace
+            .resources
+            .get(span.resource as usize)
+            .map(|r| r.attrs)
+            .unwrap_or_default();
+        let mut events: Vec<EventDetail> = trace
+            .events
+            .get(span.events.as_range())
+            .unwrap_or(&[])
+            .iter()
+            .map(|event| {
+                let offset_ns = event.time_ns - span.start_ns;
+                EventDetail {
+                    offset_ns,
+                    offset_label: if offset_ns < 0 {
+                        format!("−{}", format_duration_ns(-offset_ns))
+                    } else {
+                        format!("+{}", format_duration_ns(offset_ns))
+                    },
+                    name: trace.str(event.name).to_string(),
+                    attributes: key_values(trace, event.attrs),
+                }
+            })
+            .collect();
+        events.sort_by_key(|e| e.offset_ns);
+        let references = trace
+            .references
+            .get(span.refs.as_range())
+            .unwrap_or(&[])
+            .iter()
+            .map(|reference| {
+                let trace_id = trace.str(reference.trace_id).to_string();
+                let target_id = trace.str(reference.span_id);
+                let other_trace = !crate::core::model::same_trace_id(&trace_id, &trace.trace_id);
+                let target = if other_trace {
+                    None
+                } else {
+                    trace
+                        .spans
+                        .iter()
+                        .position(|s| trace.str(s.span_id) == target_id)
+                        .map(|i| SpanIdx(i as u32))
+                };
+                ReferenceDetail {
+                    kind: reference.kind.as_str().to_string(),
+                    trace_id,
+                    span_id: target_id.to_string(),
+                    target,
+                    other_trace,
+                    attributes: key_values(trace, reference.attrs),
+                }
+            })
+            .collect();
+        let mut warnings = flag_notes(span.flags);
+        warnings.extend(
+            trace
+                .warnings
+                .iter()
+                .filter(|w| w.span_id.as_deref() == Some(span_id.as_str()))
+                .map(|w| w.message.clone()),
+        );
+        let critical_ns = analysis
+            .critical_path
+            .span_ns
+            .get(idx.get())
+            .copied()
+            .unwrap_or(0);
+        Some(Self {
+            idx,
+            parent_span_id: span.parent_span_id.map(|p| trace.str(p).to_string()),
+            operation: trace.str(span.operation).to_string(),
+            service: trace.str(span.service).to_string(),
+            kind: span.kind.as_str().to_string(),
+            status: match span.status {
+                SpanStatus::Error => "error",
+                SpanStatus::Ok => "ok",
+                SpanStatus::Unset => "unset",
+            }
+            .to_string(),
+            status_message: span.status_message.map(|m| trace.str(m).to_string()),
+            start_relative: format_duration_ns(span.start_ns - trace.start_ns),
+            start_absolute: format_start_ns(span.start_ns),
+            duration: format_duration_ns(span.duration_ns),
+            self_time: format_duration_ns(analysis.self_ns.get(idx.get()).copied().unwrap_or(0)),
+            critical: (critical_ns > 0).then(|| {
+                format!(
+                    "{} ({:.1}% of the path)",
+                    format_duration_ns(critical_ns),
+                    analysis.critical_path.span_share(idx) * 100.0
+                )
+            }),
+            attributes: key_values(trace, span.attrs),
+            resource_attributes: key_values(trace, resource_attrs),
+            events,
+            references,
+            warnings,
+            span_id,
+        })
+    }
+}
+
+/// Notes for the reconstruction flags a person should know about.
+fn flag_notes(flags: SpanFlags) -> Vec<String> {
+    let notes = [
+        (
+            SpanFlags::MISSING_PARENT,
+            "Its parent span is not loaded; shown as a root.",
+        ),
+        (
+            SpanFlags::NO_DURATION,
+            "The file gives no duration; shown as 0.",
+        ),
+        (
+            SpanFlags::NO_TIMESTAMP,
+            "The file gives no start time; placed at its parent's start.",
+        ),
+        (
+            SpanFlags::SHARED,
+            "Server half of a shared Zipkin span (same ID as its client).",
+        ),
+        (
+            SpanFlags::CYCLE_BROKEN,
+            "Its parent link was cut to break a cycle.",
+        ),
+    ];
+    notes
+        .iter()
+        .filter(|(flag, _)| flags.has(*flag))
+        .map(|(_, text)| (*text).to_string())
+        .collect()
+}
+
+/// The attributes in `range`, formatted.
+fn key_values(trace: &Trace, range: IdxRange) -> Vec<KeyValue> {
+    trace
+        .attrs(range)
+        .iter()
+        .map(|attr| {
+            let (value, is_json) = match attr.value {
+                AttrValue::Str(sym) => pretty_if_json(trace.str(sym)),
+                AttrValue::Json(sym) => pretty_if_json(trace.str(sym)),
+                AttrValue::Bool(b) => (b.to_string(), false),
+                AttrValue::Int(i) => (i.to_string(), false),
+                AttrValue::Float(f) => (f.to_string(), false),
+            };
+            KeyValue {
+                key: trace.str(attr.key).to_string(),
+                value,
+                is_json,
+            }
+        })
+        .collect()
+}
+
+/// Pretty-prints text that is a JSON object or array; other text is returned as is.
+fn pretty_if_json(text: &str) -> (String, bool) {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            if let Ok(pretty) = serde_json::to_string_pretty(&value) {
+                return (pretty, true);
+            }
+        }
+    }
+    (text.to_string(), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::analysis::analyze_trace;
+    use crate::core::format::parse_file;
+    use crate::core::model::TraceSet;
+
+    #[test]
+    fn detail_of_a_jaeger_span() {
+        let json = r#"{"data":[{"traceID":"t1","spans":[
+          {"traceID":"t1","spanID":"a","operationName":"root","startTime":1000,"duration":100,
+           "references":[],"processID":"p1","tags":[{"key":"payload","type":"string","value":"{\"x\":[1,2]}"}]},
+          {"traceID":"t1","spanID":"b","operationName":"child","startTime":1010,"duration":20,
+           "references":[{"refType":"CHILD_OF","traceID":"t1","spanID":"a"},{"refType":"FOLLOWS_FROM","traceID":"t9","spanID":"z"}],
+           "processID":"p1","tags":[{"key":"error","type":"bool","value":true}],
+           "logs":[{"timestamp":1015,"fields":[{"key":"event","type":"string","value":"retry"},{"key":"n","type":"int64","value":2}]}]}],
+          "processes":{"p1":{"serviceName":"svc","tags":[{"key":"host","type":"string","value":"h1"}]}}}]}"#;
+        let parsed = parse_file("t.json", json.as_bytes()).expect("parses");
+        let mut set = TraceSet::new();
+        for builder in parsed.traces {
+            set.add(builder);
+        }
+        let trace = set.traces().first().expect("one trace").clone();
+        let analysis = analyze_trace(&trace);
+        let b = trace
+            .spans
+            .iter()
+            .position(|s| trace.str(s.span_id) == "b")
+            .expect("b");
+        let detail = SpanDetail::of(&trace, SpanIdx(b as u32), &analysis).expect("detail");
+        assert_eq!(detail.operation, "child");
+        assert_eq!(detail.service, "svc");
+        assert_eq!(detail.status, "error");
+        assert_eq!(detail.start_relative, "10 µs");
+        assert_eq!(detail.duration, "20 µs");
+        assert_eq!(detail.parent_span_id.as_deref(), Some("a"));
+        assert_eq!(detail.events.len(), 1);
+        assert_eq!(detail.events[0].offset_label, "+5 µs");
+        assert_eq!(detail.events[0].name, "retry");
+        assert_eq!(detail.resource_attributes[0].value, "h1");
+        let kinds: Vec<(&str, bool, bool)> = detail
+            .references
+            .iter()
+            .map(|r| (r.kind.as_str(), r.target.is_some(), r.other_trace))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("CHILD_OF", true, false), ("FOLLOWS_FROM", false, true)]
+        );
+
+        let a = SpanDetail::of(&trace, SpanIdx(0), &analysis).expect("root");
+        assert!(a.attributes[0].is_json);
+        assert_eq!(
+            a.attributes[0].value,
+            "{\n  \"x\": [\n    1,\n    2\n  ]\n}"
+        );
+        assert!(a.critical.is_some());
+    }
+}

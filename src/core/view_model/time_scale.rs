@@ -192,7 +192,7 @@ mod tests {
             end_ns: 1_770,
         };
         let marks = ticks(&window, 5);
-        assert_eq!(marks.first().map(|t| t.label.as_str()), Some("1.3 µs"));
+        assert_eq!(marks.first().map(|t| t.label.as_str()), Some("1.4 µs"));
         assert!(marks.iter().all(|t| (0.0..=1.0).contains(&t.frac)));
     }
 }

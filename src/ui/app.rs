@@ -6,10 +6,13 @@ use leptos_use::{use_drop_zone_with_options, UseDropZoneOptions, UseDropZoneRetu
 
 use super::file_picker::FilePicker;
 use super::notices::{Notice, NoticeLevel, Notices};
+use super::routing::use_route;
 use super::trace_list::TraceList;
+use super::trace_page::TracePage;
 use crate::core::demo::demo_otlp_json_lines;
 use crate::core::load::load_into;
 use crate::core::model::TraceSet;
+use crate::core::view_model::ViewState;
 use crate::source::read_file_bytes;
 
 /// Shared app state, provided through context.
@@ -21,6 +24,8 @@ pub struct AppState {
     pub notices: RwSignal<Vec<Notice>>,
     /// Files still being read.
     pub pending: RwSignal<usize>,
+    /// What the address bar says is open (see `routing`).
+    pub route: RwSignal<ViewState>,
 }
 
 impl AppState {
@@ -29,6 +34,7 @@ impl AppState {
             traces: RwSignal::new(TraceSet::new()),
             notices: RwSignal::new(Vec::new()),
             pending: RwSignal::new(0),
+            route: use_route(),
         }
     }
 
@@ -91,6 +97,7 @@ pub fn App() -> impl IntoView {
         state.notices.update(Vec::clear);
     };
     let is_empty = move || state.traces.with(TraceSet::is_empty);
+    let open_trace = Memo::new(move |_| state.route.with(|r| r.trace.clone()));
 
     view! {
         <div class="page" node_ref=page data-testid="page">
@@ -110,6 +117,8 @@ pub fn App() -> impl IntoView {
                 <p class="pending" data-testid="pending">{move || format!("Reading {} file(s)…", state.pending.get())}</p>
             </Show>
             <main>
+                {move || open_trace.get().map(|trace_id| view! { <TracePage trace_id/> })}
+                <Show when=move || open_trace.with(Option::is_none)>
                 <Show when=is_empty fallback=|| view! { <TraceList/> }>
                     <section class="welcome" data-testid="drop-zone">
                         <p class="drop-title">"Drop trace JSON here"</p>
@@ -121,6 +130,7 @@ pub fn App() -> impl IntoView {
                         </ul>
                         <p class="drop-hint">"No file at hand? “Load demo” opens a sample web shop's traces."</p>
                     </section>
+                </Show>
                 </Show>
             </main>
             <Show when=move || is_over_drop_zone.get()>

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use super::app::AppState;
-use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary};
+use super::routing::navigate;
+use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary, ViewState};
 
 /// The table of loaded traces, in load order.
 #[component]
@@ -64,13 +65,24 @@ fn TraceRow(
     let warning_count = summary.warnings.len();
     let has_errors = summary.error_count > 0;
     let sources = summary.sources.join(", ");
+    let state = expect_context::<AppState>();
+    let target = ViewState {
+        trace: Some(summary.trace_id.clone()),
+        span: None,
+        search: None,
+    };
+    let href = target.to_fragment();
+    let open = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        navigate(state.route, target.clone(), true);
+    };
     view! {
-        <tr class="trace-row" class:has-errors=has_errors data-testid="trace-row" data-trace-id=summary.trace_id.clone()>
+        <tr class="trace-row" class:has-errors=has_errors data-testid="trace-row" data-trace-id=summary.trace_id.clone() on:click=open>
             <td>
                 <div class="root">
                     <span class="root-service" data-testid="root-service">{summary.root_service.clone()}</span>
                     <span class="root-operation" data-testid="root-operation">{summary.root_operation.clone()}</span>
-                    <span class="trace-id" title=format!("from {sources}")>{summary.trace_id.clone()}</span>
+                    <a class="trace-id" data-testid="open-trace" href=href title=format!("Open this trace (from {sources})")>{summary.trace_id.clone()}</a>
                 </div>
             </td>
             <td class="start" data-testid="start">{format_start_ns(summary.start_ns)}</td>

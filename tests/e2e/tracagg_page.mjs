@@ -91,6 +91,82 @@ export class TracaggPage {
     return [await this.byTestId('load-log-summary').innerText()];
   }
 
+  // ---- the trace page ----
+
+  /** Opens a trace from the list by clicking its row, and waits for its first timeline row. */
+  async openTrace(traceId) {
+    await this.row(traceId).click();
+    await this.spanRows().first().waitFor();
+  }
+
+  spanRows() {
+    return this.byTestId('span-row');
+  }
+
+  spanRow(spanId) {
+    return this.page.locator(`[data-testid="span-row"][data-span-id="${spanId}"]`);
+  }
+
+  /** The "N rows" label above the timeline (all rows, not just those in the DOM). */
+  async rowCount() {
+    const text = await this.byTestId('ruler').locator('.ruler-label').innerText();
+    return Number(text.replace(/ rows?$/, ''));
+  }
+
+  async waitForRowCount(n) {
+    await this.page.waitForFunction(
+      (want) => document.querySelector('[data-testid="ruler"] .ruler-label')?.textContent === `${want} rows`,
+      n,
+    );
+  }
+
+  async search(text) {
+    await this.byTestId('span-search').fill(text);
+  }
+
+  async matchCount() {
+    return this.byTestId('match-count').innerText();
+  }
+
+  /** Waits until the match count reads `text` (it updates after the input event). */
+  async expectMatchCount(text) {
+    try {
+      await this.page.waitForFunction(
+        (want) => document.querySelector('[data-testid="match-count"]')?.textContent === want,
+        text,
+        { timeout: 5000 },
+      );
+    } catch {
+      throw new Error(`match count is "${await this.matchCount()}", expected "${text}"`);
+    }
+  }
+
+  async detail() {
+    const panel = this.byTestId('span-detail');
+    await panel.waitFor();
+    const text = async (id) => panel.getByTestId(id).innerText();
+    const table = async (id) => {
+      const section = panel.getByTestId(id);
+      if ((await section.count()) === 0) return {};
+      const keys = await section.locator('th').allInnerTexts();
+      const values = await section.locator('td').allInnerTexts();
+      return Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+    };
+    return {
+      operation: await text('detail-operation'),
+      service: await text('detail-service'),
+      spanId: await text('detail-span-id'),
+      status: await text('detail-status'),
+      duration: await text('detail-duration'),
+      self: await text('detail-self'),
+      critical: await text('detail-critical'),
+      start: await text('detail-start'),
+      attributes: await table('detail-attributes'),
+      resource: await table('detail-resource'),
+      events: await panel.getByTestId('detail-events').locator('.event-head').allInnerTexts(),
+    };
+  }
+
   async screenshot(name) {
     await this.page.screenshot({ path: `tests/e2e/out/${name}.png`, fullPage: true });
   }

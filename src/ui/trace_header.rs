@@ -1,0 +1,73 @@
+//! The trace page's header: what the trace is (root, start, duration, services, depth, spans,
+//! errors, warnings) and the clock-skew toggle.
+use leptos::prelude::*;
+
+use super::copy_button::CopyButton;
+use super::trace_view::TraceView;
+use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary};
+
+/// The header of the open trace.
+#[component]
+pub fn TraceHeader() -> impl IntoView {
+    let view = expect_context::<TraceView>();
+    let summary = Memo::new(move |_| view.trace.get().map(|t| TraceSummary::of(&t)));
+    let depth = Memo::new(move |_| view.trace.get().map_or(0, |t| t.max_depth() + 1));
+    let field = move |f: fn(&TraceSummary) -> String| {
+        move || summary.with(|s| s.as_ref().map(f).unwrap_or_default())
+    };
+    let warnings =
+        move || summary.with(|s| s.as_ref().map(|s| s.warnings.clone()).unwrap_or_default());
+    let trace_id = Signal::derive(field(|s| s.trace_id.clone()));
+    view! {
+        <header class="trace-header" data-testid="trace-header">
+            <h2>
+                <span class="root-service" data-testid="header-service">{field(|s| s.root_service.clone())}</span>
+                ": "
+                <span class="root-operation" data-testid="header-operation">{field(|s| s.root_operation.clone())}</span>
+            </h2>
+            <dl class="facts">
+                <div><dt>"Trace"</dt><dd><code data-testid="header-trace-id">{trace_id}</code><CopyButton text=trace_id label="trace ID"/></dd></div>
+                <div><dt>"Start"</dt><dd data-testid="header-start">{field(|s| format_start_ns(s.start_ns))}</dd></div>
+                <div><dt>"Duration"</dt><dd data-testid="header-duration">{field(|s| format_duration_ns(s.duration_ns))}</dd></div>
+                <div><dt>"Services"</dt><dd data-testid="header-services">{field(|s| s.services.len().to_string())}</dd></div>
+                <div><dt>"Depth"</dt><dd data-testid="header-depth">{move || depth.get()}</dd></div>
+                <div><dt>"Spans"</dt><dd data-testid="header-spans">{field(|s| s.span_count.to_string())}</dd></div>
+                <div><dt>"Errors"</dt><dd data-testid="header-errors" class:error-text=move || summary.with(|s| s.as_ref().is_some_and(|s| s.error_count > 0))>{field(|s| s.error_count.to_string())}</dd></div>
+                <div>
+                    <dt>"Warnings"</dt>
+                    <dd data-testid="header-warnings">
+                        {move || {
+                            let list = warnings();
+                            if list.is_empty() {
+                                view! { <span>"0"</span> }.into_any()
+                            } else {
+                                view! {
+                                    <details class="header-warnings">
+                                        <summary>{list.len().to_string()}</summary>
+                                        <ul>{list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                                    </details>
+                                }
+                                .into_any()
+                            }
+                        }}
+                    </dd>
+                </div>
+            </dl>
+            <label class="skew-toggle" title="Shift child spans that start before their parent or end after it, as Jaeger does (clock skew between hosts).">
+                <input type="checkbox" data-testid="skew-toggle"
+                    prop:checked=move || view.skew_adjusted.get()
+                    on:change=move |ev| view.skew_adjusted.set(event_target_checked(&ev))/>
+                " Adjust clock skew"
+                <Show when=move || view.skew_adjusted.get()>
+                    <span class="skew-note" data-testid="skew-note">
+                        {move || match view.skew_moves.get() {
+                            0 => "(nothing to adjust)".to_string(),
+                            1 => "(1 span moved)".to_string(),
+                            n => format!("({n} spans moved)"),
+                        }}
+                    </span>
+                </Show>
+            </label>
+        </header>
+    }
+}

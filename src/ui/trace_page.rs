@@ -1,0 +1,242 @@
+//! The page of one trace: header, toolbar, minimap, waterfall and span detail, with keyboard
+//! shortcuts and the selected span and search kept in the address bar.
+use leptos::prelude::*;
+use leptos::web_sys::KeyboardEvent;
+use wasm_bindgen::JsCast;
+
+use super::app::AppState;
+use super::help_overlay::HelpOverlay;
+use super::minimap::Minimap;
+use super::routing::navigate;
+use super::shared::Shared;
+use super::span_detail::SpanDetailPanel;
+use super::timeline::Timeline;
+use super::trace_header::TraceHeader;
+use super::trace_toolbar::TraceToolbar;
+use super::trace_view::TraceView;
+use crate::core::model::{SpanIdx, Trace};
+use crate::core::view_model::{CollapseState, TimeWindow, ViewState};
+
+/// The trace page for the trace `trace_id` (which may not be loaded yet).
+#[component]
+pub fn TracePage(
+    /// The trace to show.
+    trace_id: String,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let id = trace_id.clone();
+    let loaded = Signal::derive(move || {
+        state
+            .traces
+            .with(|set| set.get(&id).map(|t| Shared(t.clone())))
+    });
+    let view = TraceView::provide(loaded);
+    sync_with_route(state, view, trace_id.clone());
+
+    // A new trace (or its adjusted version) starts with the whole time range; the selected
+    // span is found again by its ID (adjustment may reorder siblings).
+    Effect::new(move |previous: Option<Option<Shared<Trace>>>| {
+        let current = view.trace.get();
+        if let Some(trace) = &current {
+            view.window.set(TimeWindow::full(trace.duration_ns()));
+            if let (Some(Some(old)), Some(idx)) = (&previous, view.selected.get_untracked()) {
+                let span_id = old.span(idx).map(|s| old.str(s.span_id).to_string());
+                let again = span_id.and_then(|id| find_span(trace, &id));
+                view.collapse.set(CollapseState::expanded());
+                view.selected.set(again);
+            }
+        }
+        current
+    });
+
+    let keys = window_event_listener(leptos::ev::keydown, move |event| on_key(view, &event));
+    on_cleanup(move || keys.remove());
+
+    let back = move |_| {
+        navigate(state.route, ViewState::default(), true);
+    };
+    let missing_id = trace_id.clone();
+    view! {
+        <section class="trace-page" data-testid="trace-page">
+            <button class="button subtle back" data-testid="back" on:click=back>"← All traces"</button>
+            <Show
+                when=move || view.trace.with(Option::is_some)
+                fallback=move || view! {
+                    <p class="not-loaded" data-testid="trace-not-loaded">
+                        {format!("Trace {missing_id} is not loaded. Drop the file that holds it on this page to open it.")}
+                    </p>
+                }
+            >
+                <TraceHeader/>
+                <TraceToolbar/>
+                <Minimap/>
+                <div class="trace-body">
+                    <Timeline/>
+                    <Show when=move || view.selected.get().is_some()>
+                        <SpanDetailPanel/>
+                    </Show>
+                </div>
+            </Show>
+            <Show when=move || view.help_open.get()>
+                <HelpOverlay/>
+            </Show>
+        </section>
+    }
+}
+
+/// Two-way sync between the page state and the route: the selected span and the search text
+/// are written to the address bar, and back/forward or an edited address move the page.
+fn sync_with_route(state: AppState, view: TraceView, trace_id: String) {
+    // Route → page (on open, reload, back/forward).
+    Effect::new(move |_| {
+        let route = state.route.get();
+        let Some(trace) = view.trace.get() else {
+            return;
+        };
+        let search = route.search.clone().unwrap_or_default();
+        if view.search.get_untracked() != search {
+            view.search.set(search);
+        }
+        let wanted = route.span.as_deref().and_then(|id| find_span(&trace, id));
+        if view.selected.get_untracked() != wanted {
+            match wanted {
+                Some(idx) => view.focus(idx),
+                None => view.selected.set(None),
+            }
+        }
+    });
+    // Page → route (selection and search refine the current entry). Not on the first run,
+    // and not while the trace is missing: the route is then the source of truth (a reload
+    // keeps `span` and `q` until the file is dropped again).
+    Effect::new(move |previous: Option<()>| {
+        let search = view.search.get();
+        let selected = view.selected.get();
+        if previous.is_none() || view.trace.with_untracked(Option::is_none) {
+            return;
+        }
+        let span = view.trace.with_untracked(|trace| {
+            let trace = trace.as_ref()?;
+            let span = trace.span(selected?)?;
+            Some(trace.str(span.span_id).to_string())
+        });
+        let next = ViewState {
+            trace: Some(trace_id.clone()),
+            span,
+            search: (!search.is_empty()).then_some(search),
+        };
+        if state.route.get_untracked() != next {
+            navigate(state.route, next, false);
+        }
+    });
+}
+
+/// The first span of `trace` with this span ID.
+fn find_span(trace: &Trace, span_id: &str) -> Option<SpanIdx> {
+    trace
+        .spans
+        .iter()
+        .position(|s| trace.str(s.span_id) == span_id)
+        .map(|i| SpanIdx(i as u32))
+}
+
+/// True when the key event comes from a text field (shortcuts must not steal typing).
+fn from_text_field(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// The keyboard shortcuts (listed in the help overlay).
+fn on_key(view: TraceView, event: &KeyboardEvent) {
+    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return;
+    }
+    let key = event.key();
+    if key == "Escape" {
+        if view.help_open.get_untracked() {
+            view.help_open.set(false);
+        } else {
+            view.selected.set(None);
+        }
+        return;
+    }
+    if from_text_field(event) {
+        return;
+    }
+    let handled = match key.as_str() {
+        "?" => {
+            view.help_open.update(|open| *open = !*open);
+            true
+        }
+        "/" => {
+            if let Some(input) = document()
+                .query_selector("[data-testid=span-search]")
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+            {
+                let _ = input.focus();
+            }
+            true
+        }
+        "n" => {
+            view.step_match(true);
+            true
+        }
+        "N" | "p" => {
+            view.step_match(false);
+            true
+        }
+        "j" | "ArrowDown" => {
+            view.step_row(true);
+            true
+        }
+        "k" | "ArrowUp" => {
+            view.step_row(false);
+            true
+        }
+        "[" => {
+            view.collapse.update(|c| c.collapse_all());
+            true
+        }
+        "]" => {
+            view.collapse.update(|c| c.expand_all());
+            true
+        }
+        "Enter" | " " => {
+            if let Some(idx) = view.selected.get_untracked() {
+                view.collapse.update(|c| c.toggle(idx));
+            }
+            true
+        }
+        "w" | "+" | "=" => {
+            view.zoom(0.5, 0.5);
+            true
+        }
+        "s" | "-" => {
+            view.zoom(2.0, 0.5);
+            true
+        }
+        "a" | "ArrowLeft" => {
+            view.pan(-0.2);
+            true
+        }
+        "d" | "ArrowRight" => {
+            view.pan(0.2);
+            true
+        }
+        "0" => {
+            view.reset_zoom();
+            true
+        }
+        "e" => {
+            view.error_mode.update(|on| *on = !*on);
+            true
+        }
+        _ => false,
+    };
+    if handled {
+        event.prevent_default();
+    }
+}

@@ -1,0 +1,271 @@
+// End-to-end: the trace page (timeline, critical path, detail, search, collapse, minimap,
+// keyboard, URL state) on real fixtures and on a generated 100,000-span trace.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve } from './server.mjs';
+import { launch, TracaggPage } from './tracagg_page.mjs';
+
+const DIST = process.env.E2E_DIST ?? 'dist';
+const BASE = process.env.E2E_BASE ?? '/';
+// Jaeger's HotROD demo, as returned by Jaeger's /api/v3/traces/{id} (OTLP JSON).
+const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
+const HOTROD_ID = '2ea75461946a7dd10f2c15ab36a076cb';
+const MYSQL_SPAN = '9580b82434d5a1b8';
+let server;
+let browser;
+let url;
+
+before(async () => {
+  fs.mkdirSync('tests/e2e/out', { recursive: true });
+  server = await serve(DIST, BASE);
+  url = `http://127.0.0.1:${server.address().port}${BASE}`;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function hotrod() {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  await app.open(url);
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  await app.openTrace(HOTROD_ID);
+  return app;
+}
+
+test('clicking a trace opens its waterfall with header, critical path and self time', async () => {
+  const app = await hotrod();
+  const header = app.byTestId('trace-header');
+  assert.equal(await header.getByTestId('header-service').innerText(), 'frontend');
+  assert.equal(await header.getByTestId('header-operation').innerText(), 'GET /dispatch');
+  assert.equal(await header.getByTestId('header-spans').innerText(), '40');
+  assert.equal(await header.getByTestId('header-services').innerText(), '6');
+  assert.equal(await header.getByTestId('header-depth').innerText(), '4');
+  assert.equal(await header.getByTestId('header-errors').innerText(), '3');
+  assert.equal(await header.getByTestId('header-duration').innerText(), '703 ms');
+  assert.equal(await app.rowCount(), 40);
+  // The MySQL query is the whole of its parent's wait: fully on the critical path.
+  const mysql = app.spanRow(MYSQL_SPAN);
+  assert.equal(await mysql.getByTestId('row-service').innerText(), 'mysql');
+  assert.equal(await mysql.getByTestId('critical-mark').count(), 1);
+  // A redis GetDriver that ran while another was still in flight is not on the path...
+  const rows = await app.spanRows().evaluateAll((els) => els.map((el) => ({
+    id: el.dataset.spanId,
+    op: el.querySelector('[data-testid=row-operation]').textContent,
+    critical: el.querySelectorAll('[data-testid=critical-mark]').length,
+    error: el.querySelectorAll('[data-testid=error-icon]').length,
+    depth: Number(el.dataset.depth),
+  })));
+  assert.ok(rows.length >= 30, 'rows in view');
+  assert.equal(rows[0].depth, 0);
+  assert.ok(rows.filter((r) => r.critical > 0).length >= 10, 'critical marks on many rows');
+  assert.ok(rows.some((r) => r.critical === 0), 'some rows off the path');
+  assert.ok(rows.filter((r) => r.error > 0).length >= 3, 'error icons');
+  await app.screenshot('trace-hotrod');
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('span detail shows times, attributes, resource, events; Esc closes it', async () => {
+  const app = await hotrod();
+  await app.spanRow(MYSQL_SPAN).click();
+  const detail = await app.detail();
+  assert.equal(detail.operation, 'SQL SELECT');
+  assert.equal(detail.service, 'mysql');
+  assert.equal(detail.spanId, MYSQL_SPAN);
+  assert.equal(detail.duration, '257 ms');
+  assert.equal(detail.self, '257 ms');
+  assert.match(detail.critical, /^257 ms \(36\.\d% of the path\)$/);
+  assert.match(detail.start, /^9\.66 ms after trace start · 2026-06-21 10:10:44\.640 UTC$/);
+  assert.equal(detail.attributes['sql.query'], 'SELECT * FROM customer WHERE customer_id=123');
+  assert.equal(detail.resource['host.name'], '2fd43f7d79c6');
+  assert.ok(detail.events.length >= 1);
+  assert.match(detail.events[0], /^\+19\.5 µs Acquired lock/);
+  assert.match(app.page.url(), new RegExp(`#trace=${HOTROD_ID}&span=${MYSQL_SPAN}$`));
+  await app.screenshot('trace-detail');
+  await app.page.keyboard.press('Escape');
+  await app.byTestId('span-detail').waitFor({ state: 'detached' });
+  await app.page.close();
+});
+
+test('search counts matches, steps through them, filters rows; quick filters and error paths', async () => {
+  const app = await hotrod();
+  await app.search('redis');
+  await app.expectMatchCount('15 matches');
+  await app.byTestId('next-match').click();
+  assert.equal(await app.matchCount(), '1 of 15');
+  await app.byTestId('span-search').press('Enter');
+  assert.equal(await app.matchCount(), '2 of 15');
+  await app.byTestId('span-search').press('Shift+Enter');
+  assert.equal(await app.matchCount(), '1 of 15');
+  assert.match(app.page.url(), /&q=redis$/);
+  assert.ok((await app.page.locator('.span-row.match').count()) >= 10, 'matches highlighted');
+  await app.byTestId('matches-only').check();
+  await app.waitForRowCount(15);
+  // key=value and span ID.
+  await app.byTestId('close-detail').click();
+  await app.search('sql.query="SELECT * FROM customer WHERE customer_id=123"');
+  await app.expectMatchCount('1 match');
+  await app.search(MYSQL_SPAN);
+  await app.expectMatchCount('1 match');
+  await app.search('');
+  await app.byTestId('matches-only').uncheck();
+  await app.byTestId('filter-errors').check();
+  await app.expectMatchCount('3 matches');
+  await app.byTestId('filter-errors').uncheck();
+  // GET /dispatch, the customer call (3 spans) and the driver call (2 spans) take ≥ 100 ms.
+  await app.byTestId('filter-slow').selectOption('100');
+  await app.expectMatchCount('6 matches');
+  await app.byTestId('filter-slow').selectOption('0');
+  // 28 of the 40 spans have a section on the critical path (as the CLI reports).
+  await app.byTestId('filter-critical').check();
+  await app.expectMatchCount('28 matches');
+  await app.byTestId('filter-critical').uncheck();
+  // Error-path mode: three chains end at three GetDriver origins; other rows are dimmed.
+  await app.byTestId('error-mode').click();
+  assert.equal(await app.byTestId('error-mode').innerText(), 'Error paths (3)');
+  assert.equal(await app.byTestId('error-origin').count(), 3);
+  assert.ok((await app.page.locator('.span-row.dim').count()) > 10);
+  await app.screenshot('trace-error-paths');
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('collapse, expand, depth; keyboard shortcuts and the help overlay; zoom and minimap', async () => {
+  const app = await hotrod();
+  await app.byTestId('collapse-all').click();
+  await app.waitForRowCount(1);
+  assert.equal(await app.spanRows().first().getByTestId('hidden-count').innerText(), '+39');
+  // A collapsed root shows the critical path of what it hides.
+  assert.ok((await app.spanRows().first().getByTestId('critical-mark').count()) >= 1);
+  await app.byTestId('expand-all').click();
+  await app.waitForRowCount(40);
+  await app.byTestId('expand-depth').selectOption('1');
+  const depthOne = await app.rowCount();
+  assert.ok(depthOne > 1 && depthOne < 40, `depth 1 rows: ${depthOne}`);
+  await app.spanRows().first().getByTestId('toggle').click();
+  await app.waitForRowCount(1);
+  // Keyboard: [ ] collapse/expand all, j selects rows, ? opens the help, Esc closes it.
+  await app.page.locator('body').press(']');
+  await app.waitForRowCount(40);
+  await app.page.locator('body').press('[');
+  await app.waitForRowCount(1);
+  await app.page.locator('body').press(']');
+  await app.page.keyboard.press('j');
+  await app.page.keyboard.press('j');
+  assert.equal(await app.detail().then((d) => d.operation), 'HTTP GET');
+  await app.page.keyboard.press('?');
+  await app.byTestId('help-overlay').waitFor();
+  assert.match(await app.byTestId('help-overlay').innerText(), /Next \/ previous match/);
+  await app.screenshot('trace-help');
+  await app.page.keyboard.press('Escape');
+  await app.byTestId('help-overlay').waitFor({ state: 'detached' });
+  // Zoom: w zooms in (the ruler's span shrinks), 0 resets; the minimap window follows.
+  const fullWindow = await app.byTestId('minimap-window').getAttribute('style');
+  await app.page.keyboard.press('w');
+  await app.page.keyboard.press('w');
+  const zoomed = await app.byTestId('minimap-window').getAttribute('style');
+  assert.notEqual(zoomed, fullWindow);
+  assert.match(zoomed, /width: 25\.0\d\d%/);
+  await app.page.keyboard.press('0');
+  assert.equal(await app.byTestId('minimap-window').getAttribute('style'), fullWindow);
+  // Drag on the minimap from 50% to 75% of its width: the window becomes that range.
+  const box = await app.byTestId('minimap').boundingBox();
+  await app.page.mouse.move(box.x + box.width * 0.5, box.y + 20);
+  await app.page.mouse.down();
+  await app.page.mouse.move(box.x + box.width * 0.75, box.y + 20, { steps: 5 });
+  await app.page.mouse.up();
+  const dragged = await app.byTestId('minimap-window').getAttribute('style');
+  assert.match(dragged, /left: 50\.\d+%; width: 2[45]\.\d+%/);
+  const ticks = await app.byTestId('ruler').locator('.tick').allInnerTexts();
+  assert.ok(ticks.every((t) => /ms$/.test(t)), `ticks ${ticks}`);
+  await app.screenshot('trace-zoomed');
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('the address bar holds trace, span and search: back/forward and reload restore the view', async () => {
+  const app = await hotrod();
+  await app.spanRow(MYSQL_SPAN).click();
+  await app.search('redis');
+  const link = app.page.url();
+  await app.byTestId('back').click();
+  await app.waitForRows(1);
+  await app.page.goBack();
+  await app.byTestId('span-detail').waitFor();
+  assert.equal(await app.byTestId('span-search').inputValue(), 'redis');
+  await app.page.goForward();
+  await app.waitForRows(1);
+  // A reload loses the files (nothing leaves the browser); the page says so, and opens the
+  // view as soon as the file is loaded again.
+  await app.page.goto(link);
+  await app.page.reload();
+  await app.byTestId('trace-not-loaded').waitFor();
+  assert.match(await app.byTestId('trace-not-loaded').innerText(), new RegExp(HOTROD_ID));
+  await app.chooseFiles([HOTROD]);
+  const detail = await app.detail();
+  assert.equal(detail.spanId, MYSQL_SPAN);
+  assert.equal(await app.byTestId('span-search').inputValue(), 'redis');
+  await app.expectMatchCount('15 matches');
+  await app.page.close();
+});
+
+test('clock-skew adjustment can be switched on for a skewed Zipkin trace', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  await app.open(url);
+  await app.chooseFiles(['tests/fixtures/zipkin/skew.json']);
+  await app.waitForRows(1);
+  const traceId = await app.rows().first().getAttribute('data-trace-id');
+  await app.openTrace(traceId);
+  await app.byTestId('skew-toggle').check();
+  assert.match(await app.byTestId('skew-note').innerText(), /^\(\d+ spans? moved\)$/);
+  assert.ok((await app.rowCount()) > 0);
+  assert.deepEqual(app.problems, []);
+  await page.close();
+});
+
+test('100,000 spans: only the rows on screen are in the DOM, and scrolling reaches the end', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
+  const file = path.join(dir, 'big.json');
+  fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '100000', '--format', 'jaeger'], { maxBuffer: 1 << 30 }));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  await app.open(url);
+  await app.chooseFiles([file]);
+  await app.waitForRows(1);
+  const traceId = await app.rows().first().getAttribute('data-trace-id');
+  await app.openTrace(traceId);
+  assert.equal(await app.rowCount(), 100000);
+  const inDom = await app.spanRows().count();
+  assert.ok(inDom > 10 && inDom < 100, `rows in the DOM: ${inDom}`);
+  await app.byTestId('timeline-scroller').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForTimeout(300);
+  const last = await app.spanRows().last().boundingBox();
+  const scroller = await app.byTestId('timeline-scroller').boundingBox();
+  assert.ok(last.y + last.height <= scroller.y + scroller.height + 1, 'last row inside the view');
+  assert.ok(last.y + last.height >= scroller.y + scroller.height - 30, 'last row at the bottom');
+  assert.ok((await app.spanRows().count()) < 100);
+  await app.search('error=true');
+  assert.match(await app.matchCount(), /^\d+ matches$/);
+  await app.byTestId('next-match').click();
+  await app.byTestId('span-detail').waitFor();
+  // The match is scrolled into view and highlighted.
+  await page.waitForFunction(() => {
+    const row = document.querySelector('.span-row.selected.match')?.getBoundingClientRect();
+    const view = document.querySelector('[data-testid=timeline-scroller]').getBoundingClientRect();
+    return row && row.top >= view.top && row.bottom <= view.bottom;
+  });
+  await app.screenshot('trace-100k');
+  assert.deepEqual(app.problems, []);
+  await page.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

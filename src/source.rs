@@ -1,4 +1,7 @@
-//! Browser I/O: getting bytes from the user's files (and, later, from tracing backends).
+//! Browser I/O: getting bytes from the user's files (and, later, from tracing backends), and
+//! parsing them in a Web Worker.
 mod files;
+mod worker;
 
 pub use files::read_file_bytes;
+pub use worker::{cancel_worker_load, parse_in_worker, WorkerFailure};

@@ -19,7 +19,7 @@ pub use collector::MISSING_TRACE_ID;
 pub use detect::ACCEPTED_FORMATS;
 
 /// The trace formats tracagg reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// Jaeger's JSON (query API responses, UI downloads, span arrays).
     Jaeger,

@@ -1,7 +1,7 @@
 //! Loading files into a [`TraceSet`]: parse, then add or merge every trace. Shared by the web
 //! app and the CLI so both report the same things.
 use crate::core::format::{parse_file, Format, LoadError};
-use crate::core::model::{MergeOutcome, TraceSet};
+use crate::core::model::{MergeOutcome, Trace, TraceSet};
 
 /// What loading one file did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,4 +67,80 @@ pub fn load_into(set: &mut TraceSet, file: &str, bytes: &[u8]) -> Result<LoadRep
         }
     }
     Ok(report)
+}
+
+/// A file parsed and its traces built elsewhere (in a Web Worker), ready to be handed over as
+/// bytes: the expensive part of a load happens off the main thread, and the main thread only
+/// decodes the compact binary form ([`decode_built`]) and adds the traces.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct BuiltFile {
+    /// The detected format.
+    pub format: Format,
+    /// Spans read.
+    pub span_count: usize,
+    /// The built traces.
+    pub traces: Vec<Trace>,
+}
+
+/// Parses `bytes` and builds its traces, then encodes them for transfer (postcard).
+/// On a parse error, returns the error's sentence.
+pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let parsed = parse_file(file, bytes).map_err(|e| e.to_string())?;
+    let built = BuiltFile {
+        format: parsed.format,
+        span_count: parsed.span_count(),
+        traces: parsed.traces.into_iter().map(|b| b.build()).collect(),
+    };
+    postcard::to_allocvec(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
+}
+
+/// Decodes what [`parse_and_encode`] produced and adds the traces to `set`, reporting as
+/// [`load_into`] does. On error `set` is unchanged.
+pub fn decode_built(set: &mut TraceSet, file: &str, encoded: &[u8]) -> Result<LoadReport, String> {
+    let built: BuiltFile = postcard::from_bytes(encoded)
+        .map_err(|e| format!("{file}: could not decode the parsed traces: {e}"))?;
+    let mut report = LoadReport {
+        file: file.to_string(),
+        format: built.format,
+        span_count: built.span_count,
+        traces_added: 0,
+        traces_merged: 0,
+    };
+    for trace in built.traces {
+        match set.add_trace(trace) {
+            MergeOutcome::Added => report.traces_added += 1,
+            MergeOutcome::Merged => report.traces_merged += 1,
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_traces_load_like_parsed_ones() {
+        let text = crate::core::demo::demo_otlp_json_lines();
+        let mut direct = TraceSet::new();
+        let expected = load_into(&mut direct, "demo.jsonl", text.as_bytes()).expect("loads");
+        let encoded = parse_and_encode("demo.jsonl", text.as_bytes()).expect("encodes");
+        let mut via_worker = TraceSet::new();
+        let report = decode_built(&mut via_worker, "demo.jsonl", &encoded).expect("decodes");
+        assert_eq!(report, expected);
+        assert_eq!(via_worker.len(), direct.len());
+        for (a, b) in direct.traces().iter().zip(via_worker.traces()) {
+            assert_eq!(a.trace_id, b.trace_id);
+            assert_eq!(a.spans, b.spans);
+            assert_eq!(a.attributes, b.attributes);
+            assert_eq!(a.strings.len(), b.strings.len());
+            assert_eq!(a.warnings, b.warnings);
+        }
+        // Loading the same file again merges instead of duplicating.
+        let again = decode_built(&mut via_worker, "demo.jsonl", &encoded).expect("decodes");
+        assert_eq!(again.traces_merged, expected.traces_added);
+        assert_eq!(via_worker.span_count(), direct.span_count());
+        assert!(parse_and_encode("bad.json", b"{").is_err());
+        assert!(decode_built(&mut via_worker, "x", b"\xff").is_err());
+    }
 }

@@ -10,10 +10,22 @@ use super::routing::use_route;
 use super::trace_list::TraceList;
 use super::trace_page::TracePage;
 use crate::core::demo::demo_otlp_json_lines;
+use crate::core::load::decode_built;
 use crate::core::load::load_into;
 use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
-use crate::source::read_file_bytes;
+use crate::source::{cancel_worker_load, parse_in_worker, read_file_bytes, WorkerFailure};
+
+/// A file size for people: `412 KB`, `38.5 MB`.
+fn format_bytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.2} GB", bytes / 1e9)
+    } else if bytes >= 1e6 {
+        format!("{:.1} MB", bytes / 1e6)
+    } else {
+        format!("{:.0} KB", (bytes / 1e3).max(1.0))
+    }
+}
 
 /// Shared app state, provided through context.
 #[derive(Clone, Copy)]
@@ -26,6 +38,8 @@ pub struct AppState {
     pub pending: RwSignal<usize>,
     /// What the address bar says is open (see `routing`).
     pub route: RwSignal<ViewState>,
+    /// The file being loaded now, for the progress line.
+    pub loading: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -35,6 +49,7 @@ impl AppState {
             notices: RwSignal::new(Vec::new()),
             pending: RwSignal::new(0),
             route: use_route(),
+            loading: RwSignal::new(None),
         }
     }
 
@@ -48,7 +63,21 @@ impl AppState {
         }
     }
 
-    /// Reads and loads files one after the other, so a large file does not block the rest.
+    /// Adds traces a worker parsed and built (see `source::parse_in_worker`).
+    fn load_built(&self, name: &str, encoded: &[u8]) {
+        let result = self
+            .traces
+            .try_update(|set| decode_built(set, name, encoded));
+        match result {
+            Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
+            Some(Err(error)) => self.notify(NoticeLevel::Error, error),
+            None => {}
+        }
+    }
+
+    /// Loads files one after the other, each parsed in a Web Worker so the page stays
+    /// responsive (on the page itself when no worker can start). Cancelling stops the file
+    /// being loaded; files already loaded stay.
     pub fn load_files(&self, files: Vec<web_sys::File>) {
         if files.is_empty() {
             return;
@@ -58,10 +87,28 @@ impl AppState {
         spawn_local(async move {
             for file in files {
                 let name = file.name();
-                match read_file_bytes(&file).await {
-                    Ok(bytes) => state.load_bytes(&name, &bytes),
-                    Err(error) => state.notify(NoticeLevel::Error, format!("{name}: {error}")),
+                state
+                    .loading
+                    .set(Some(format!("{name} ({})", format_bytes(file.size()))));
+                match parse_in_worker(&file).await {
+                    Ok(encoded) => state.load_built(&name, &encoded),
+                    Err(WorkerFailure::Cancelled) => {
+                        state.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
+                    }
+                    Err(WorkerFailure::Failed(message)) => {
+                        state.notify(NoticeLevel::Error, message);
+                    }
+                    Err(WorkerFailure::Unavailable(why)) => {
+                        leptos::logging::warn!("no worker ({why}); parsing {name} on the page");
+                        match read_file_bytes(&file).await {
+                            Ok(bytes) => state.load_bytes(&name, &bytes),
+                            Err(error) => {
+                                state.notify(NoticeLevel::Error, format!("{name}: {error}"))
+                            }
+                        }
+                    }
                 }
+                state.loading.set(None);
                 state.pending.update(|n| *n = n.saturating_sub(1));
             }
         });
@@ -114,7 +161,17 @@ pub fn App() -> impl IntoView {
             </header>
             <Notices/>
             <Show when=move || { state.pending.get() > 0 }>
-                <p class="pending" data-testid="pending">{move || format!("Reading {} file(s)…", state.pending.get())}</p>
+                <div class="pending" data-testid="pending">
+                    <span>{move || {
+                        let current = state.loading.get().unwrap_or_default();
+                        match state.pending.get() {
+                            1 => format!("Loading {current}…"),
+                            n => format!("Loading {current}… ({} more queued)", n.saturating_sub(1)),
+                        }
+                    }}</span>
+                    <span class="progress" role="progressbar" aria-label="Loading"><span></span></span>
+                    <button class="button small" data-testid="cancel-load" on:click=move |_| cancel_worker_load()>"Cancel"</button>
+                </div>
             </Show>
             <main>
                 {move || open_trace.get().map(|trace_id| view! { <TracePage trace_id/> })}

@@ -98,7 +98,8 @@ fn TraceRow(
             <td class="num" data-testid="error-count">
                 <span class:error-badge=has_errors>{summary.error_count}</span>
             </td>
-            <td class="warnings" data-testid="warnings">
+            // Unfolding the warnings must not open the trace.
+            <td class="warnings" data-testid="warnings" on:click=|ev| ev.stop_propagation()>
                 {(warning_count > 0)
                     .then(|| {
                         view! {

@@ -196,6 +196,7 @@ test('the address bar holds trace, span and search: back/forward and reload rest
   const app = await hotrod();
   await app.spanRow(MYSQL_SPAN).click();
   await app.search('redis');
+  await app.page.waitForFunction(() => location.hash.endsWith('&q=redis'));
   const link = app.page.url();
   await app.byTestId('back').click();
   await app.waitForRows(1);

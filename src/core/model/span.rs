@@ -6,7 +6,9 @@
 use super::trace::Sym;
 
 /// Index of a span in [`super::Trace::spans`] (our arena index, never the span ID from the file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct SpanIdx(pub u32);
 
 impl SpanIdx {
@@ -17,7 +19,7 @@ impl SpanIdx {
 }
 
 /// A half-open range `start..end` into one of the trace's shared arrays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdxRange {
     /// First index.
     pub start: u32,
@@ -44,7 +46,9 @@ impl IdxRange {
 
 /// The role of a span in a call, as OpenTelemetry defines it (Jaeger's `span.kind` tag and
 /// Zipkin's `kind` map onto the same values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum SpanKind {
     /// No kind was given.
     #[default]
@@ -102,7 +106,9 @@ impl SpanKind {
 }
 
 /// Whether a span failed: OTLP's status code, Jaeger's `error` tag, Zipkin's `error` tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum SpanStatus {
     /// Nothing was said.
     #[default]
@@ -114,7 +120,7 @@ pub enum SpanStatus {
 }
 
 /// Bit flags on a span describing how it was reconstructed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SpanFlags(pub u8);
 
 impl SpanFlags {
@@ -142,7 +148,7 @@ impl SpanFlags {
 
 /// An attribute (tag) value. Strings are interned; arrays, maps and binary values are kept as
 /// their JSON text.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AttrValue {
     /// A string.
     Str(Sym),
@@ -157,7 +163,7 @@ pub enum AttrValue {
 }
 
 /// A key-value pair on a span, resource, event or link.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attribute {
     /// The key.
     pub key: Sym,
@@ -166,7 +172,7 @@ pub struct Attribute {
 }
 
 /// A timestamped event on a span (OTLP event, Jaeger log, Zipkin annotation).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// When it happened, in nanoseconds since the epoch.
     pub time_ns: i64,
@@ -177,7 +183,7 @@ pub struct Event {
 }
 
 /// The kind of a link between spans.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RefKind {
     /// Jaeger's CHILD_OF.
     ChildOf,
@@ -199,7 +205,7 @@ impl RefKind {
 }
 
 /// A reference from a span to another span, possibly in another trace.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     /// CHILD_OF, FOLLOWS_FROM or an OTLP link.
     pub kind: RefKind,
@@ -212,7 +218,7 @@ pub struct Reference {
 }
 
 /// The process (Jaeger) or resource (OTLP) or local endpoint (Zipkin) a span ran in.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Resource {
     /// The service name.
     pub service: Sym,
@@ -222,7 +228,7 @@ pub struct Resource {
 
 /// One span. Fixed size; tree fields (`parent`, `depth`, `subtree_end`) are filled by
 /// [`super::TraceBuilder::build`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// The span ID from the file, normalised (see [`super::normalize_id`]).
     pub span_id: Sym,

@@ -15,7 +15,7 @@ pub type Interner = lasso::Rodeo<Sym, std::hash::BuildHasherDefault<rustc_hash::
 /// Invariants (established by [`super::TraceBuilder::build`]): `spans` is in pre-order with
 /// siblings sorted by start time; `spans[i].subtree_end` bounds `i`'s descendants; `roots` lists
 /// the depth-0 spans in order; `start_ns <= end_ns`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Trace {
     /// The trace ID as first seen (normalised, see [`super::normalize_id`]).
     pub trace_id: String,

@@ -72,6 +72,18 @@ impl TraceSet {
         MergeOutcome::Added
     }
 
+    /// Adds an already built trace: new, or merged into the loaded trace with the same ID.
+    /// (Traces built off the main thread arrive this way.)
+    pub fn add_trace(&mut self, trace: Trace) -> MergeOutcome {
+        let key = trace_key(&trace.trace_id);
+        if self.by_key.contains_key(&key) {
+            return self.add(TraceBuilder::from_trace(&trace));
+        }
+        self.by_key.insert(key, self.traces.len());
+        self.traces.push(Arc::new(trace));
+        MergeOutcome::Added
+    }
+
     /// Removes every trace.
     pub fn clear(&mut self) {
         self.traces.clear();

@@ -1,7 +1,9 @@
 //! Problems found while reading or assembling a trace. They are reported, never fatal.
 
 /// What kind of problem a [`Warning`] reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum WarningKind {
     /// A warning carried by the input itself (Jaeger's `warnings` arrays).
     Input,
@@ -30,7 +32,7 @@ pub enum WarningKind {
 }
 
 /// One problem, with the span it concerns when there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// The kind of problem.
     pub kind: WarningKind,

@@ -1,0 +1,53 @@
+//! The Web Worker that loads files off the main thread (see `src/source/worker.rs` for the
+//! protocol). Trunk builds it to `tracagg-worker.js` + `tracagg-worker_bg.wasm`.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replier = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let scope = replier.clone();
+        let Ok(file) = event.data().dyn_into::<File>() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let name = file.name();
+            let result = match tracagg::source::read_file_bytes(&file).await {
+                Ok(bytes) => tracagg::core::load::parse_and_encode(&name, &bytes),
+                Err(error) => Err(format!("{name}: {error}")),
+            };
+            let reply = js_sys::Array::new();
+            let posted = match result {
+                Ok(encoded) => {
+                    let buffer = js_sys::Uint8Array::from(encoded.as_slice());
+                    reply.push(&JsValue::TRUE);
+                    reply.push(&buffer);
+                    drop(encoded);
+                    scope.post_message_with_transfer(&reply, &js_sys::Array::of1(&buffer.buffer()))
+                }
+                Err(message) => {
+                    reply.push(&JsValue::FALSE);
+                    reply.push(&JsValue::from_str(&message));
+                    scope.post_message(&reply)
+                }
+            };
+            if let Err(error) = posted {
+                web_sys::console::error_1(&error);
+            }
+        });
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    if let Err(error) = scope.post_message(&JsValue::from_str("ready")) {
+        web_sys::console::error_1(&error);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("tracagg-worker is the browser app's Web Worker; it only runs in a browser.");
+}

@@ -1,0 +1,135 @@
+//! Parsing files in a Web Worker, so the page stays responsive while a large file loads.
+//!
+//! The worker (`src/bin/tracagg_worker.rs`, built by trunk as `tracagg-worker.js` + `.wasm`
+//! next to the app) receives the `File` itself, reads, parses and builds the traces, and posts
+//! back their compact binary form (`core::load::parse_and_encode`) in a transferred buffer.
+//! One worker per file: it is terminated when done or when the user cancels.
+//!
+//! Protocol: worker → `"ready"`; page → `File`; worker → `[true, Uint8Array]` or
+//! `[false, "error sentence"]`.
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, ErrorEvent, File, MessageEvent, Url, Worker};
+
+/// Why a worker load did not produce traces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerFailure {
+    /// No worker could be started (e.g. its script is not served): parse on the page instead.
+    Unavailable(String),
+    /// The user cancelled the load.
+    Cancelled,
+    /// The file could not be loaded; the sentence says why.
+    Failed(String),
+}
+
+/// The running job, so that it can be cancelled.
+struct Job {
+    worker: Worker,
+    reject: js_sys::Function,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Job>> = const { RefCell::new(None) };
+}
+
+/// The worker script's address, next to the page (works under any sub-path).
+fn script_url(name: &str) -> Result<String, JsValue> {
+    let base = web_sys::window().ok_or("no window")?.location().href()?;
+    Ok(Url::new_with_base(name, &base)?.href())
+}
+
+fn spawn_worker() -> Result<Worker, JsValue> {
+    let js = script_url("tracagg-worker.js")?;
+    let wasm = script_url("tracagg-worker_bg.wasm")?;
+    // A classic worker from a blob: the wasm-bindgen "no-modules" loader needs importScripts.
+    let source = format!("importScripts({js:?}); wasm_bindgen({{ module_or_path: {wasm:?} }});");
+    let parts = js_sys::Array::of1(&JsValue::from_str(&source));
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let worker = Worker::new(&url);
+    let _ = Url::revoke_object_url(&url);
+    worker
+}
+
+/// Reads, parses and builds `file` in a worker; returns the encoded traces.
+pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
+    let worker = spawn_worker().map_err(|e| WorkerFailure::Unavailable(format!("{e:?}")))?;
+    let file = file.clone();
+    let posting = worker.clone();
+    let mut on_message: Option<Closure<dyn FnMut(MessageEvent)>> = None;
+    let mut on_error: Option<Closure<dyn FnMut(ErrorEvent)>> = None;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let poster = posting.clone();
+        let file = file.clone();
+        let fail = reject.clone();
+        let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            if data.as_string().as_deref() == Some("ready") {
+                if let Err(error) = poster.post_message(&file) {
+                    let _ = fail.call1(&JsValue::NULL, &error);
+                }
+            } else {
+                let _ = resolve.call1(&JsValue::NULL, &data);
+            }
+        });
+        let fail = reject.clone();
+        let error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let _ = fail.call1(&JsValue::NULL, &JsValue::from_str(&event.message()));
+        });
+        posting.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        posting.set_onerror(Some(error.as_ref().unchecked_ref()));
+        on_message = Some(message);
+        on_error = Some(error);
+        CURRENT.with(|current| {
+            *current.borrow_mut() = Some(Job {
+                worker: posting.clone(),
+                reject,
+            });
+        });
+    });
+    let outcome = JsFuture::from(promise).await;
+    worker.terminate();
+    worker.set_onmessage(None);
+    worker.set_onerror(None);
+    drop((on_message, on_error));
+    let was_current = CURRENT.with(|current| current.borrow_mut().take().is_some());
+    let reply = match outcome {
+        Ok(reply) => reply,
+        // `cancel_worker_load` took the job and rejected with `undefined`.
+        Err(reason) if reason.is_undefined() && !was_current => {
+            return Err(WorkerFailure::Cancelled)
+        }
+        // An error before any reply: the worker script did not load or crashed.
+        Err(reason) => {
+            return Err(WorkerFailure::Unavailable(
+                reason.as_string().unwrap_or_else(|| format!("{reason:?}")),
+            ))
+        }
+    };
+    let reply = js_sys::Array::from(&reply);
+    let ok = reply.get(0).as_bool().unwrap_or(false);
+    let payload = reply.get(1);
+    if ok {
+        Ok(js_sys::Uint8Array::new(&payload).to_vec())
+    } else {
+        Err(WorkerFailure::Failed(
+            payload
+                .as_string()
+                .unwrap_or_else(|| "the worker failed".to_string()),
+        ))
+    }
+}
+
+/// Cancels the load running in a worker, if any.
+pub fn cancel_worker_load() {
+    if let Some(job) = CURRENT.with(|current| current.borrow_mut().take()) {
+        job.worker.terminate();
+        let _ = job.reject.call1(&JsValue::NULL, &JsValue::UNDEFINED);
+    }
+}

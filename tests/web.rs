@@ -138,3 +138,109 @@ async fn a_file_dropped_on_the_page_is_loaded_and_a_bad_one_explained() {
     assert_eq!(spans, "2 spans");
     host.remove();
 }
+
+fn click(root: &HtmlElement, selector: &str) {
+    let element: HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into();
+    element.click();
+}
+
+fn text_of(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .map(|el| el.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// Waits (up to 5 s) until `selector`'s text is `want`; returns the last text seen.
+async fn wait_for_text(root: &HtmlElement, selector: &str, want: &str) -> String {
+    let mut seen = String::new();
+    for _ in 0..500 {
+        seen = text_of(root, selector);
+        if seen == want {
+            break;
+        }
+        sleep_ms(10).await;
+    }
+    seen
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_page_collapses_searches_and_shows_details() {
+    let host = mount_app();
+    click(&host, "[data-testid=load-demo]");
+    assert_eq!(
+        wait_for_count(&host, "[data-testid=trace-row]", 12).await,
+        12
+    );
+    let first_id = host
+        .query_selector("[data-testid=trace-row]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("data-trace-id")
+        .unwrap();
+    click(&host, "[data-testid=trace-row]");
+    assert_eq!(wait_for_count(&host, "[data-testid=trace-page]", 1).await, 1);
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert_eq!(hash, format!("#trace={first_id}"));
+    let spans: u32 = text_of(&host, "[data-testid=header-spans]").parse().unwrap();
+    assert!(spans > 5, "{spans} spans");
+    assert_eq!(
+        wait_for_text(&host, ".ruler-label", &format!("{spans} rows")).await,
+        format!("{spans} rows")
+    );
+    // Critical-path marks are drawn on the bars.
+    assert!(
+        host.query_selector_all("[data-testid=critical-mark]")
+            .unwrap()
+            .length()
+            > 0
+    );
+
+    click(&host, "[data-testid=collapse-all]");
+    assert_eq!(wait_for_text(&host, ".ruler-label", "1 rows").await, "1 rows");
+    assert_eq!(
+        text_of(&host, "[data-testid=hidden-count]"),
+        format!("+{}", spans - 1)
+    );
+    click(&host, "[data-testid=expand-all]");
+    assert_eq!(
+        wait_for_text(&host, ".ruler-label", &format!("{spans} rows")).await,
+        format!("{spans} rows")
+    );
+
+    // The root's service is a match for itself; stepping selects and opens the detail.
+    let service = text_of(&host, "[data-testid=header-service]");
+    let input: web_sys::HtmlInputElement = host
+        .query_selector("[data-testid=span-search]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value(&format!("service={service}"));
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    for _ in 0..500 {
+        if text_of(&host, "[data-testid=match-count]").ends_with("matches")
+            || text_of(&host, "[data-testid=match-count]") == "1 match"
+        {
+            break;
+        }
+        sleep_ms(10).await;
+    }
+    assert!(
+        host.query_selector_all(".span-row.match").unwrap().length() >= 1,
+        "highlighted matches"
+    );
+    click(&host, "[data-testid=next-match]");
+    assert_eq!(wait_for_count(&host, "[data-testid=span-detail]", 1).await, 1);
+    assert_eq!(text_of(&host, "[data-testid=detail-service]"), service);
+    assert!(text_of(&host, "[data-testid=match-count]").starts_with("1 of "));
+
+    click(&host, "[data-testid=back]");
+    assert_eq!(wait_for_count(&host, "[data-testid=trace-page]", 0).await, 0);
+    host.remove();
+}

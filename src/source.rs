@@ -4,4 +4,4 @@ mod files;
 mod worker;
 
 pub use files::read_file_bytes;
-pub use worker::{cancel_worker_load, parse_in_worker, WorkerFailure};
+pub use worker::{cancel_worker_load, parse_in_worker, prepare_worker, WorkerFailure};

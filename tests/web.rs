@@ -183,10 +183,15 @@ async fn the_trace_page_collapses_searches_and_shows_details() {
         .get_attribute("data-trace-id")
         .unwrap();
     click(&host, "[data-testid=trace-row]");
-    assert_eq!(wait_for_count(&host, "[data-testid=trace-page]", 1).await, 1);
+    assert_eq!(
+        wait_for_count(&host, "[data-testid=trace-page]", 1).await,
+        1
+    );
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert_eq!(hash, format!("#trace={first_id}"));
-    let spans: u32 = text_of(&host, "[data-testid=header-spans]").parse().unwrap();
+    let spans: u32 = text_of(&host, "[data-testid=header-spans]")
+        .parse()
+        .unwrap();
     assert!(spans > 5, "{spans} spans");
     assert_eq!(
         wait_for_text(&host, ".ruler-label", &format!("{spans} rows")).await,
@@ -201,7 +206,10 @@ async fn the_trace_page_collapses_searches_and_shows_details() {
     );
 
     click(&host, "[data-testid=collapse-all]");
-    assert_eq!(wait_for_text(&host, ".ruler-label", "1 rows").await, "1 rows");
+    assert_eq!(
+        wait_for_text(&host, ".ruler-label", "1 rows").await,
+        "1 rows"
+    );
     assert_eq!(
         text_of(&host, "[data-testid=hidden-count]"),
         format!("+{}", spans - 1)
@@ -236,11 +244,17 @@ async fn the_trace_page_collapses_searches_and_shows_details() {
         "highlighted matches"
     );
     click(&host, "[data-testid=next-match]");
-    assert_eq!(wait_for_count(&host, "[data-testid=span-detail]", 1).await, 1);
+    assert_eq!(
+        wait_for_count(&host, "[data-testid=span-detail]", 1).await,
+        1
+    );
     assert_eq!(text_of(&host, "[data-testid=detail-service]"), service);
     assert!(text_of(&host, "[data-testid=match-count]").starts_with("1 of "));
 
     click(&host, "[data-testid=back]");
-    assert_eq!(wait_for_count(&host, "[data-testid=trace-page]", 0).await, 0);
+    assert_eq!(
+        wait_for_count(&host, "[data-testid=trace-page]", 0).await,
+        0
+    );
     host.remove();
 }

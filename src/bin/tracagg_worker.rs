@@ -16,8 +16,21 @@ fn main() {
         };
         wasm_bindgen_futures::spawn_local(async move {
             let name = file.name();
+            let clock = scope.performance();
+            let now = move || clock.as_ref().map_or(0.0, |p| p.now());
+            let started = now();
+            let mut timings = String::new();
             let result = match tracagg::source::read_file_bytes(&file).await {
-                Ok(bytes) => tracagg::core::load::parse_and_encode(&name, &bytes),
+                Ok(bytes) => {
+                    let read = now();
+                    let encoded = tracagg::core::load::parse_and_encode(&name, &bytes);
+                    timings = format!(
+                        "read {:.0} ms, parse+build+encode {:.0} ms",
+                        read - started,
+                        now() - read
+                    );
+                    encoded
+                }
                 Err(error) => Err(format!("{name}: {error}")),
             };
             let reply = js_sys::Array::new();
@@ -26,6 +39,7 @@ fn main() {
                     let buffer = js_sys::Uint8Array::from(encoded.as_slice());
                     reply.push(&JsValue::TRUE);
                     reply.push(&buffer);
+                    reply.push(&JsValue::from_str(&timings));
                     drop(encoded);
                     scope.post_message_with_transfer(&reply, &js_sys::Array::of1(&buffer.buffer()))
                 }
@@ -42,8 +56,23 @@ fn main() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    warm_up();
     if let Err(error) = scope.post_message(&JsValue::from_str("ready")) {
         web_sys::console::error_1(&error);
+    }
+}
+
+/// Runs the parsers once on small generated traces before saying "ready": the browser
+/// compiles wasm functions lazily on first call, and this moves that cost to page load, before
+/// the user's file arrives.
+#[cfg(target_arch = "wasm32")]
+fn warm_up() {
+    use tracagg::core::generate::{write_trace, GenFormat};
+    for format in [GenFormat::Jaeger, GenFormat::Otlp, GenFormat::Zipkin] {
+        let mut sample = Vec::new();
+        if write_trace(&mut sample, 300, format, 7).is_ok() {
+            let _ = tracagg::core::load::parse_and_encode("warm-up.json", &sample);
+        }
     }
 }
 

@@ -94,11 +94,14 @@ pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
     postcard::to_allocvec(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
 }
 
-/// Decodes what [`parse_and_encode`] produced and adds the traces to `set`, reporting as
-/// [`load_into`] does. On error `set` is unchanged.
-pub fn decode_built(set: &mut TraceSet, file: &str, encoded: &[u8]) -> Result<LoadReport, String> {
-    let built: BuiltFile = postcard::from_bytes(encoded)
-        .map_err(|e| format!("{file}: could not decode the parsed traces: {e}"))?;
+/// Decodes what [`parse_and_encode`] produced.
+pub fn decode_built(file: &str, encoded: &[u8]) -> Result<BuiltFile, String> {
+    postcard::from_bytes(encoded)
+        .map_err(|e| format!("{file}: could not decode the parsed traces: {e}"))
+}
+
+/// Adds decoded traces to `set`, reporting as [`load_into`] does.
+pub fn add_built(set: &mut TraceSet, file: &str, built: BuiltFile) -> LoadReport {
     let mut report = LoadReport {
         file: file.to_string(),
         format: built.format,
@@ -112,7 +115,7 @@ pub fn decode_built(set: &mut TraceSet, file: &str, encoded: &[u8]) -> Result<Lo
             MergeOutcome::Merged => report.traces_merged += 1,
         }
     }
-    Ok(report)
+    report
 }
 
 #[cfg(test)]
@@ -126,7 +129,8 @@ mod tests {
         let expected = load_into(&mut direct, "demo.jsonl", text.as_bytes()).expect("loads");
         let encoded = parse_and_encode("demo.jsonl", text.as_bytes()).expect("encodes");
         let mut via_worker = TraceSet::new();
-        let report = decode_built(&mut via_worker, "demo.jsonl", &encoded).expect("decodes");
+        let built = decode_built("demo.jsonl", &encoded).expect("decodes");
+        let report = add_built(&mut via_worker, "demo.jsonl", built);
         assert_eq!(report, expected);
         assert_eq!(via_worker.len(), direct.len());
         for (a, b) in direct.traces().iter().zip(via_worker.traces()) {
@@ -137,10 +141,14 @@ mod tests {
             assert_eq!(a.warnings, b.warnings);
         }
         // Loading the same file again merges instead of duplicating.
-        let again = decode_built(&mut via_worker, "demo.jsonl", &encoded).expect("decodes");
+        let again = add_built(
+            &mut via_worker,
+            "demo.jsonl",
+            decode_built("demo.jsonl", &encoded).expect("decodes"),
+        );
         assert_eq!(again.traces_merged, expected.traces_added);
         assert_eq!(via_worker.span_count(), direct.span_count());
         assert!(parse_and_encode("bad.json", b"{").is_err());
-        assert!(decode_built(&mut via_worker, "x", b"\xff").is_err());
+        assert!(decode_built("x", b"\xff").is_err());
     }
 }

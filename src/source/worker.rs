@@ -7,7 +7,8 @@
 //!
 //! Protocol: worker → `"ready"`; page → `File`; worker → `[true, Uint8Array]` or
 //! `[false, "error sentence"]`.
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -31,8 +32,71 @@ struct Job {
     reject: js_sys::Function,
 }
 
+/// A worker started ahead of time, so that its wasm is compiled before the user picks a file.
+struct Warm {
+    worker: Worker,
+    /// It said "ready".
+    ready: Rc<Cell<bool>>,
+    /// It failed to start (no script, blocked): use the page instead.
+    failed: Rc<Cell<bool>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
 thread_local! {
     static CURRENT: RefCell<Option<Job>> = const { RefCell::new(None) };
+    static WARM: RefCell<Option<Warm>> = const { RefCell::new(None) };
+}
+
+/// Starts a worker now so the next load does not wait for it (call once the page is up, and
+/// after each load). Does nothing if one is already waiting.
+pub fn prepare_worker() {
+    if WARM.with(|warm| warm.borrow().is_some()) {
+        return;
+    }
+    let Ok(worker) = spawn_worker() else {
+        return;
+    };
+    let ready = Rc::new(Cell::new(false));
+    let failed = Rc::new(Cell::new(false));
+    let flag = ready.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        if event.data().as_string().as_deref() == Some("ready") {
+            flag.set(true);
+        }
+    });
+    let flag = failed.clone();
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        flag.set(true);
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    WARM.with(|warm| {
+        *warm.borrow_mut() = Some(Warm {
+            worker,
+            ready,
+            failed,
+            _on_message: on_message,
+            _on_error: on_error,
+        });
+    });
+}
+
+/// The prepared worker (and whether it is ready), or a new one.
+fn take_worker() -> Result<(Worker, bool), WorkerFailure> {
+    if let Some(warm) = WARM.with(|warm| warm.borrow_mut().take()) {
+        if warm.failed.get() {
+            warm.worker.terminate();
+            return Err(WorkerFailure::Unavailable(
+                "the worker script did not load".to_string(),
+            ));
+        }
+        return Ok((warm.worker.clone(), warm.ready.get()));
+    }
+    spawn_worker()
+        .map(|worker| (worker, false))
+        .map_err(|e| WorkerFailure::Unavailable(format!("{e:?}")))
 }
 
 /// The worker script's address, next to the page (works under any sub-path).
@@ -58,19 +122,19 @@ fn spawn_worker() -> Result<Worker, JsValue> {
 
 /// Reads, parses and builds `file` in a worker; returns the encoded traces.
 pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
-    let worker = spawn_worker().map_err(|e| WorkerFailure::Unavailable(format!("{e:?}")))?;
+    let (worker, ready) = take_worker()?;
     let file = file.clone();
     let posting = worker.clone();
     let mut on_message: Option<Closure<dyn FnMut(MessageEvent)>> = None;
     let mut on_error: Option<Closure<dyn FnMut(ErrorEvent)>> = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let poster = posting.clone();
-        let file = file.clone();
+        let file_for_ready = file.clone();
         let fail = reject.clone();
         let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
             if data.as_string().as_deref() == Some("ready") {
-                if let Err(error) = poster.post_message(&file) {
+                if let Err(error) = poster.post_message(&file_for_ready) {
                     let _ = fail.call1(&JsValue::NULL, &error);
                 }
             } else {
@@ -84,6 +148,11 @@ pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
         });
         posting.set_onmessage(Some(message.as_ref().unchecked_ref()));
         posting.set_onerror(Some(error.as_ref().unchecked_ref()));
+        if ready {
+            if let Err(error) = posting.post_message(&file) {
+                let _ = reject.call1(&JsValue::NULL, &error);
+            }
+        }
         on_message = Some(message);
         on_error = Some(error);
         CURRENT.with(|current| {
@@ -112,9 +181,13 @@ pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
             ))
         }
     };
+    prepare_worker();
     let reply = js_sys::Array::from(&reply);
     let ok = reply.get(0).as_bool().unwrap_or(false);
     let payload = reply.get(1);
+    if let Some(timings) = reply.get(2).as_string() {
+        web_sys::console::debug_1(&JsValue::from_str(&format!("tracagg worker: {timings}")));
+    }
     if ok {
         Ok(js_sys::Uint8Array::new(&payload).to_vec())
     } else {

@@ -10,11 +10,38 @@ use super::routing::use_route;
 use super::trace_list::TraceList;
 use super::trace_page::TracePage;
 use crate::core::demo::demo_otlp_json_lines;
-use crate::core::load::decode_built;
 use crate::core::load::load_into;
+use crate::core::load::{add_built, decode_built};
 use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
-use crate::source::{cancel_worker_load, parse_in_worker, read_file_bytes, WorkerFailure};
+use crate::source::{
+    cancel_worker_load, parse_in_worker, prepare_worker, read_file_bytes, WorkerFailure,
+};
+
+/// Lets the browser run other tasks (input, rendering) before continuing.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Runs `f` between two User Timing marks and records a measure named `name` (visible in the
+/// browser's performance tools and read by `benches/web_load.mjs`).
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let performance = window().performance();
+    let start = format!("{name} start");
+    let end = format!("{name} end");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let value = f();
+    if let Some(p) = &performance {
+        let _ = p.mark(&end);
+        let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
+    }
+    value
+}
 
 /// A file size for people: `412 KB`, `38.5 MB`.
 fn format_bytes(bytes: f64) -> String {
@@ -63,15 +90,23 @@ impl AppState {
         }
     }
 
-    /// Adds traces a worker parsed and built (see `source::parse_in_worker`).
-    fn load_built(&self, name: &str, encoded: &[u8]) {
-        let result = self
-            .traces
-            .try_update(|set| decode_built(set, name, encoded));
-        match result {
-            Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
-            Some(Err(error)) => self.notify(NoticeLevel::Error, error),
-            None => {}
+    /// Adds traces a worker parsed and built (see `source::parse_in_worker`). Decoding and
+    /// adding run in separate tasks, so that neither blocks the page for long.
+    async fn load_built(&self, name: &str, encoded: Vec<u8>) {
+        yield_to_browser().await;
+        let decoded = timed("tracagg: decode traces", || decode_built(name, &encoded));
+        drop(encoded);
+        yield_to_browser().await;
+        match decoded {
+            Ok(built) => {
+                let report = timed("tracagg: add traces", || {
+                    self.traces.try_update(|set| add_built(set, name, built))
+                });
+                if let Some(report) = report {
+                    self.notify(NoticeLevel::Info, report.describe());
+                }
+            }
+            Err(error) => self.notify(NoticeLevel::Error, error),
         }
     }
 
@@ -91,7 +126,7 @@ impl AppState {
                     .loading
                     .set(Some(format!("{name} ({})", format_bytes(file.size()))));
                 match parse_in_worker(&file).await {
-                    Ok(encoded) => state.load_built(&name, &encoded),
+                    Ok(encoded) => state.load_built(&name, encoded).await,
                     Err(WorkerFailure::Cancelled) => {
                         state.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
                     }
@@ -128,6 +163,8 @@ impl AppState {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    // Start the parsing worker now, so its wasm is compiled before the first file arrives.
+    Effect::new(move |_| prepare_worker());
 
     let page = NodeRef::<Div>::new();
     let UseDropZoneReturn {

@@ -82,7 +82,13 @@ impl TraceView {
             };
             shown.warnings.len().saturating_sub(original.warnings.len())
         });
-        let analysis = Memo::new(move |_| trace.get().map(|t| Shared::new(analyze_trace(&t))));
+        let analysis = Memo::new(move |_| {
+            trace.get().map(|t| {
+                Shared::new(super::app::timed("tracagg: analyse trace", || {
+                    analyze_trace(&t)
+                }))
+            })
+        });
         let critical = Memo::new(move |_| {
             Shared::new(
                 analysis

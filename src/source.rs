@@ -3,5 +3,5 @@
 mod files;
 mod worker;
 
-pub use files::read_file_bytes;
+pub use files::{read_file_bytes, read_file_bytes_in_worker};
 pub use worker::{cancel_worker_load, parse_in_worker, prepare_worker, WorkerFailure};

@@ -8,7 +8,7 @@ use super::file_picker::FilePicker;
 use super::notices::{Notice, NoticeLevel, Notices};
 use super::routing::use_route;
 use super::trace_list::TraceList;
-use super::trace_page::TracePage;
+use super::trace_page::{warm_up_trace_page, TracePage};
 use crate::core::demo::demo_otlp_json_lines;
 use crate::core::load::load_into;
 use crate::core::load::{add_built, decode_built};
@@ -163,8 +163,13 @@ impl AppState {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    // Start the parsing worker now, so its wasm is compiled before the first file arrives.
+    // Start the parsing worker now, so its wasm is compiled before the first file arrives, and
+    // run the trace page once off-screen for the same reason.
     Effect::new(move |_| prepare_worker());
+    set_timeout(
+        move || warm_up_trace_page(state),
+        std::time::Duration::from_millis(300),
+    );
 
     let page = NodeRef::<Div>::new();
     let UseDropZoneReturn {

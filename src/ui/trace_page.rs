@@ -22,16 +22,31 @@ use crate::core::view_model::{CollapseState, TimeWindow, ViewState};
 pub fn TracePage(
     /// The trace to show.
     trace_id: String,
+    /// Show this trace instead, without touching the address bar or the keyboard: used to
+    /// render the page once, off-screen, at start-up (see `warm_up_trace_page`).
+    #[prop(optional)]
+    preview: Option<Shared<Trace>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let id = trace_id.clone();
-    let loaded = Signal::derive(move || {
-        state
+    let is_preview = preview.is_some();
+    let loaded = Signal::derive(move || match &preview {
+        Some(trace) => Some(trace.clone()),
+        None => state
             .traces
-            .with(|set| set.get(&id).map(|t| Shared(t.clone())))
+            .with(|set| set.get(&id).map(|t| Shared(t.clone()))),
     });
     let view = TraceView::provide(loaded);
-    sync_with_route(state, view, trace_id.clone());
+    if is_preview {
+        // Run the paths a person uses first: a selection, a search, error paths.
+        view.selected.set(Some(SpanIdx(1)));
+        view.search.set("GET".to_string());
+        view.error_mode.set(true);
+    } else {
+        sync_with_route(state, view, trace_id.clone());
+        let keys = window_event_listener(leptos::ev::keydown, move |event| on_key(view, &event));
+        on_cleanup(move || keys.remove());
+    }
 
     // A new trace (or its adjusted version) starts with the whole time range; the selected
     // span is found again by its ID (adjustment may reorder siblings).
@@ -48,9 +63,6 @@ pub fn TracePage(
         }
         current
     });
-
-    let keys = window_event_listener(leptos::ev::keydown, move |event| on_key(view, &event));
-    on_cleanup(move || keys.remove());
 
     let back = move |_| {
         navigate(state.route, ViewState::default(), true);
@@ -82,6 +94,29 @@ pub fn TracePage(
             </Show>
         </section>
     }
+}
+
+/// Renders the trace page once for a small built-in trace into a detached element, then drops
+/// it. Browsers compile WebAssembly functions lazily, on first call; this moves that one-time
+/// cost of the trace page's code to start-up instead of the first time a person opens a trace.
+pub fn warm_up_trace_page(state: AppState) {
+    let mut set = crate::core::model::TraceSet::new();
+    let demo = crate::core::demo::demo_otlp_json_lines();
+    if crate::core::load::load_into(&mut set, "warm-up", demo.as_bytes()).is_err() {
+        return;
+    }
+    let Some(trace) = set.traces().first().cloned() else {
+        return;
+    };
+    let Ok(host) = document().create_element("div") else {
+        return;
+    };
+    let host: leptos::web_sys::HtmlElement = host.unchecked_into();
+    let handle = leptos::mount::mount_to(host, move || {
+        provide_context(state);
+        view! { <TracePage trace_id=String::new() preview=Shared(trace)/> }
+    });
+    set_timeout(move || drop(handle), std::time::Duration::from_millis(100));
 }
 
 /// Two-way sync between the page state and the route: the selected span and the search text

@@ -14,13 +14,13 @@ fn main() {
         let Ok(file) = event.data().dyn_into::<File>() else {
             return;
         };
-        {
+        wasm_bindgen_futures::spawn_local(async move {
             let name = file.name();
             let clock = scope.performance();
             let now = move || clock.as_ref().map_or(0.0, |p| p.now());
             let started = now();
             let mut timings = String::new();
-            let result = match tracagg::source::read_file_bytes_in_worker(&file) {
+            let result = match tracagg::source::read_file_bytes_in_worker(&file).await {
                 Ok(bytes) => {
                     let read = now();
                     let encoded = tracagg::core::load::parse_and_encode(&name, &bytes);
@@ -52,7 +52,7 @@ fn main() {
             if let Err(error) = posted {
                 web_sys::console::error_1(&error);
             }
-        }
+        });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();

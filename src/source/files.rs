@@ -20,9 +20,9 @@ pub async fn read_file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|error| format!("cannot read the file: {error}"))
 }
 
-/// Reads the whole file synchronously: only allowed in a Web Worker, where it is faster than
-/// the event-driven reader (no round trips through the event loop).
-pub fn read_file_bytes_in_worker(file: &web_sys::File) -> Result<Vec<u8>, String> {
+/// Reads the whole file with `Blob.arrayBuffer()` (one copy into wasm memory): used in the Web
+/// Worker, where it is the fastest of the readers.
+pub async fn read_file_bytes_in_worker(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let size = file.size();
     if size > MAX_FILE_BYTES {
         return Err(format!(
@@ -30,10 +30,8 @@ pub fn read_file_bytes_in_worker(file: &web_sys::File) -> Result<Vec<u8>, String
             size / MAX_FILE_BYTES
         ));
     }
-    let reader = web_sys::FileReaderSync::new()
-        .map_err(|error| format!("cannot read the file: {error:?}"))?;
-    let buffer = reader
-        .read_as_array_buffer(file)
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
         .map_err(|error| format!("cannot read the file: {error:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

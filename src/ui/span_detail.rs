@@ -30,7 +30,18 @@ pub fn SpanDetailPanel() -> impl IntoView {
                     <dl class="detail-facts">
                         <dt>"Service"</dt><dd data-testid="detail-service">{d.service.clone()}</dd>
                         <dt>"Span ID"</dt><dd><code data-testid="detail-span-id">{d.span_id.clone()}</code><CopyButton text=Signal::derive(move || span_id.clone()) label="span ID"/></dd>
-                        {d.parent_span_id.clone().map(|p| view! { <dt>"Parent"</dt><dd><code>{p}</code></dd> })}
+                        {d.parent_span_id.clone().map(|p| {
+                            let parent = d.parent;
+                            view! {
+                                <dt>"Parent"</dt>
+                                <dd>{match parent {
+                                    Some(idx) => view! {
+                                        <a href="#" data-testid="detail-parent" title="Show the parent span" on:click=move |ev| { ev.prevent_default(); view.focus(idx); }><code>{p}</code></a>
+                                    }.into_any(),
+                                    None => view! { <code>{p}</code>" (not loaded)" }.into_any(),
+                                }}</dd>
+                            }
+                        })}
                         {(!d.kind.is_empty()).then(|| view! { <dt>"Kind"</dt><dd data-testid="detail-kind">{d.kind.clone()}</dd> })}
                         <dt>"Status"</dt><dd data-testid="detail-status" class:error-text=d.status == "error">{d.status.clone()}</dd>
                         {d.status_message.clone().map(|m| view! { <dt>"Message"</dt><dd class="wrap">{m}</dd> })}

@@ -306,6 +306,7 @@ fn Row(model: RowModel) -> impl IntoView {
             class:dim=dim
             class:error-path=on_error_path
             data-testid="span-row"
+            title=format!("{}: {} — {}", model.service, model.operation, model.duration)
             data-span-id=model.span_id.clone()
             data-depth=model.depth
             on:click=select

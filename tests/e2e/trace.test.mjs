@@ -90,6 +90,10 @@ test('span detail shows times, attributes, resource, events; Esc closes it', asy
   assert.ok(detail.events.length >= 1);
   assert.match(detail.events[0], /^\+19\.5 µs Acquired lock/);
   assert.match(app.page.url(), new RegExp(`#trace=${HOTROD_ID}&span=${MYSQL_SPAN}$`));
+  // The parent link selects the parent span.
+  await app.byTestId('detail-parent').click();
+  await app.page.waitForFunction(() => document.querySelector('[data-testid=detail-operation]')?.textContent === 'GET /customer');
+  await app.spanRow(MYSQL_SPAN).click();
   await app.screenshot('trace-detail');
   await app.page.keyboard.press('Escape');
   await app.byTestId('span-detail').waitFor({ state: 'detached' });

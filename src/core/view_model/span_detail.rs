@@ -54,6 +54,8 @@ pub struct SpanDetail {
     pub span_id: String,
     /// The parent span ID the file declares.
     pub parent_span_id: Option<String>,
+    /// The parent span in this trace, when it is loaded.
+    pub parent: Option<SpanIdx>,
     /// Operation name.
     pub operation: String,
     /// Service name.
@@ -161,6 +163,7 @@ impl SpanDetail {
         Some(Self {
             idx,
             parent_span_id: span.parent_span_id.map(|p| trace.str(p).to_string()),
+            parent: span.parent,
             operation: trace.str(span.operation).to_string(),
             service: trace.str(span.service).to_string(),
             kind: span.kind.as_str().to_string(),
@@ -294,6 +297,7 @@ mod tests {
         assert_eq!(detail.start_relative, "10 µs");
         assert_eq!(detail.duration, "20 µs");
         assert_eq!(detail.parent_span_id.as_deref(), Some("a"));
+        assert_eq!(detail.parent, Some(SpanIdx(0)));
         assert_eq!(detail.events.len(), 1);
         assert_eq!(detail.events[0].offset_label, "+5 µs");
         assert_eq!(detail.events[0].name, "retry");

@@ -5,9 +5,6 @@ use leptos::prelude::*;
 use super::trace_view::TraceView;
 use crate::core::view_model::QuickFilters;
 
-/// Choices for the "slow spans" quick filter, in ms.
-const SLOW_CHOICES_MS: [i64; 6] = [1, 10, 50, 100, 500, 1000];
-
 /// Search, filters, collapse and zoom controls of the open trace.
 #[component]
 pub fn TraceToolbar() -> impl IntoView {
@@ -78,15 +75,16 @@ pub fn TraceToolbar() -> impl IntoView {
                         on:change=move |ev| set_filter(|f, on| f.critical_only = on, event_target_checked(&ev))/>
                     " Critical path"
                 </label>
-                <label class="check">
+                <label class="check" title="Only spans lasting at least this long">
                     "Slower than "
-                    <select data-testid="filter-slow" on:change=move |ev| {
-                        let ms: i64 = event_target_value(&ev).parse().unwrap_or(0);
-                        view.filters.update(|f| f.min_duration_ns = (ms > 0).then_some(ms * 1_000_000));
-                    }>
-                        <option value="0">"—"</option>
-                        {SLOW_CHOICES_MS.iter().map(|ms| view! { <option value=ms.to_string()>{format!("{ms} ms")}</option> }).collect_view()}
-                    </select>
+                    <input type="number" class="ms-input" data-testid="filter-slow" min="0" step="any" placeholder="—"
+                        on:input=move |ev| {
+                            let ms: f64 = event_target_value(&ev).trim().parse().unwrap_or(0.0);
+                            view.filters.update(|f| {
+                                f.min_duration_ns = (ms > 0.0).then(|| (ms * 1_000_000.0).round() as i64);
+                            });
+                        }/>
+                    " ms"
                 </label>
                 <button class="button small" data-testid="error-mode" class:active=move || view.error_mode.get()
                     title="Highlight root-to-error chains (e)"

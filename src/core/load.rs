@@ -53,20 +53,34 @@ impl LoadReport {
 /// Parses `bytes` (named `file`) and adds its traces to `set`. On error `set` is unchanged.
 pub fn load_into(set: &mut TraceSet, file: &str, bytes: &[u8]) -> Result<LoadReport, LoadError> {
     let parsed = parse_file(file, bytes)?;
-    let mut report = LoadReport {
-        file: file.to_string(),
-        format: parsed.format,
-        span_count: parsed.span_count(),
-        traces_added: 0,
-        traces_merged: 0,
-    };
-    for builder in parsed.traces {
-        match set.add(builder) {
-            MergeOutcome::Added => report.traces_added += 1,
-            MergeOutcome::Merged => report.traces_merged += 1,
+    let span_count = parsed.span_count();
+    let outcomes = parsed.traces.into_iter().map(|builder| set.add(builder));
+    Ok(LoadReport::count(file, parsed.format, span_count, outcomes))
+}
+
+impl LoadReport {
+    /// The report for `file`, counting how each of its traces was added.
+    fn count(
+        file: &str,
+        format: Format,
+        span_count: usize,
+        outcomes: impl Iterator<Item = MergeOutcome>,
+    ) -> Self {
+        let mut report = Self {
+            file: file.to_string(),
+            format,
+            span_count,
+            traces_added: 0,
+            traces_merged: 0,
+        };
+        for outcome in outcomes {
+            match outcome {
+                MergeOutcome::Added => report.traces_added += 1,
+                MergeOutcome::Merged => report.traces_merged += 1,
+            }
         }
+        report
     }
-    Ok(report)
 }
 
 /// A file parsed and its traces built elsewhere (in a Web Worker), ready to be handed over as
@@ -102,20 +116,8 @@ pub fn decode_built(file: &str, encoded: &[u8]) -> Result<BuiltFile, String> {
 
 /// Adds decoded traces to `set`, reporting as [`load_into`] does.
 pub fn add_built(set: &mut TraceSet, file: &str, built: BuiltFile) -> LoadReport {
-    let mut report = LoadReport {
-        file: file.to_string(),
-        format: built.format,
-        span_count: built.span_count,
-        traces_added: 0,
-        traces_merged: 0,
-    };
-    for trace in built.traces {
-        match set.add_trace(trace) {
-            MergeOutcome::Added => report.traces_added += 1,
-            MergeOutcome::Merged => report.traces_merged += 1,
-        }
-    }
-    report
+    let outcomes = built.traces.into_iter().map(|trace| set.add_trace(trace));
+    LoadReport::count(file, built.format, built.span_count, outcomes)
 }
 
 #[cfg(test)]

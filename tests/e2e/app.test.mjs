@@ -3,32 +3,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve } from './server.mjs';
-import { launch, TracaggPage } from './tracagg_page.mjs';
+import { TracaggPage, useSite } from './tracagg_page.mjs';
 
-const DIST = process.env.E2E_DIST ?? 'dist';
-const BASE = process.env.E2E_BASE ?? '/';
 const FIXTURES = 'tests/fixtures';
-let server;
-let browser;
-let url;
-
-before(async () => {
-  fs.mkdirSync('tests/e2e/out', { recursive: true });
-  server = await serve(DIST, BASE);
-  url = `http://127.0.0.1:${server.address().port}${BASE}`;
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite({ before, after });
 
 async function freshPage() {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const app = new TracaggPage(page);
-  await app.open(url);
+  await app.open(site.url);
   return app;
 }
 

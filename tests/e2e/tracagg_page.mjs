@@ -1,5 +1,7 @@
 // Page object for tracagg: what a person can do and see, by data-testid.
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
@@ -9,6 +11,26 @@ export const CHROMIUM_ARGS = [
 
 export async function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Serves the built site (E2E_DIST under E2E_BASE) and launches Chromium around a test file's
+ * tests. Returns an object whose `url` and `browser` are set once `before` has run.
+ */
+export function useSite({ before, after }) {
+  const site = { url: null, browser: null, server: null };
+  before(async () => {
+    fs.mkdirSync('tests/e2e/out', { recursive: true });
+    const base = process.env.E2E_BASE ?? '/';
+    site.server = await serve(process.env.E2E_DIST ?? 'dist', base);
+    site.url = `http://127.0.0.1:${site.server.address().port}${base}`;
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    site.server?.close();
+  });
+  return site;
 }
 
 export class TracaggPage {

@@ -6,35 +6,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve } from './server.mjs';
-import { launch, TracaggPage } from './tracagg_page.mjs';
+import { TracaggPage, useSite } from './tracagg_page.mjs';
 
-const DIST = process.env.E2E_DIST ?? 'dist';
-const BASE = process.env.E2E_BASE ?? '/';
 // Jaeger's HotROD demo, as returned by Jaeger's /api/v3/traces/{id} (OTLP JSON).
 const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
 const HOTROD_ID = '2ea75461946a7dd10f2c15ab36a076cb';
 const MYSQL_SPAN = '9580b82434d5a1b8';
-let server;
-let browser;
-let url;
-
-before(async () => {
-  fs.mkdirSync('tests/e2e/out', { recursive: true });
-  server = await serve(DIST, BASE);
-  url = `http://127.0.0.1:${server.address().port}${BASE}`;
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite({ before, after });
 
 async function hotrod() {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const app = new TracaggPage(page);
-  await app.open(url);
+  await app.open(site.url);
   await app.chooseFiles([HOTROD]);
   await app.waitForRows(1);
   await app.openTrace(HOTROD_ID);
@@ -224,9 +207,9 @@ test('the address bar holds trace, span and search: back/forward and reload rest
 });
 
 test('every trace of every fixture opens with one row per span, without errors', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const app = new TracaggPage(page);
-  await app.open(url);
+  await app.open(site.url);
   const files = [];
   for (const dir of ['jaeger', 'otlp', 'zipkin']) {
     for (const name of fs.readdirSync(path.join('tests/fixtures', dir))) files.push(path.join('tests/fixtures', dir, name));
@@ -250,9 +233,9 @@ test('every trace of every fixture opens with one row per span, without errors',
 });
 
 test('clock-skew adjustment can be switched on for a skewed Zipkin trace', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const app = new TracaggPage(page);
-  await app.open(url);
+  await app.open(site.url);
   await app.chooseFiles(['tests/fixtures/zipkin/skew.json']);
   await app.waitForRows(1);
   const traceId = await app.rows().first().getAttribute('data-trace-id');
@@ -268,9 +251,9 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
   const file = path.join(dir, 'big.json');
   fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '100000', '--format', 'jaeger'], { maxBuffer: 1 << 30 }));
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const app = new TracaggPage(page);
-  await app.open(url);
+  await app.open(site.url);
   await app.chooseFiles([file]);
   await app.waitForRows(1);
   const traceId = await app.rows().first().getAttribute('data-trace-id');

@@ -26,7 +26,7 @@ pub use trace_stats::{trace_statistics, GroupBy, StatsRow};
 use crate::core::model::Trace;
 
 /// Everything computed for one trace, in one pass over the stages.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TraceAnalysis {
     /// Self time of every span (ns), indexed like `trace.spans`.
     pub self_ns: Vec<i64>,

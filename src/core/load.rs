@@ -1,6 +1,9 @@
 //! Loading files into a [`TraceSet`]: parse, then add or merge every trace. Shared by the web
 //! app and the CLI so both report the same things.
 use crate::core::format::{parse_file, Format, LoadError};
+use std::sync::Arc;
+
+use crate::core::analysis::{analyze_trace, TraceAnalysis};
 use crate::core::model::{MergeOutcome, Trace, TraceSet};
 
 /// What loading one file did.
@@ -94,16 +97,21 @@ pub struct BuiltFile {
     pub span_count: usize,
     /// The built traces.
     pub traces: Vec<Trace>,
+    /// The analysis of each trace (same order), so the page need not compute it.
+    pub analyses: Vec<TraceAnalysis>,
 }
 
 /// Parses `bytes` and builds its traces, then encodes them for transfer (postcard).
 /// On a parse error, returns the error's sentence.
 pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
     let parsed = parse_file(file, bytes).map_err(|e| e.to_string())?;
+    let span_count = parsed.span_count();
+    let traces: Vec<Trace> = parsed.traces.into_iter().map(|b| b.build()).collect();
     let built = BuiltFile {
         format: parsed.format,
-        span_count: parsed.span_count(),
-        traces: parsed.traces.into_iter().map(|b| b.build()).collect(),
+        span_count,
+        analyses: traces.iter().map(analyze_trace).collect(),
+        traces,
     };
     postcard::to_allocvec(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
 }
@@ -114,10 +122,30 @@ pub fn decode_built(file: &str, encoded: &[u8]) -> Result<BuiltFile, String> {
         .map_err(|e| format!("{file}: could not decode the parsed traces: {e}"))
 }
 
-/// Adds decoded traces to `set`, reporting as [`load_into`] does.
-pub fn add_built(set: &mut TraceSet, file: &str, built: BuiltFile) -> LoadReport {
-    let outcomes = built.traces.into_iter().map(|trace| set.add_trace(trace));
-    LoadReport::count(file, built.format, built.span_count, outcomes)
+/// Adds decoded traces to `set`, reporting as [`load_into`] does. Returns also the analyses
+/// that still hold, each with its trace as now in `set` (a trace merged into an already loaded
+/// one changed, so its analysis is dropped).
+pub fn add_built(
+    set: &mut TraceSet,
+    file: &str,
+    built: BuiltFile,
+) -> (LoadReport, Vec<(Arc<Trace>, TraceAnalysis)>) {
+    let mut kept = Vec::new();
+    let mut outcomes = Vec::with_capacity(built.traces.len());
+    let mut analyses = built.analyses.into_iter();
+    for trace in built.traces {
+        let analysis = analyses.next();
+        let trace_id = trace.trace_id.clone();
+        let outcome = set.add_trace(trace);
+        if let (MergeOutcome::Added, Some(analysis), Some(shared)) =
+            (outcome, analysis, set.get(&trace_id))
+        {
+            kept.push((Arc::clone(shared), analysis));
+        }
+        outcomes.push(outcome);
+    }
+    let report = LoadReport::count(file, built.format, built.span_count, outcomes.into_iter());
+    (report, kept)
 }
 
 #[cfg(test)]
@@ -132,7 +160,11 @@ mod tests {
         let encoded = parse_and_encode("demo.jsonl", text.as_bytes()).expect("encodes");
         let mut via_worker = TraceSet::new();
         let built = decode_built("demo.jsonl", &encoded).expect("decodes");
-        let report = add_built(&mut via_worker, "demo.jsonl", built);
+        let (report, analyses) = add_built(&mut via_worker, "demo.jsonl", built);
+        assert_eq!(analyses.len(), via_worker.len());
+        for (trace, analysis) in &analyses {
+            assert_eq!(*analysis, analyze_trace(trace));
+        }
         assert_eq!(report, expected);
         assert_eq!(via_worker.len(), direct.len());
         for (a, b) in direct.traces().iter().zip(via_worker.traces()) {
@@ -143,10 +175,14 @@ mod tests {
             assert_eq!(a.warnings, b.warnings);
         }
         // Loading the same file again merges instead of duplicating.
-        let again = add_built(
+        let (again, kept) = add_built(
             &mut via_worker,
             "demo.jsonl",
             decode_built("demo.jsonl", &encoded).expect("decodes"),
+        );
+        assert!(
+            kept.is_empty(),
+            "merged traces changed: their analyses are dropped"
         );
         assert_eq!(again.traces_merged, expected.traces_added);
         assert_eq!(via_worker.span_count(), direct.span_count());

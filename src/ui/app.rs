@@ -12,7 +12,10 @@ use super::trace_page::{warm_up_trace_page, TracePage};
 use crate::core::demo::demo_otlp_json_lines;
 use crate::core::load::load_into;
 use crate::core::load::{add_built, decode_built};
-use crate::core::model::TraceSet;
+use std::sync::{Arc, Weak};
+
+use crate::core::analysis::TraceAnalysis;
+use crate::core::model::{Trace, TraceSet};
 use crate::core::view_model::ViewState;
 use crate::source::{
     cancel_worker_load, parse_in_worker, prepare_worker, read_file_bytes, WorkerFailure,
@@ -67,6 +70,9 @@ pub struct AppState {
     pub route: RwSignal<ViewState>,
     /// The file being loaded now, for the progress line.
     pub loading: RwSignal<Option<String>>,
+    /// Analyses computed by the worker along with their traces (a trace is recognised by
+    /// identity; `Weak` keeps a dropped trace's address from being reused while listed).
+    pub analyses: StoredValue<Vec<(Weak<Trace>, Arc<TraceAnalysis>)>>,
 }
 
 impl AppState {
@@ -77,7 +83,17 @@ impl AppState {
             pending: RwSignal::new(0),
             route: use_route(),
             loading: RwSignal::new(None),
+            analyses: StoredValue::new(Vec::new()),
         }
+    }
+
+    /// The worker's analysis of `trace`, if it is the trace the worker built.
+    pub fn cached_analysis(&self, trace: &Arc<Trace>) -> Option<Arc<TraceAnalysis>> {
+        self.analyses.with_value(|list| {
+            list.iter()
+                .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Arc::as_ptr(trace)))
+                .map(|(_, analysis)| Arc::clone(analysis))
+        })
     }
 
     /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
@@ -99,10 +115,24 @@ impl AppState {
         yield_to_browser().await;
         match decoded {
             Ok(built) => {
-                let report = timed("tracagg: add traces", || {
-                    self.traces.try_update(|set| add_built(set, name, built))
-                });
-                if let Some(report) = report {
+                let added =
+                    timed("tracagg: add traces", || {
+                        let mut kept = Vec::new();
+                        let report = self.traces.try_update_untracked(|set| {
+                            let (report, analyses) = add_built(set, name, built);
+                            kept = analyses;
+                            report
+                        });
+                        self.analyses.update_value(|list| {
+                            list.retain(|(weak, _)| weak.strong_count() > 0);
+                            list.extend(kept.into_iter().map(|(trace, analysis)| {
+                                (Arc::downgrade(&trace), Arc::new(analysis))
+                            }));
+                        });
+                        self.traces.notify();
+                        report
+                    });
+                if let Some(report) = added {
                     self.notify(NoticeLevel::Info, report.describe());
                 }
             }

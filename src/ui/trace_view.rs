@@ -82,8 +82,13 @@ impl TraceView {
             };
             shown.warnings.len().saturating_sub(original.warnings.len())
         });
+        let app = use_context::<super::app::AppState>();
         let analysis = Memo::new(move |_| {
             trace.get().map(|t| {
+                // The worker analysed the trace as loaded; the skew-adjusted one is new.
+                if let Some(done) = app.and_then(|app| app.cached_analysis(&t.0)) {
+                    return Shared(done);
+                }
                 Shared::new(super::app::timed("tracagg: analyse trace", || {
                     analyze_trace(&t)
                 }))

@@ -28,7 +28,7 @@ impl Default for BottleneckConfig {
 }
 
 /// One expensive span.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bottleneck {
     /// The span.
     pub span: SpanIdx,

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use crate::core::model::{SpanIdx, SpanKind, Sym, Trace};
 
 /// One stretch of time during which `span` is what the trace waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CriticalSection {
     /// The span on the path.
     pub span: SpanIdx,
@@ -35,7 +35,7 @@ pub struct CriticalSection {
 }
 
 /// The critical path of a trace and how it divides among spans and services.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CriticalPath {
     /// Sections in Jaeger's order: per root, newest first.
     pub sections: Vec<CriticalSection>,

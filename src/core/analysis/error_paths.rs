@@ -10,7 +10,7 @@ use crate::core::model::{SpanIdx, Trace};
 pub const MAX_ERROR_PATHS: usize = 1000;
 
 /// One root-to-error chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorPath {
     /// Spans from the root to the origin.
     pub chain: Vec<SpanIdx>,

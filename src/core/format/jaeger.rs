@@ -100,6 +100,33 @@ pub(crate) fn read_trace(
     Ok(())
 }
 
+/// A Jaeger query API response, for the single-pass fast path.
+#[derive(Deserialize)]
+struct WireResponse<'a> {
+    #[serde(borrow, default)]
+    data: Option<Vec<WireTrace<'a>>>,
+    #[serde(borrow, default)]
+    errors: Option<&'a RawValue>,
+}
+
+/// Reads a whole query API response `{"data":[…]}` in one pass (no separate detection pass).
+/// Returns `Ok(false)`, having read nothing, when it is not a plain successful response (no
+/// `data`, or `errors` given): the general path then explains it.
+pub(crate) fn read_api_response(
+    text: &str,
+    collector: &mut TraceCollector,
+) -> Result<bool, serde_json::Error> {
+    let response: WireResponse = serde_json::from_str(text)?;
+    let has_errors = response.errors.is_some_and(|e| e.get().trim() != "null");
+    let Some(traces) = response.data.filter(|_| !has_errors) else {
+        return Ok(false);
+    };
+    for trace in traces {
+        add_trace(trace, collector);
+    }
+    Ok(true)
+}
+
 /// Reads the `data` array of a query API response: parsed in one pass, straight into traces.
 pub(crate) fn read_traces(
     raw: &str,

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -152,37 +153,32 @@ fn add_trace(trace: WireTrace, collector: &mut TraceCollector) {
             ));
         }
     }
-    // Resource index per (trace ID, process ID), created on first use. Spans come in runs with
-    // the same IDs, so the previous key is checked before the map (no per-span allocation).
-    let mut resources: HashMap<(String, String), u32> = HashMap::new();
-    let mut last: Option<(String, String, u32)> = None;
+    // Resource index per trace ID and process ID, created on first use. Looked up by borrowed
+    // keys, so only a new (trace, process) pair allocates.
+    let mut resources: FxHashMap<String, FxHashMap<String, u32>> = FxHashMap::default();
     for span in trace.spans.unwrap_or_default() {
         let trace_id = span.trace_id.get().or(default_trace_id.as_deref());
+        let trace_key = trace_id.unwrap_or("");
         let process_id = span.process_id.get().unwrap_or("");
-        let cached = last
-            .as_ref()
-            .filter(|(t, p, _)| t == trace_id.unwrap_or("") && p == process_id)
-            .map(|(_, _, index)| *index);
-        let resource = match cached {
+        let known = resources
+            .get(trace_key)
+            .and_then(|by_process| by_process.get(process_id))
+            .copied();
+        let resource = match known {
             Some(index) => index,
             None => {
-                let key = (trace_id.unwrap_or("").to_string(), process_id.to_string());
-                let index = match resources.get(&key) {
-                    Some(&index) => index,
-                    None => {
-                        let builder = collector.builder(trace_id);
-                        let index = match processes.get(process_id) {
-                            Some(process) => add_process(builder, process),
-                            None => match span.process {
-                                Some(raw_process) => add_raw_process(builder, raw_process),
-                                None => add_unknown_resource(builder),
-                            },
-                        };
-                        resources.insert(key.clone(), index);
-                        index
-                    }
+                let builder = collector.builder(trace_id);
+                let index = match processes.get(process_id) {
+                    Some(process) => add_process(builder, process),
+                    None => match span.process {
+                        Some(raw_process) => add_raw_process(builder, raw_process),
+                        None => add_unknown_resource(builder),
+                    },
                 };
-                last = Some((key.0, key.1, index));
+                resources
+                    .entry(trace_key.to_string())
+                    .or_default()
+                    .insert(process_id.to_string(), index);
                 index
             }
         };

@@ -10,8 +10,21 @@ use base64::Engine;
 /// canonical — the common case, and this runs for every span, parent and reference.
 pub fn normalize_id(raw: &str) -> Cow<'_, str> {
     let raw = raw.trim();
-    if is_hex(raw) {
-        return if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+    // One pass: is it hex, and does it have upper-case digits?
+    let mut has_upper = false;
+    let mut is_hex_id = !raw.is_empty();
+    for byte in raw.bytes() {
+        match byte {
+            b'0'..=b'9' | b'a'..=b'f' => {}
+            b'A'..=b'F' => has_upper = true,
+            _ => {
+                is_hex_id = false;
+                break;
+            }
+        }
+    }
+    if is_hex_id {
+        return if has_upper {
             Cow::Owned(raw.to_ascii_lowercase())
         } else {
             Cow::Borrowed(raw)

@@ -181,7 +181,13 @@ pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
             ))
         }
     };
-    prepare_worker();
+    // The next worker starts a little later, not while the page renders what was just loaded
+    // (its start-up would compete for the CPU).
+    if let Some(window) = web_sys::window() {
+        let later = Closure::once_into_js(prepare_worker);
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 1500);
+    }
     let reply = js_sys::Array::from(&reply);
     let ok = reply.get(0).as_bool().unwrap_or(false);
     let payload = reply.get(1);

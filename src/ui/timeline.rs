@@ -59,7 +59,20 @@ struct RowModel {
 pub fn Timeline() -> impl IntoView {
     let view = expect_context::<TraceView>();
     let scroller = NodeRef::<Div>::new();
-    let UseElementSizeReturn { width, height } = use_element_size(scroller);
+    let UseElementSizeReturn {
+        width: measured_width,
+        height: measured_height,
+    } = use_element_size(scroller);
+    // Off-screen (the start-up warm-up) nothing is measured: assume a typical size.
+    let preview = view.is_preview;
+    let width = Signal::derive(move || match measured_width.get() {
+        w if w <= 0.0 && preview => 1200.0,
+        w => w,
+    });
+    let height = Signal::derive(move || match measured_height.get() {
+        h if h <= 0.0 && preview => 600.0,
+        h => h,
+    });
     let scroll_top = RwSignal::new(0.0_f64);
 
     let row_count = move || view.rows.with(|r| r.len());
@@ -100,6 +113,11 @@ pub fn Timeline() -> impl IntoView {
     let models = move || {
         let (first, count) = row_window();
         let version = version.get();
+        // Until the first measurement the size is unknown: rendering then would only be
+        // thrown away a moment later.
+        if width.get() <= 0.0 {
+            return Vec::new();
+        }
         let Some(trace) = view.trace.get() else {
             return Vec::new();
         };

@@ -36,7 +36,7 @@ pub fn TracePage(
             .traces
             .with(|set| set.get(&id).map(|t| Shared(t.clone()))),
     });
-    let view = TraceView::provide(loaded);
+    let view = TraceView::provide(loaded, is_preview);
     if is_preview {
         // Run the paths a person uses first: a selection, a search, error paths.
         view.selected.set(Some(SpanIdx(1)));

@@ -55,6 +55,9 @@ pub struct TraceView {
     pub help_open: RwSignal<bool>,
     /// A row the timeline should scroll into view.
     pub scroll_request: RwSignal<Option<SpanIdx>>,
+    /// Rendered off-screen once at start-up (see `trace_page::warm_up_trace_page`): the
+    /// timeline then assumes a size instead of waiting for a measurement.
+    pub is_preview: bool,
     /// Spans matching the search and filters.
     pub matches: Memo<Shared<SpanMatches>>,
     /// Error-path marks per span (empty unless error mode is on).
@@ -65,7 +68,7 @@ pub struct TraceView {
 
 impl TraceView {
     /// Creates the state for `loaded` and provides it as context.
-    pub fn provide(loaded: Signal<Option<Shared<Trace>>>) -> Self {
+    pub fn provide(loaded: Signal<Option<Shared<Trace>>>, is_preview: bool) -> Self {
         let skew_adjusted = RwSignal::new(false);
         let trace = Memo::new(move |_| {
             let loaded = loaded.get()?;
@@ -165,6 +168,7 @@ impl TraceView {
             skew_adjusted,
             help_open: RwSignal::new(false),
             scroll_request: RwSignal::new(None),
+            is_preview,
             matches,
             error_marks,
             rows,

@@ -28,8 +28,8 @@ pub const ROW_PX: f64 = 24.0;
 const OVERSCAN_ROWS: usize = 8;
 /// Longest scroll extent used; longer row lists are scaled into it.
 const MAX_SCROLL_PX: f64 = 8_000_000.0;
-/// Share of the width given to the service/operation column.
-const LABEL_SHARE: f64 = 0.32;
+/// Narrowest and widest the service/operation column may be dragged, as shares of the width.
+const LABEL_SHARE_RANGE: (f64, f64) = (0.12, 0.7);
 /// Pixels of indentation per depth level (capped so deep traces stay readable).
 const INDENT_PX: f64 = 12.0;
 
@@ -95,7 +95,8 @@ pub fn Timeline() -> impl IntoView {
         let count = (height.get() / ROW_PX).ceil() as usize + 2 * OVERSCAN_ROWS;
         (first_row(), count)
     };
-    let bar_width_px = move || (width.get() * (1.0 - LABEL_SHARE)).max(1.0);
+    let label_share = view.label_share;
+    let bar_width_px = move || (width.get() * (1.0 - label_share.get())).max(1.0);
 
     // Re-render every row when anything other than scrolling changes.
     let version = Memo::new(move |previous: Option<&u64>| {
@@ -106,6 +107,7 @@ pub fn Timeline() -> impl IntoView {
         view.error_marks.track();
         view.critical.track();
         view.trace.track();
+        view.label_share.track();
         let _ = bar_width_px();
         previous.map_or(0, |v| v + 1)
     });
@@ -215,7 +217,7 @@ pub fn Timeline() -> impl IntoView {
             return;
         };
         let rect = element.get_bounding_client_rect();
-        let label_px = rect.width() * LABEL_SHARE;
+        let label_px = rect.width() * label_share.get_untracked();
         let frac =
             (f64::from(event.client_x()) - rect.left() - label_px) / (rect.width() - label_px);
         let delta = if event.delta_y() != 0.0 {
@@ -233,9 +235,10 @@ pub fn Timeline() -> impl IntoView {
     view! {
         <div class="timeline" data-testid="timeline">
             <div class="ruler" data-testid="ruler">
-                <div class="ruler-label" style=format!("width: {}%", LABEL_SHARE * 100.0)>
+                <div class="ruler-label" style=move || format!("width: {}%", label_share.get() * 100.0)>
                     {move || format!("{} rows", row_count())}
                 </div>
+                <ColumnResizer/>
                 <div class="ruler-ticks">
                     {move || tick_marks().into_iter().map(|tick| view! {
                         <span class="tick" style=format!("left: {:.4}%", tick.frac * 100.0)>{tick.label}</span>
@@ -250,7 +253,7 @@ pub fn Timeline() -> impl IntoView {
                 on:wheel=on_wheel
             >
                 <div class="timeline-viewport" style=move || format!("height: {}px", height.get())>
-                    <div class="gridlines" style=format!("left: {}%", LABEL_SHARE * 100.0)>
+                    <div class="gridlines" style=move || format!("left: {}%", label_share.get() * 100.0)>
                         {move || tick_marks().into_iter().map(|tick| view! {
                             <span class="gridline" style=format!("left: {:.4}%", tick.frac * 100.0)></span>
                         }).collect_view()}
@@ -262,6 +265,43 @@ pub fn Timeline() -> impl IntoView {
                 <div class="timeline-spacer" style=move || format!("height: {}px", (spacer_px() - height.get()).max(0.0))></div>
             </div>
         </div>
+    }
+}
+
+/// The handle between the label column and the bars: drag it to resize the column.
+#[component]
+fn ColumnResizer() -> impl IntoView {
+    let view = expect_context::<TraceView>();
+    let dragging = RwSignal::new(false);
+    let share_at = move |ev: &leptos::web_sys::PointerEvent| -> Option<f64> {
+        let target = event_target::<leptos::web_sys::Element>(ev);
+        let ruler = target.parent_element()?;
+        let rect = ruler.get_bounding_client_rect();
+        let share = (f64::from(ev.client_x()) - rect.left()) / rect.width().max(1.0);
+        Some(share.clamp(LABEL_SHARE_RANGE.0, LABEL_SHARE_RANGE.1))
+    };
+    view! {
+        <div
+            class="column-resizer"
+            class:dragging=move || dragging.get()
+            data-testid="column-resizer"
+            title="Drag to resize the column"
+            style=move || format!("left: {}%", view.label_share.get() * 100.0)
+            on:pointerdown=move |ev| {
+                ev.prevent_default();
+                dragging.set(true);
+                let target = event_target::<leptos::web_sys::Element>(&ev);
+                let _ = target.set_pointer_capture(ev.pointer_id());
+            }
+            on:pointermove=move |ev| {
+                if dragging.get_untracked() {
+                    if let Some(share) = share_at(&ev) {
+                        view.label_share.set(share);
+                    }
+                }
+            }
+            on:pointerup=move |_| dragging.set(false)
+        ></div>
     }
 }
 
@@ -329,7 +369,7 @@ fn Row(model: RowModel) -> impl IntoView {
             data-depth=model.depth
             on:click=select
         >
-            <div class="span-label" style=format!("width: {}%", LABEL_SHARE * 100.0)>
+            <div class="span-label" style=format!("width: {}%", view.label_share.get_untracked() * 100.0)>
                 <span class="indent" style=format!("width: {indent}px")></span>
                 {if model.has_children {
                     view! {

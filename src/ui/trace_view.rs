@@ -55,6 +55,8 @@ pub struct TraceView {
     pub help_open: RwSignal<bool>,
     /// A row the timeline should scroll into view.
     pub scroll_request: RwSignal<Option<SpanIdx>>,
+    /// Share of the timeline's width given to the service/operation column (drag to resize).
+    pub label_share: RwSignal<f64>,
     /// Rendered off-screen once at start-up (see `trace_page::warm_up_trace_page`): the
     /// timeline then assumes a size instead of waiting for a measurement.
     pub is_preview: bool,
@@ -168,6 +170,7 @@ impl TraceView {
             skew_adjusted,
             help_open: RwSignal::new(false),
             scroll_request: RwSignal::new(None),
+            label_share: RwSignal::new(0.32),
             is_preview,
             matches,
             error_marks,

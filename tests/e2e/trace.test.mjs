@@ -172,6 +172,15 @@ test('collapse, expand, depth; keyboard shortcuts and the help overlay; zoom and
   await app.page.mouse.up();
   const dragged = await app.byTestId('minimap-window').getAttribute('style');
   assert.match(dragged, /left: 50\.\d+%; width: 2[45]\.\d+%/);
+  // Drag the column border to half the width: the label column follows.
+  const ruler = await app.byTestId('ruler').boundingBox();
+  const handle = await app.byTestId('column-resizer').boundingBox();
+  await app.page.mouse.move(handle.x + handle.width / 2, handle.y + 5);
+  await app.page.mouse.down();
+  await app.page.mouse.move(ruler.x + ruler.width * 0.5, handle.y + 5, { steps: 4 });
+  await app.page.mouse.up();
+  const label = await app.spanRows().first().locator('.span-label').boundingBox();
+  assert.ok(Math.abs(label.width - ruler.width * 0.5) < 20, `label column ${label.width} of ${ruler.width}`);
   const ticks = await app.byTestId('ruler').locator('.tick').allInnerTexts();
   assert.ok(ticks.every((t) => /ms$/.test(t)), `ticks ${ticks}`);
   await app.screenshot('trace-zoomed');

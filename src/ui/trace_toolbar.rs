@@ -97,7 +97,9 @@ pub fn TraceToolbar() -> impl IntoView {
                 <button class="button small" data-testid="expand-all" title="Expand all ( ] )" on:click=move |_| view.collapse.update(|c| c.expand_all())>"Expand all"</button>
                 <label class="check">
                     "Depth "
-                    <select data-testid="expand-depth" on:change=move |ev| {
+                    <select data-testid="expand-depth"
+                        prop:value=move || view.collapse.with(|c| c.uniform_depth().filter(|d| *d > 0).map(|d| d.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
                         if let Ok(depth) = event_target_value(&ev).parse::<u32>() {
                             view.collapse.update(|c| c.expand_to_depth(depth));
                         }

@@ -40,6 +40,12 @@ impl CollapseState {
         self.toggled.clear();
     }
 
+    /// The depth everything is expanded to, when that is the whole rule (no row toggled since):
+    /// what a "depth" control should show.
+    pub fn uniform_depth(&self) -> Option<u32> {
+        self.depth_limit.filter(|_| self.toggled.is_empty())
+    }
+
     /// True when `idx` has children and hides them.
     pub fn is_collapsed(&self, trace: &Trace, idx: SpanIdx) -> bool {
         let Some(span) = trace.span(idx) else {
@@ -138,6 +144,7 @@ mod tests {
 
         state.expand_to_depth(1);
         assert_eq!(names(&trace, &visible_rows(&trace, &state)), "a,b,d,e");
+        assert_eq!(state.uniform_depth(), Some(1));
 
         // Leaves are never collapsed, whatever the rule says.
         assert!(!state.is_collapsed(&trace, SpanIdx(idx(&trace, "d") as u32)));

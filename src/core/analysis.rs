@@ -9,11 +9,12 @@ mod critical_path;
 mod error_paths;
 mod query;
 mod self_time;
+mod summary;
 mod trace_stats;
 
 pub use aggregate::{
-    dependencies, operation_stats, percentile, service_stats, Dependency, OperationStats,
-    ServiceStats,
+    calls_between, dependencies, operation_stats, percentile, service_stats, Dependency,
+    OperationStats, ServiceStats,
 };
 pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
 pub use clock_skew::adjust_clock_skew;
@@ -21,6 +22,10 @@ pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
 pub use query::{SortBy, TraceQuery};
 pub use self_time::self_times;
+pub use summary::{
+    bottleneck_summary, critical_contributors, operation_durations, slowest_operations,
+    BottleneckSummary, CriticalContributor, SlowOperation, SpanRef,
+};
 pub use trace_stats::{trace_statistics, GroupBy, StatsRow};
 
 use crate::core::model::Trace;

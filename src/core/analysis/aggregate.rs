@@ -239,6 +239,76 @@ pub fn operation_stats(traces: &[Arc<Trace>]) -> Vec<OperationStats> {
 /// The attribute keys that name the remote service of a CLIENT span, in order of preference.
 const REMOTE_SERVICE_KEYS: [&str; 3] = ["peer.service", "server.address", "net.peer.name"];
 
+/// One service-to-service call found in a trace (see [`dependencies`]).
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    caller: Sym,
+    callee: Sym,
+    latency_ns: i64,
+    is_error: bool,
+}
+
+/// Every service-to-service call of `trace`: a parent span's service to a child span's service
+/// when they differ, and a CLIENT span with no children to the remote service its attributes
+/// name.
+fn for_each_call(trace: &Trace, mut on_call: impl FnMut(Call)) {
+    let remote_keys: Vec<Sym> = REMOTE_SERVICE_KEYS
+        .iter()
+        .filter_map(|k| trace.strings.get(k))
+        .collect();
+    let mut has_children = vec![false; trace.spans.len()];
+    for span in &trace.spans {
+        let Some(parent_idx) = span.parent else {
+            continue;
+        };
+        if let Some(flag) = has_children.get_mut(parent_idx.get()) {
+            *flag = true;
+        }
+        let Some(parent) = trace.span(parent_idx) else {
+            continue;
+        };
+        if parent.service == span.service {
+            continue;
+        }
+        let latency_ns = if matches!(parent.kind, SpanKind::Client | SpanKind::Producer) {
+            parent.duration_ns
+        } else {
+            span.duration_ns
+        };
+        on_call(Call {
+            caller: parent.service,
+            callee: span.service,
+            latency_ns,
+            is_error: span.is_error(),
+        });
+    }
+    for (index, span) in trace.spans.iter().enumerate() {
+        if span.kind != SpanKind::Client || has_children.get(index).copied().unwrap_or(true) {
+            continue;
+        }
+        let attrs = trace.attrs(span.attrs);
+        let remote = remote_keys.iter().find_map(|key| {
+            attrs
+                .iter()
+                .find(|a| a.key == *key)
+                .and_then(|a| match a.value {
+                    AttrValue::Str(s) if !trace.str(s).is_empty() => Some(s),
+                    _ => None,
+                })
+        });
+        let Some(remote) = remote else { continue };
+        if remote == span.service {
+            continue;
+        }
+        on_call(Call {
+            caller: span.service,
+            callee: remote,
+            latency_ns: span.duration_ns,
+            is_error: span.is_error(),
+        });
+    }
+}
+
 /// Service-to-service edges over `traces`: from a parent span's service to a child span's
 /// service when they differ, and from a CLIENT span with no children to the remote service its
 /// attributes name (`peer.service`, else `server.address`, else `net.peer.name`). The latency of
@@ -249,65 +319,15 @@ pub fn dependencies(traces: &[Arc<Trace>]) -> Vec<Dependency> {
     let mut edges: HashMap<(u32, u32), (Vec<i64>, usize)> = HashMap::new();
     for trace in traces {
         let mut map = names.map(trace);
-        let remote_keys: Vec<Sym> = REMOTE_SERVICE_KEYS
-            .iter()
-            .filter_map(|k| trace.strings.get(k))
-            .collect();
-        let mut has_children = vec![false; trace.spans.len()];
-        for span in &trace.spans {
-            let Some(parent_idx) = span.parent else {
-                continue;
-            };
-            if let Some(flag) = has_children.get_mut(parent_idx.get()) {
-                *flag = true;
-            }
-            let Some(parent) = trace.span(parent_idx) else {
-                continue;
-            };
-            if parent.service == span.service {
-                continue;
-            }
-            let latency = if matches!(parent.kind, SpanKind::Client | SpanKind::Producer) {
-                parent.duration_ns
-            } else {
-                span.duration_ns
-            };
-            let edge = edges
-                .entry((
-                    names.global(&mut map, parent.service),
-                    names.global(&mut map, span.service),
-                ))
-                .or_default();
-            edge.0.push(latency);
-            edge.1 += usize::from(span.is_error());
-        }
-        for (index, span) in trace.spans.iter().enumerate() {
-            if span.kind != SpanKind::Client || has_children.get(index).copied().unwrap_or(true) {
-                continue;
-            }
-            let attrs = trace.attrs(span.attrs);
-            let remote = remote_keys.iter().find_map(|key| {
-                attrs
-                    .iter()
-                    .find(|a| a.key == *key)
-                    .and_then(|a| match a.value {
-                        AttrValue::Str(s) if !trace.str(s).is_empty() => Some(s),
-                        _ => None,
-                    })
-            });
-            let Some(remote) = remote else { continue };
-            if remote == span.service {
-                continue;
-            }
-            let edge = edges
-                .entry((
-                    names.global(&mut map, span.service),
-                    names.global(&mut map, remote),
-                ))
-                .or_default();
-            edge.0.push(span.duration_ns);
-            edge.1 += usize::from(span.is_error());
-        }
+        for_each_call(trace, |call| {
+            let key = (
+                names.global(&mut map, call.caller),
+                names.global(&mut map, call.callee),
+            );
+            let edge = edges.entry(key).or_default();
+            edge.0.push(call.latency_ns);
+            edge.1 += usize::from(call.is_error);
+        });
     }
     let mut rows: Vec<Dependency> = edges
         .into_iter()
@@ -329,6 +349,23 @@ pub fn dependencies(traces: &[Arc<Trace>]) -> Vec<Dependency> {
             .then_with(|| (&a.parent, &a.child).cmp(&(&b.parent, &b.child)))
     });
     rows
+}
+
+/// How often `trace` calls `callee` from `caller`, and how many of those calls failed — the
+/// same calls [`dependencies`] counts. (0, 0) when it never does.
+pub fn calls_between(trace: &Trace, caller: &str, callee: &str) -> (usize, usize) {
+    let (Some(caller), Some(callee)) = (trace.strings.get(caller), trace.strings.get(callee))
+    else {
+        return (0, 0);
+    };
+    let mut counts = (0, 0);
+    for_each_call(trace, |call| {
+        if call.caller == caller && call.callee == callee {
+            counts.0 += 1;
+            counts.1 += usize::from(call.is_error);
+        }
+    });
+    counts
 }
 
 #[cfg(test)]
@@ -435,5 +472,14 @@ mod tests {
         );
         assert_eq!(deps[0].error_count, 1);
         assert_eq!(deps[0].p50_ns, 30_000.0);
+    }
+
+    #[test]
+    fn calls_between_counts_the_calls_of_one_trace() {
+        let traces = two_traces();
+        assert_eq!(calls_between(&traces[0], "frontend", "backend"), (1, 1));
+        assert_eq!(calls_between(&traces[1], "frontend", "backend"), (1, 0));
+        assert_eq!(calls_between(&traces[1], "backend", "frontend"), (0, 0));
+        assert_eq!(calls_between(&traces[1], "nobody", "backend"), (0, 0));
     }
 }

@@ -1,0 +1,139 @@
+//! Data of the services view's charts: a point per trace (start time against duration) and a
+//! latency histogram of one operation with its percentiles. The UI draws them with plotters.
+use std::sync::Arc;
+
+use crate::core::analysis::percentile;
+use crate::core::model::Trace;
+
+/// One trace in the duration-over-time scatter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScatterPoint {
+    /// The trace's ID (a click opens it).
+    pub trace_id: String,
+    /// Start, ns since the epoch.
+    pub start_ns: i64,
+    /// Duration, ns.
+    pub duration_ns: i64,
+    /// Spans with error status.
+    pub errors: usize,
+    /// Spans.
+    pub spans: usize,
+    /// Root service and operation, for the tooltip.
+    pub root: String,
+}
+
+/// A point per trace, in load order.
+pub fn trace_scatter(traces: &[Arc<Trace>]) -> Vec<ScatterPoint> {
+    traces
+        .iter()
+        .map(|trace| {
+            let root = trace
+                .root_span()
+                .and_then(|idx| trace.span(idx))
+                .map(|s| format!("{}: {}", trace.str(s.service), trace.str(s.operation)))
+                .unwrap_or_default();
+            ScatterPoint {
+                trace_id: trace.trace_id.clone(),
+                start_ns: trace.start_ns,
+                duration_ns: trace.duration_ns(),
+                errors: trace.error_count(),
+                spans: trace.spans.len(),
+                root,
+            }
+        })
+        .collect()
+}
+
+/// One bar of a histogram: durations in `[low_ns, high_ns)` (the last bar includes its end).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    /// Lower edge (ns).
+    pub low_ns: f64,
+    /// Upper edge (ns).
+    pub high_ns: f64,
+    /// Durations in the bin.
+    pub count: usize,
+}
+
+/// A latency histogram with its percentiles.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Histogram {
+    /// Equal-width bins from the shortest to the longest duration.
+    pub bins: Vec<Bin>,
+    /// Number of durations.
+    pub count: usize,
+    /// Median (ns).
+    pub p50_ns: f64,
+    /// 95th percentile (ns).
+    pub p95_ns: f64,
+    /// 99th percentile (ns).
+    pub p99_ns: f64,
+}
+
+/// The histogram of ascending `sorted` durations in at most `max_bins` equal-width bins (fewer
+/// for few values: about one bin per two values, at least one).
+pub fn latency_histogram(sorted: &[i64], max_bins: usize) -> Histogram {
+    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+        return Histogram::default();
+    };
+    let bin_count = (sorted.len() / 2).clamp(1, max_bins.max(1));
+    let (low, high) = (first as f64, last as f64);
+    let width = ((high - low) / bin_count as f64).max(1.0);
+    let mut bins: Vec<Bin> = (0..bin_count)
+        .map(|i| Bin {
+            low_ns: low + width * i as f64,
+            high_ns: low + width * (i + 1) as f64,
+            count: 0,
+        })
+        .collect();
+    for &value in sorted {
+        let slot = (((value as f64 - low) / width) as usize).min(bin_count - 1);
+        if let Some(bin) = bins.get_mut(slot) {
+            bin.count += 1;
+        }
+    }
+    Histogram {
+        bins,
+        count: sorted.len(),
+        p50_ns: percentile(sorted, 50.0),
+        p95_ns: percentile(sorted, 95.0),
+        p99_ns: percentile(sorted, 99.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_counts_every_value_once() {
+        let values: Vec<i64> = (1..=100).map(|v| v * 1_000).collect();
+        let h = latency_histogram(&values, 20);
+        assert_eq!(h.bins.len(), 20);
+        assert_eq!(h.bins.iter().map(|b| b.count).sum::<usize>(), 100);
+        assert_eq!(h.bins[0].low_ns, 1_000.0);
+        assert!((h.bins[19].high_ns - 100_000.0).abs() < 1e-6);
+        assert_eq!(h.p50_ns, 50_500.0);
+        assert_eq!(h.count, 100);
+    }
+
+    #[test]
+    fn small_and_flat_inputs() {
+        assert_eq!(latency_histogram(&[], 20), Histogram::default());
+        let one = latency_histogram(&[5], 20);
+        assert_eq!(one.bins.len(), 1);
+        assert_eq!(one.bins[0].count, 1);
+        let flat = latency_histogram(&[7, 7, 7, 7], 20);
+        assert_eq!(flat.bins.len(), 2);
+        assert_eq!(flat.bins.iter().map(|b| b.count).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn scatter_has_a_point_per_trace() {
+        let trace = crate::core::analysis::test_trace::simple(&[("a", None, 10, 30)]);
+        let points = trace_scatter(&[Arc::new(trace)]);
+        assert_eq!(points.len(), 1);
+        assert_eq!((points[0].start_ns, points[0].duration_ns), (10, 20));
+        assert_eq!(points[0].root, "svc: op-a");
+    }
+}

@@ -1,0 +1,221 @@
+//! The per-trace graph (as Jaeger UI's "Trace Graph"): one node per (service, operation) of the
+//! trace with its span count, total and self time and errors, and an edge from a parent
+//! span's operation to a child span's operation with the number of such calls. Recursive calls
+//! (an operation calling itself) are self-loops. Laid out with [`layout_graph`].
+use std::collections::HashMap;
+
+use super::graph_layout::{layout_graph, EdgeRoute, Rect};
+use super::service_graph::{edge_label, label_width, text_box_width, EDGE_LABEL_HEIGHT};
+use super::trace_list::format_duration_ns;
+use crate::core::model::{Sym, Trace};
+
+/// Height of an operation box (three lines of text).
+pub const OPERATION_NODE_HEIGHT: f64 = 58.0;
+
+/// One operation of the trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationNode {
+    /// Service name.
+    pub service: String,
+    /// Operation name.
+    pub operation: String,
+    /// Spans of this operation.
+    pub count: usize,
+    /// Sum of their durations (ns).
+    pub total_ns: i64,
+    /// Sum of their self times (ns).
+    pub self_ns: i64,
+    /// Spans with error status.
+    pub errors: usize,
+    /// Where the box is.
+    pub rect: Rect,
+}
+
+impl OperationNode {
+    /// The third line of the box: `"3× · 12.3 ms · self 4 ms"`.
+    pub fn figures(&self) -> String {
+        let mut text = format!(
+            "{}× · {} · self {}",
+            self.count,
+            format_duration_ns(self.total_ns),
+            format_duration_ns(self.self_ns)
+        );
+        if self.errors > 0 {
+            text.push_str(&format!(" · {} err", self.errors));
+        }
+        text
+    }
+}
+
+/// Calls from one operation to another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationEdge {
+    /// Calling operation (index into `nodes`).
+    pub from: usize,
+    /// Called operation.
+    pub to: usize,
+    /// Calls (child spans).
+    pub calls: usize,
+    /// Of them with error status.
+    pub errors: usize,
+    /// How it is drawn.
+    pub route: EdgeRoute,
+}
+
+impl OperationEdge {
+    /// The label on the edge.
+    pub fn label(&self) -> String {
+        edge_label(self.calls, self.errors)
+    }
+}
+
+/// The laid-out operation graph of one trace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperationGraph {
+    /// Operations, in order of first appearance (pre-order).
+    pub nodes: Vec<OperationNode>,
+    /// Calls.
+    pub edges: Vec<OperationEdge>,
+    /// Drawing width.
+    pub width: f64,
+    /// Drawing height.
+    pub height: f64,
+}
+
+impl OperationGraph {
+    /// Builds the graph of `trace`; `self_ns` are its spans' self times (from the analysis).
+    pub fn build(trace: &Trace, self_ns: &[i64]) -> Self {
+        let mut index: HashMap<(Sym, Sym), usize> = HashMap::new();
+        let mut nodes: Vec<OperationNode> = Vec::new();
+        let mut node_of_span = Vec::with_capacity(trace.spans.len());
+        for (i, span) in trace.spans.iter().enumerate() {
+            let node = *index
+                .entry((span.service, span.operation))
+                .or_insert_with(|| {
+                    nodes.push(OperationNode {
+                        service: trace.str(span.service).to_string(),
+                        operation: trace.str(span.operation).to_string(),
+                        count: 0,
+                        total_ns: 0,
+                        self_ns: 0,
+                        errors: 0,
+                        rect: Rect::default(),
+                    });
+                    nodes.len() - 1
+                });
+            node_of_span.push(node);
+            if let Some(acc) = nodes.get_mut(node) {
+                acc.count += 1;
+                acc.total_ns += span.duration_ns;
+                acc.self_ns += self_ns.get(i).copied().unwrap_or(0);
+                acc.errors += usize::from(span.is_error());
+            }
+        }
+        let mut edge_index: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut edges: Vec<OperationEdge> = Vec::new();
+        for (i, span) in trace.spans.iter().enumerate() {
+            let Some(parent) = span.parent else { continue };
+            let (Some(&from), Some(&to)) = (node_of_span.get(parent.get()), node_of_span.get(i))
+            else {
+                continue;
+            };
+            let edge = *edge_index.entry((from, to)).or_insert_with(|| {
+                edges.push(OperationEdge {
+                    from,
+                    to,
+                    calls: 0,
+                    errors: 0,
+                    route: EdgeRoute::default(),
+                });
+                edges.len() - 1
+            });
+            if let Some(acc) = edges.get_mut(edge) {
+                acc.calls += 1;
+                acc.errors += usize::from(span.is_error());
+            }
+        }
+        let sizes: Vec<(f64, f64)> = nodes
+            .iter()
+            .map(|n| {
+                let width = text_box_width(&[&n.operation, &n.service, &n.figures()]);
+                (width, OPERATION_NODE_HEIGHT)
+            })
+            .collect();
+        let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
+        let labels: Vec<(f64, f64)> = edges
+            .iter()
+            .map(|e| (label_width(&e.label()), EDGE_LABEL_HEIGHT))
+            .collect();
+        let layout = layout_graph(&sizes, &pairs, &labels);
+        for (node, rect) in nodes.iter_mut().zip(layout.nodes) {
+            node.rect = rect;
+        }
+        for (edge, route) in edges.iter_mut().zip(layout.edges) {
+            edge.route = route;
+        }
+        Self {
+            nodes,
+            edges,
+            width: layout.width,
+            height: layout.height,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::analysis::self_times;
+    use crate::core::analysis::test_trace::build;
+    use crate::core::model::SpanKind::*;
+
+    #[test]
+    fn spans_of_one_operation_share_a_node() {
+        let trace = build(&[
+            ("r", None, "api", 0, 100, Server, false),
+            ("a", Some("r"), "db", 10, 30, Client, false),
+            ("b", Some("r"), "db", 40, 60, Client, true),
+        ]);
+        let self_ns = self_times(&trace);
+        let graph = OperationGraph::build(&trace, &self_ns);
+        assert_eq!(graph.nodes.len(), 3);
+        assert_eq!(graph.edges.len(), 2);
+        let root = &graph.nodes[0];
+        assert_eq!((root.count, root.total_ns, root.self_ns), (1, 100, 60));
+        assert_eq!(root.figures(), "1× · 100 ns · self 60 ns");
+        let failing = graph
+            .edges
+            .iter()
+            .find(|e| e.errors == 1)
+            .expect("error edge");
+        assert_eq!(failing.label(), "1 call · 1 err");
+        assert!(graph.nodes[1].rect.y > root.rect.y);
+    }
+
+    #[test]
+    fn hotrod_operations_merge_repeated_calls() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/otlp/api-v3-getTrace-response.json");
+        let bytes = std::fs::read(path).expect("fixture");
+        let mut set = crate::core::model::TraceSet::new();
+        crate::core::load::load_into(&mut set, "hotrod", &bytes).expect("loads");
+        let trace = set.traces().first().expect("one trace");
+        let self_ns = self_times(trace);
+        let graph = OperationGraph::build(trace, &self_ns);
+        let spans: usize = graph.nodes.iter().map(|n| n.count).sum();
+        assert_eq!(spans, 40);
+        let calls: usize = graph.edges.iter().map(|e| e.calls).sum();
+        assert_eq!(calls, 39, "every span but the root has a parent");
+        assert!(graph.nodes.len() < 40, "repeated operations share a node");
+        let redis = graph.nodes.iter().filter(|n| n.service == "redis-manual");
+        let (count, errors) = redis.fold((0, 0), |(c, e), n| (c + n.count, e + n.errors));
+        assert_eq!((count, errors), (14, 3));
+        let layout = super::super::graph_layout::GraphLayout {
+            nodes: graph.nodes.iter().map(|n| n.rect).collect(),
+            edges: graph.edges.iter().map(|e| e.route.clone()).collect(),
+            width: graph.width,
+            height: graph.height,
+        };
+        super::super::graph_layout::tests::assert_readable(&layout);
+    }
+}

@@ -1,0 +1,292 @@
+//! The service dependency graph of the loaded traces, laid out as a layered DAG for drawing.
+//!
+//! Nodes are services (span and error counts; a service only known as the remote side of a
+//! client span has no spans), edges are calls between services (from
+//! `analysis::dependencies`). Layout: [`layout_graph`]. Box and label sizes follow the text
+//! length in the monospace font the UI draws with, so labels never overlap.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::graph_layout::{layout_graph, EdgeRoute, Rect};
+use crate::core::analysis::{dependencies, service_stats};
+use crate::core::model::Trace;
+
+/// Font size of graph labels, CSS px (monospace).
+pub const GRAPH_FONT_PX: f64 = 12.0;
+/// Width of one character of that font, with a safety margin (monospace fonts use ~0.6 em).
+pub const GRAPH_CHAR_PX: f64 = 7.6;
+/// Height of a node box with two lines of text.
+pub const NODE_HEIGHT: f64 = 44.0;
+/// Height of an edge label.
+pub const EDGE_LABEL_HEIGHT: f64 = 16.0;
+
+/// A service in the graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceNode {
+    /// Service name.
+    pub name: String,
+    /// Spans of the service (0 for a service only seen as a remote peer).
+    pub span_count: usize,
+    /// Of them failed.
+    pub error_count: usize,
+    /// error_count ÷ span_count.
+    pub error_rate: f64,
+    /// Where the box is.
+    pub rect: Rect,
+}
+
+impl ServiceNode {
+    /// The second line of the box: `"40 spans · 3 errors"`, or `"not instrumented"`.
+    pub fn detail(&self) -> String {
+        if self.span_count == 0 {
+            return "not instrumented".to_string();
+        }
+        let spans = plural(self.span_count, "span");
+        if self.error_count == 0 {
+            spans
+        } else {
+            format!("{spans} · {}", plural(self.error_count, "error"))
+        }
+    }
+}
+
+/// A call edge between two services (indices into `nodes`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceEdge {
+    /// Calling service.
+    pub from: usize,
+    /// Called service.
+    pub to: usize,
+    /// Calls seen.
+    pub calls: usize,
+    /// Calls that failed.
+    pub errors: usize,
+    /// Median call latency (ns).
+    pub p50_ns: f64,
+    /// 95th percentile call latency (ns).
+    pub p95_ns: f64,
+    /// How it is drawn.
+    pub route: EdgeRoute,
+}
+
+impl ServiceEdge {
+    /// The label on the edge: `"14 calls · 3 err"`.
+    pub fn label(&self) -> String {
+        edge_label(self.calls, self.errors)
+    }
+}
+
+/// The laid-out graph.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceGraph {
+    /// Services.
+    pub nodes: Vec<ServiceNode>,
+    /// Calls.
+    pub edges: Vec<ServiceEdge>,
+    /// Drawing width.
+    pub width: f64,
+    /// Drawing height.
+    pub height: f64,
+}
+
+impl ServiceGraph {
+    /// Builds and lays out the graph of `traces`.
+    pub fn build(traces: &[Arc<Trace>]) -> Self {
+        let mut nodes: Vec<ServiceNode> = service_stats(traces)
+            .into_iter()
+            .map(|s| ServiceNode {
+                name: s.service,
+                span_count: s.span_count,
+                error_count: s.error_count,
+                error_rate: s.error_rate,
+                rect: Rect::default(),
+            })
+            .collect();
+        let mut index: HashMap<String, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.clone(), i))
+            .collect();
+        let mut node_of = |name: &str, nodes: &mut Vec<ServiceNode>| -> usize {
+            if let Some(&i) = index.get(name) {
+                return i;
+            }
+            nodes.push(ServiceNode {
+                name: name.to_string(),
+                span_count: 0,
+                error_count: 0,
+                error_rate: 0.0,
+                rect: Rect::default(),
+            });
+            index.insert(name.to_string(), nodes.len() - 1);
+            nodes.len() - 1
+        };
+        let mut edges: Vec<ServiceEdge> = Vec::new();
+        for d in dependencies(traces) {
+            let from = node_of(&d.parent, &mut nodes);
+            let to = node_of(&d.child, &mut nodes);
+            edges.push(ServiceEdge {
+                from,
+                to,
+                calls: d.call_count,
+                errors: d.error_count,
+                p50_ns: d.p50_ns,
+                p95_ns: d.p95_ns,
+                route: EdgeRoute::default(),
+            });
+        }
+        let sizes: Vec<(f64, f64)> = nodes
+            .iter()
+            .map(|n| (text_box_width(&[&n.name, &n.detail()]), NODE_HEIGHT))
+            .collect();
+        let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
+        let labels: Vec<(f64, f64)> = edges
+            .iter()
+            .map(|e| (label_width(&e.label()), EDGE_LABEL_HEIGHT))
+            .collect();
+        let layout = layout_graph(&sizes, &pairs, &labels);
+        for (node, rect) in nodes.iter_mut().zip(layout.nodes) {
+            node.rect = rect;
+        }
+        for (edge, route) in edges.iter_mut().zip(layout.edges) {
+            edge.route = route;
+        }
+        Self {
+            nodes,
+            edges,
+            width: layout.width,
+            height: layout.height,
+        }
+    }
+
+    /// The index of the service called `name`.
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.name == name)
+    }
+}
+
+/// `"1 span"`, `"3 spans"`.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// `"14 calls · 3 err"`.
+pub(crate) fn edge_label(calls: usize, errors: usize) -> String {
+    let calls = plural(calls, "call");
+    if errors == 0 {
+        calls
+    } else {
+        format!("{calls} · {errors} err")
+    }
+}
+
+/// Width of a box holding these lines of graph text, with padding.
+pub(crate) fn text_box_width(lines: &[&str]) -> f64 {
+    let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    chars as f64 * GRAPH_CHAR_PX + 24.0
+}
+
+/// Width of an edge label (drawn at 11 px).
+pub(crate) fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * GRAPH_CHAR_PX * 11.0 / 12.0 + 8.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::format::parse_file;
+    use crate::core::model::TraceSet;
+
+    /// Panics when anything of the graph overlaps (boxes, labels) or lies outside it.
+    pub(crate) fn assert_readable(graph: &ServiceGraph) {
+        let layout = super::super::graph_layout::GraphLayout {
+            nodes: graph.nodes.iter().map(|n| n.rect).collect(),
+            edges: graph.edges.iter().map(|e| e.route.clone()).collect(),
+            width: graph.width,
+            height: graph.height,
+        };
+        super::super::graph_layout::tests::assert_readable(&layout);
+    }
+
+    fn load(paths: &[&str]) -> TraceSet {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut set = TraceSet::new();
+        for path in paths {
+            let bytes = std::fs::read(root.join(path)).expect("fixture");
+            for builder in parse_file(path, &bytes).expect("parses").traces {
+                set.add(builder);
+            }
+        }
+        set
+    }
+
+    #[test]
+    fn hotrod_graph_has_its_services_and_calls() {
+        let set = load(&["otlp/api-v3-getTrace-response.json"]);
+        let graph = ServiceGraph::build(set.traces());
+        assert_eq!(graph.nodes.len(), 6, "{:?}", graph.nodes);
+        let edge = |from: &str, to: &str| {
+            let (from, to) = (graph.node_index(from)?, graph.node_index(to)?);
+            graph.edges.iter().find(|e| e.from == from && e.to == to)
+        };
+        let driver_redis = edge("driver", "redis-manual").expect("driver → redis");
+        assert_eq!((driver_redis.calls, driver_redis.errors), (14, 3));
+        assert_eq!(driver_redis.label(), "14 calls · 3 err");
+        assert_readable(&graph);
+        // Callers are drawn above the services they call.
+        let y = |name: &str| graph.node_index(name).map(|i| graph.nodes[i].rect.y);
+        assert!(y("frontend") < y("driver"));
+        assert!(y("driver") < y("redis-manual"));
+    }
+
+    #[test]
+    fn remote_only_services_become_nodes() {
+        let mut set = TraceSet::new();
+        crate::core::load::load_into(
+            &mut set,
+            "x",
+            br#"[{"traceId":"a","id":"1","name":"get","kind":"SERVER","timestamp":0,"duration":100,"localEndpoint":{"serviceName":"api"}},
+                 {"traceId":"a","id":"2","parentId":"1","name":"query","kind":"CLIENT","timestamp":10,"duration":30,
+                  "localEndpoint":{"serviceName":"api"},"remoteEndpoint":{"serviceName":"postgres"}}]"#,
+        )
+        .unwrap();
+        let graph = ServiceGraph::build(set.traces());
+        let postgres = graph.node_index("postgres").expect("postgres node");
+        assert_eq!(graph.nodes[postgres].detail(), "not instrumented");
+        assert_eq!(graph.edges.len(), 1);
+        assert_eq!(graph.edges[0].to, postgres);
+    }
+
+    #[test]
+    fn every_fixture_together_is_readable() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut paths = Vec::new();
+        for dir in ["jaeger", "otlp", "zipkin"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                paths.push(format!("{dir}/{name}"));
+            }
+        }
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let graph = ServiceGraph::build(load(&paths).traces());
+        assert!(graph.nodes.len() >= 20, "{} services", graph.nodes.len());
+        assert!(graph.edges.len() >= 15, "{} edges", graph.edges.len());
+        assert_readable(&graph);
+    }
+
+    #[test]
+    fn each_fixture_alone_is_readable() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for dir in ["jaeger", "otlp", "zipkin"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+                let name = format!("{dir}/{}", entry.file_name().to_string_lossy());
+                let graph = ServiceGraph::build(load(&[&name]).traces());
+                assert_readable(&graph);
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! A sortable table as screens show it and CSV exports write it: columns, rows of cells that
+//! each carry the text shown, the value exported and the key sorted by. Rows may point at a
+//! span (to open it) and name a service (to filter by it).
+use crate::core::analysis::SpanRef;
+
+/// What a cell sorts by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    /// Numbers sort numerically.
+    Num(f64),
+    /// Text sorts case-insensitively.
+    Text(String),
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// What the screen shows (`12.3 ms`).
+    pub text: String,
+    /// What the CSV holds (`12.300`): plain numbers in the column's unit.
+    pub csv: String,
+    /// What the column sorts by.
+    pub key: SortKey,
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            csv: text.to_string(),
+            key: SortKey::Text(text.to_lowercase()),
+        }
+    }
+
+    /// A count.
+    pub fn count(value: usize) -> Self {
+        Self {
+            text: value.to_string(),
+            csv: value.to_string(),
+            key: SortKey::Num(value as f64),
+        }
+    }
+
+    /// A duration: shown for people, exported in milliseconds.
+    pub fn duration_ns(value: f64) -> Self {
+        Self {
+            text: super::format_duration_ns(value.round() as i64),
+            csv: format!("{:.3}", value / 1e6),
+            key: SortKey::Num(value),
+        }
+    }
+
+    /// A ratio (0–1): shown and exported as a percentage.
+    pub fn ratio(value: f64) -> Self {
+        Self::percent(value * 100.0)
+    }
+
+    /// A percentage (0–100).
+    pub fn percent(value: f64) -> Self {
+        let text = if value > 0.0 && value < 0.1 {
+            "<0.1%".to_string()
+        } else {
+            format!("{value:.1}%")
+        };
+        Self {
+            text,
+            csv: format!("{value:.2}"),
+            key: SortKey::Num(value),
+        }
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Heading on screen.
+    pub title: &'static str,
+    /// Heading in the CSV (with its unit: `p95_ms`).
+    pub csv_title: &'static str,
+    /// Right-aligned numbers (sorted largest first on the first click).
+    pub numeric: bool,
+}
+
+impl Column {
+    /// A text column.
+    pub const fn text(title: &'static str, csv_title: &'static str) -> Self {
+        Self {
+            title,
+            csv_title,
+            numeric: false,
+        }
+    }
+
+    /// A numeric column.
+    pub const fn num(title: &'static str, csv_title: &'static str) -> Self {
+        Self {
+            title,
+            csv_title,
+            numeric: true,
+        }
+    }
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableRow {
+    /// Cells, one per column.
+    pub cells: Vec<Cell>,
+    /// A span this row is about (click opens it).
+    pub span: Option<SpanRef>,
+    /// The service this row is about (click filters to it).
+    pub service: Option<String>,
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// Columns.
+    pub columns: Vec<Column>,
+    /// Rows, in their natural order.
+    pub rows: Vec<TableRow>,
+}
+
+/// How a table is sorted: a column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortOrder {
+    /// Column index.
+    pub column: usize,
+    /// Largest / last first.
+    pub descending: bool,
+}
+
+impl SortOrder {
+    /// The order after clicking `column`'s heading: the same column flips, a new one starts
+    /// largest-first for numbers and A–Z for text.
+    pub fn clicked(current: Option<SortOrder>, column: usize, numeric: bool) -> SortOrder {
+        match current {
+            Some(order) if order.column == column => SortOrder {
+                column,
+                descending: !order.descending,
+            },
+            _ => SortOrder {
+                column,
+                descending: numeric,
+            },
+        }
+    }
+}
+
+impl Table {
+    /// Row indices in display order (natural order when `order` is None). Stable: equal keys
+    /// keep their natural order.
+    pub fn order(&self, order: Option<SortOrder>) -> Vec<usize> {
+        let mut rows: Vec<usize> = (0..self.rows.len()).collect();
+        let Some(order) = order else {
+            return rows;
+        };
+        let key = |i: usize| {
+            self.rows
+                .get(i)
+                .and_then(|r| r.cells.get(order.column))
+                .map(|c| &c.key)
+        };
+        rows.sort_by(|&a, &b| {
+            let ordering = match (key(a), key(b)) {
+                (Some(SortKey::Num(x)), Some(SortKey::Num(y))) => x.total_cmp(y),
+                (Some(SortKey::Text(x)), Some(SortKey::Text(y))) => x.cmp(y),
+                (Some(SortKey::Num(_)), _) => std::cmp::Ordering::Less,
+                (_, Some(SortKey::Num(_))) => std::cmp::Ordering::Greater,
+                _ => std::cmp::Ordering::Equal,
+            };
+            if order.descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+        rows
+    }
+
+    /// The table as CSV (RFC 4180: quoted where needed), rows in `order`, with the
+    /// columns' CSV headings.
+    pub fn to_csv(&self, order: Option<SortOrder>) -> String {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        let mut ok = writer
+            .write_record(self.columns.iter().map(|c| c.csv_title))
+            .is_ok();
+        for i in self.order(order) {
+            if let Some(row) = self.rows.get(i) {
+                ok &= writer
+                    .write_record(row.cells.iter().map(|c| c.csv.as_str()))
+                    .is_ok();
+            }
+        }
+        // Writing to a Vec cannot fail; an empty string would say so if it ever did.
+        match (ok, writer.into_inner()) {
+            (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        let row = |name: &str, n: usize, ns: f64| TableRow {
+            cells: vec![Cell::text(name), Cell::count(n), Cell::duration_ns(ns)],
+            ..TableRow::default()
+        };
+        Table {
+            columns: vec![
+                Column::text("Name", "name"),
+                Column::num("Count", "count"),
+                Column::num("p95", "p95_ms"),
+            ],
+            rows: vec![
+                row("beta", 3, 1_500_000.0),
+                row("Alpha, \"quoted\"", 10, 20_000.0),
+                row("gamma", 3, 7_000_000_000.0),
+            ],
+        }
+    }
+
+    #[test]
+    fn sorts_by_number_and_text_stably() {
+        let t = table();
+        assert_eq!(t.order(None), vec![0, 1, 2]);
+        let by_count = SortOrder::clicked(None, 1, true);
+        assert!(by_count.descending);
+        assert_eq!(t.order(Some(by_count)), vec![1, 0, 2]);
+        let flipped = SortOrder::clicked(Some(by_count), 1, true);
+        assert_eq!(t.order(Some(flipped)), vec![0, 2, 1]);
+        let by_name = SortOrder::clicked(Some(flipped), 0, false);
+        assert!(!by_name.descending);
+        assert_eq!(t.order(Some(by_name)), vec![1, 0, 2]);
+    }
+
+    #[test]
+    fn csv_quotes_and_uses_plain_units() {
+        let t = table();
+        let csv = t.to_csv(Some(SortOrder {
+            column: 2,
+            descending: true,
+        }));
+        assert_eq!(
+            csv,
+            "name,count,p95_ms\r\ngamma,3,7000.000\r\nbeta,3,1.500\r\n\"Alpha, \"\"quoted\"\"\",10,0.020\r\n"
+        );
+        assert_eq!(t.rows[2].cells[2].text, "7 s");
+    }
+
+    #[test]
+    fn percentages_read_naturally() {
+        assert_eq!(Cell::ratio(0.125).text, "12.5%");
+        assert_eq!(Cell::percent(0.01).text, "<0.1%");
+        assert_eq!(Cell::percent(0.0).text, "0.0%");
+        assert_eq!(Cell::ratio(0.125).csv, "12.50");
+    }
+}

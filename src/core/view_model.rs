@@ -2,6 +2,7 @@
 mod bars;
 mod charts;
 mod colour;
+mod graph_drawing;
 mod graph_layout;
 mod operation_graph;
 mod overview;
@@ -18,6 +19,7 @@ mod url_state;
 pub use bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use charts::{latency_histogram, trace_scatter, Bin, Histogram, ScatterPoint};
 pub use colour::service_colour;
+pub use graph_drawing::{DrawnEdge, DrawnNode, GraphDrawing, GraphTarget};
 pub use graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 pub use operation_graph::{OperationEdge, OperationGraph, OperationNode, OPERATION_NODE_HEIGHT};
 pub use overview::{overview_lines, OverviewLine};

@@ -6,7 +6,8 @@ use leptos_use::{use_drop_zone_with_options, UseDropZoneOptions, UseDropZoneRetu
 
 use super::file_picker::FilePicker;
 use super::notices::{Notice, NoticeLevel, Notices};
-use super::routing::use_route;
+use super::routing::{navigate, use_route};
+use super::services_view::ServicesView;
 use super::trace_list::TraceList;
 use super::trace_page::{warm_up_trace_page, TracePage};
 use crate::core::demo::demo_otlp_json_lines;
@@ -94,6 +95,19 @@ impl AppState {
                 .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Arc::as_ptr(trace)))
                 .map(|(_, analysis)| Arc::clone(analysis))
         })
+    }
+
+    /// The analysis of `trace`: the worker's, or computed now (and kept for next time).
+    pub fn analysis_of(&self, trace: &Arc<Trace>) -> Arc<TraceAnalysis> {
+        if let Some(done) = self.cached_analysis(trace) {
+            return done;
+        }
+        let analysis = Arc::new(crate::core::analysis::analyze_trace(trace));
+        self.analyses.update_value(|list| {
+            list.retain(|(weak, _)| weak.strong_count() > 0);
+            list.push((Arc::downgrade(trace), Arc::clone(&analysis)));
+        });
+        analysis
     }
 
     /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
@@ -217,6 +231,7 @@ pub fn App() -> impl IntoView {
     };
     let is_empty = move || state.traces.with(TraceSet::is_empty);
     let open_trace = Memo::new(move |_| state.route.with(|r| r.trace.clone()));
+    let on_services = Memo::new(move |_| state.route.with(|r| r.services));
 
     view! {
         <div class="page" node_ref=page data-testid="page">
@@ -247,8 +262,15 @@ pub fn App() -> impl IntoView {
             </Show>
             <main>
                 {move || open_trace.get().map(|trace_id| view! { <TracePage trace_id/> })}
+                <Show when=move || open_trace.with(Option::is_none) && !is_empty()>
+                    <ViewTabs/>
+                </Show>
                 <Show when=move || open_trace.with(Option::is_none)>
-                <Show when=is_empty fallback=|| view! { <TraceList/> }>
+                <Show when=is_empty fallback=move || view! {
+                    <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
+                        <ServicesView/>
+                    </Show>
+                }>
                     <section class="welcome" data-testid="drop-zone">
                         <p class="drop-title">"Drop trace JSON here"</p>
                         <p class="drop-hint">"…anywhere on this page, or use “Open files”. Several files at once are fine: spans of one trace spread over files are merged."</p>
@@ -269,5 +291,44 @@ pub fn App() -> impl IntoView {
                 <div class="drop-overlay" data-testid="drop-overlay">"Drop to load"</div>
             </Show>
         </div>
+    }
+}
+
+/// Tabs between the trace list and the services view, and the service filter they share.
+#[component]
+fn ViewTabs() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_services = move || state.route.with(|r| r.services);
+    let go = move |services: bool| {
+        let service = state.route.with_untracked(|r| r.service.clone());
+        navigate(
+            state.route,
+            ViewState {
+                services,
+                service,
+                ..ViewState::default()
+            },
+            true,
+        );
+    };
+    let trace_count = move || state.traces.with(TraceSet::len);
+    let filter = move || state.route.with(|r| r.service.clone());
+    view! {
+        <nav class="view-tabs" data-testid="view-tabs">
+            <button class="tab" class:active=move || !on_services() data-testid="tab-traces" on:click=move |_| go(false)>
+                {move || format!("Traces ({})", trace_count())}
+            </button>
+            <button class="tab" class:active=on_services data-testid="tab-services" on:click=move |_| go(true)>"Services"</button>
+            {move || filter().map(|service| view! {
+                <span class="filter-chip" data-testid="service-filter">
+                    "Service: " <b>{service}</b>
+                    <button class="dismiss" title="Show all services" data-testid="clear-service-filter"
+                        on:click=move |_| {
+                            let current = state.route.get_untracked();
+                            navigate(state.route, ViewState { service: None, ..current }, true);
+                        }>"×"</button>
+                </span>
+            })}
+        </nav>
     }
 }

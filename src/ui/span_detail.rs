@@ -141,7 +141,7 @@ fn ReferenceItem(reference: ReferenceDetail) -> impl IntoView {
         view! {
             <a href="#" data-testid="reference-link" on:click=move |ev| {
                 ev.prevent_default();
-                navigate(state.route, ViewState { trace: Some(trace_id.clone()), span: Some(span_id.clone()), search: None }, true);
+                navigate(state.route, ViewState { trace: Some(trace_id.clone()), span: Some(span_id.clone()), ..ViewState::default() }, true);
             }>{label}</a>
         }
         .into_any()

@@ -4,15 +4,17 @@ use leptos::prelude::*;
 
 use super::app::AppState;
 use super::routing::navigate;
+use super::services_view::traces_with_service;
 use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary, ViewState};
 
 /// The table of loaded traces, in load order.
 #[component]
 pub fn TraceList() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let service = Memo::new(move |_| state.route.with(|r| r.service.clone()));
     let summaries = Memo::new(move |_| {
         state.traces.with(|set| {
-            set.traces()
+            traces_with_service(set.traces(), service.get().as_deref())
                 .iter()
                 .map(|t| TraceSummary::of(t))
                 .collect::<Vec<_>>()
@@ -21,8 +23,17 @@ pub fn TraceList() -> impl IntoView {
     let totals = move || {
         let list = summaries.get();
         let spans: usize = list.iter().map(|s| s.span_count).sum();
+        let all = state.traces.with(|set| set.len());
+        let of_all = if list.len() == all {
+            String::new()
+        } else {
+            format!(
+                " (of {all}, with service {})",
+                service.get().unwrap_or_default()
+            )
+        };
         format!(
-            "{} trace{}, {} span{}",
+            "{} trace{}, {} span{}{of_all}",
             list.len(),
             if list.len() == 1 { "" } else { "s" },
             spans,
@@ -68,8 +79,8 @@ fn TraceRow(
     let state = expect_context::<AppState>();
     let target = ViewState {
         trace: Some(summary.trace_id.clone()),
-        span: None,
-        search: None,
+        service: state.route.with_untracked(|r| r.service.clone()),
+        ..ViewState::default()
     };
     let href = target.to_fragment();
     let open = move |ev: leptos::ev::MouseEvent| {

@@ -11,7 +11,9 @@ use super::routing::navigate;
 use super::shared::Shared;
 use super::span_detail::SpanDetailPanel;
 use super::timeline::Timeline;
+use super::trace_graph::{TraceGraph, TraceTab};
 use super::trace_header::TraceHeader;
+use super::trace_statistics::TraceStatistics;
 use super::trace_toolbar::TraceToolbar;
 use super::trace_view::TraceView;
 use crate::core::model::{SpanIdx, Trace};
@@ -37,6 +39,7 @@ pub fn TracePage(
             .with(|set| set.get(&id).map(|t| Shared(t.clone()))),
     });
     let view = TraceView::provide(loaded, is_preview);
+    let tab = RwSignal::new(TraceTab::Timeline);
     if is_preview {
         // Run the paths a person uses first: a selection, a search, error paths.
         view.selected.set(Some(SpanIdx(1)));
@@ -64,8 +67,17 @@ pub fn TracePage(
         current
     });
 
+    // Back to the trace list, keeping its service filter.
     let back = move |_| {
-        navigate(state.route, ViewState::default(), true);
+        let service = state.route.with_untracked(|r| r.service.clone());
+        navigate(
+            state.route,
+            ViewState {
+                service,
+                ..ViewState::default()
+            },
+            true,
+        );
     };
     let missing_id = trace_id.clone();
     view! {
@@ -80,14 +92,27 @@ pub fn TracePage(
                 }
             >
                 <TraceHeader/>
-                <TraceToolbar/>
-                <Minimap/>
-                <div class="trace-body">
-                    <Timeline/>
-                    <Show when=move || view.selected.get().is_some()>
-                        <SpanDetailPanel/>
-                    </Show>
-                </div>
+                <nav class="view-tabs trace-tabs" data-testid="trace-tabs">
+                    <button class="tab" class:active=move || tab.get() == TraceTab::Timeline data-testid="tab-timeline" on:click=move |_| tab.set(TraceTab::Timeline)>"Timeline"</button>
+                    <button class="tab" class:active=move || tab.get() == TraceTab::Graph data-testid="tab-graph" on:click=move |_| tab.set(TraceTab::Graph)>"Graph"</button>
+                    <button class="tab" class:active=move || tab.get() == TraceTab::Statistics data-testid="tab-statistics" on:click=move |_| tab.set(TraceTab::Statistics)>"Statistics"</button>
+                </nav>
+                <Show when=move || tab.get() == TraceTab::Timeline>
+                    <TraceToolbar/>
+                    <Minimap/>
+                    <div class="trace-body">
+                        <Timeline/>
+                        <Show when=move || view.selected.get().is_some()>
+                            <SpanDetailPanel/>
+                        </Show>
+                    </div>
+                </Show>
+                <Show when=move || tab.get() == TraceTab::Graph>
+                    <TraceGraph tab/>
+                </Show>
+                <Show when=move || tab.get() == TraceTab::Statistics>
+                    <TraceStatistics/>
+                </Show>
             </Show>
             <Show when=move || view.help_open.get()>
                 <HelpOverlay/>
@@ -158,6 +183,8 @@ fn sync_with_route(state: AppState, view: TraceView, trace_id: String) {
             trace: Some(trace_id.clone()),
             span,
             search: (!search.is_empty()).then_some(search),
+            service: state.route.with_untracked(|r| r.service.clone()),
+            ..ViewState::default()
         };
         if state.route.get_untracked() != next {
             navigate(state.route, next, false);

@@ -24,6 +24,8 @@ const MARGIN: f64 = 24.0;
 const NODE_SPACING: f64 = 36.0;
 /// Vertical gap between layers (room for edge labels).
 const LAYER_GAP: f64 = 70.0;
+/// Components are put side by side up to this width, then on a new row.
+const MAX_ROW_WIDTH: f64 = 1100.0;
 /// Space kept between a label and anything else.
 const LABEL_PAD: f64 = 2.0;
 
@@ -162,35 +164,74 @@ fn place_nodes(nodes: &mut [Rect], edges: &[(usize, usize)]) -> (f64, f64) {
     let components = rust_sugiyama::from_vertices_and_edges(&vertices, &pairs, &config);
 
     let tallest = nodes.iter().map(|n| n.height).fold(0.0, f64::max);
-    let mut offset_x = MARGIN;
+    // Each component in its own coordinates: x from its left edge, layer numbers for y.
+    struct Component {
+        members: Vec<(usize, f64, usize)>,
+        width: f64,
+        layers: usize,
+    }
+    let components: Vec<Component> = components
+        .into_iter()
+        .map(|(coords, _, _)| {
+            // The crate's y is a layer's position; turn it into a layer number, then space
+            // layers by the tallest box plus a gap for labels.
+            let mut layer_ys: Vec<f64> = coords.iter().map(|(_, (_, y))| *y).collect();
+            layer_ys.sort_by(f64::total_cmp);
+            layer_ys.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+            let half_width = |id: usize| nodes.get(id).map_or(0.0, |n| n.width / 2.0);
+            let min_x = coords
+                .iter()
+                .map(|(id, (x, _))| x - half_width(*id))
+                .fold(f64::INFINITY, f64::min);
+            let max_x = coords
+                .iter()
+                .map(|(id, (x, _))| x + half_width(*id))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let members = coords
+                .iter()
+                .map(|(id, (x, y))| (*id, x - min_x, layer_ys.partition_point(|v| *v < y - 1e-6)))
+                .collect();
+            Component {
+                members,
+                width: (max_x - min_x).max(0.0),
+                layers: layer_ys.len(),
+            }
+        })
+        .collect();
+    // Components fill rows ("shelves") up to a readable width, largest first.
+    let row_limit = components
+        .iter()
+        .map(|c| c.width)
+        .fold(MAX_ROW_WIDTH, f64::max);
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(components.get(i).map_or(0, |c| c.members.len())));
+    let layer_height = tallest + LAYER_GAP;
+    let (mut x, mut row_top, mut row_layers) = (MARGIN, MARGIN, 0usize);
+    let mut right: f64 = 0.0;
     let mut bottom: f64 = 0.0;
     let mut placed = vec![false; nodes.len()];
-    for (coords, _, _) in components {
-        // The crate's y is a layer's position; turn it into a layer number, then space layers
-        // by the tallest box plus a gap for labels.
-        let mut layer_ys: Vec<f64> = coords.iter().map(|(_, (_, y))| *y).collect();
-        layer_ys.sort_by(f64::total_cmp);
-        layer_ys.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
-        let min_x = coords
-            .iter()
-            .filter_map(|(id, (x, _))| nodes.get(*id).map(|n| x - n.width / 2.0))
-            .fold(f64::INFINITY, f64::min);
-        let mut right = offset_x;
-        for (id, (x, y)) in coords {
+    for component in order.iter().filter_map(|&i| components.get(i)) {
+        if x > MARGIN && x + component.width > MARGIN + row_limit {
+            row_top += row_layers as f64 * layer_height;
+            x = MARGIN;
+            row_layers = 0;
+        }
+        for &(id, dx, layer) in &component.members {
             let Some(node) = nodes.get_mut(id) else {
                 continue;
             };
-            let layer = layer_ys.partition_point(|v| *v < y - 1e-6);
-            node.x = offset_x + (x - min_x);
-            node.y = MARGIN + tallest / 2.0 + layer as f64 * (tallest + LAYER_GAP);
+            node.x = x + dx;
+            node.y = row_top + tallest / 2.0 + layer as f64 * layer_height;
             right = right.max(node.x + node.width / 2.0);
             bottom = bottom.max(node.y + node.height / 2.0);
             if let Some(flag) = placed.get_mut(id) {
                 *flag = true;
             }
         }
-        offset_x = right + MARGIN * 2.0;
+        row_layers = row_layers.max(component.layers);
+        x += component.width + MARGIN * 2.0;
     }
+    let mut offset_x = right + MARGIN;
     // Anything the layout did not return (it should not happen) goes on a row below.
     let mut x = MARGIN;
     let row_y = bottom + LAYER_GAP + tallest / 2.0;

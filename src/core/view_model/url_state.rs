@@ -1,6 +1,6 @@
 //! What the address bar holds: the open trace, the selected span and the search text, as
-//! `#trace=…&span=…&q=…` (a fragment, so any static host serves it and nothing reaches a
-//! server).
+//! `#trace=…&span=…&q=…`; or the services view (`#view=services`) and a service filter
+//! (`&service=…`). A fragment, so any static host serves it and nothing reaches a server.
 use std::borrow::Cow;
 
 /// The navigable part of the view.
@@ -12,6 +12,10 @@ pub struct ViewState {
     pub span: Option<String>,
     /// The search text.
     pub search: Option<String>,
+    /// The services view is open (when no trace is).
+    pub services: bool,
+    /// Only traces and figures of this service are shown.
+    pub service: Option<String>,
 }
 
 impl ViewState {
@@ -25,11 +29,15 @@ impl ViewState {
                 "trace" => state.trace = value,
                 "span" => state.span = value,
                 "q" => state.search = value,
+                "view" => state.services = value.as_deref() == Some("services"),
+                "service" => state.service = value,
                 _ => {}
             }
         }
         if state.trace.is_none() {
             state.span = None;
+        } else {
+            state.services = false;
         }
         state
     }
@@ -46,6 +54,12 @@ impl ViewState {
         if let Some(search) = self.search.as_deref().filter(|s| !s.is_empty()) {
             out.append_pair("q", search);
         }
+        if self.services && self.trace.is_none() {
+            out.append_pair("view", "services");
+        }
+        if let Some(service) = &self.service {
+            out.append_pair("service", service);
+        }
         format!("#{}", out.finish())
     }
 }
@@ -60,6 +74,7 @@ mod tests {
             trace: Some("4bf92f3577b34da6".into()),
             span: Some("00f067aa0ba902b7".into()),
             search: Some("http.status_code=500 \"GET /a&b\"".into()),
+            ..ViewState::default()
         };
         let fragment = state.to_fragment();
         assert!(fragment.starts_with("#trace=4bf92f3577b34da6&span="));
@@ -70,5 +85,21 @@ mod tests {
             ViewState::from_fragment("#span=x&other=1"),
             ViewState::default()
         );
+    }
+
+    #[test]
+    fn services_view_and_filter_round_trip() {
+        let state = ViewState {
+            services: true,
+            service: Some("redis & co".into()),
+            ..ViewState::default()
+        };
+        let fragment = state.to_fragment();
+        assert_eq!(fragment, "#view=services&service=redis+%26+co");
+        assert_eq!(ViewState::from_fragment(&fragment), state);
+        // A trace page is never the services view.
+        let both = ViewState::from_fragment("#trace=abc&view=services");
+        assert!(!both.services);
+        assert_eq!(both.trace.as_deref(), Some("abc"));
     }
 }

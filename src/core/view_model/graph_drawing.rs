@@ -1,0 +1,243 @@
+//! What a graph looks like on screen, for both the service graph and the per-trace operation
+//! graph: each node's box, text lines, colours and tooltip, each edge's path, label, width,
+//! colour and tooltip. The UI draws this as SVG and never decides a colour itself.
+use super::colour::service_colour;
+use super::graph_layout::Rect;
+use super::operation_graph::OperationGraph;
+use super::service_graph::ServiceGraph;
+use super::trace_list::format_duration_ns;
+
+/// What a click on a node or an edge is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphTarget {
+    /// A service (service graph) or operation (operation graph) node.
+    Node(usize),
+    /// An edge.
+    Edge(usize),
+}
+
+/// A node as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnNode {
+    /// Its box.
+    pub rect: Rect,
+    /// Text lines, the first in bold.
+    pub lines: Vec<String>,
+    /// Box fill.
+    pub fill: &'static str,
+    /// Box border.
+    pub stroke: &'static str,
+    /// A stripe on the left in the service's colour (operation graph), if any.
+    pub stripe: Option<&'static str>,
+    /// Hover text.
+    pub tooltip: String,
+    /// The name a test or a filter refers to it by (service name, or `service: operation`).
+    pub key: String,
+}
+
+/// An edge as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnEdge {
+    /// SVG path data.
+    pub path: String,
+    /// Label text.
+    pub label: String,
+    /// Where the label goes.
+    pub label_rect: Rect,
+    /// Line colour (red when calls failed).
+    pub stroke: &'static str,
+    /// Line width, px (grows with the call count).
+    pub width: f64,
+    /// Hover text.
+    pub tooltip: String,
+    /// `from → to`, for tests and the edge's trace list.
+    pub key: String,
+}
+
+/// A whole graph as drawn.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GraphDrawing {
+    /// Nodes.
+    pub nodes: Vec<DrawnNode>,
+    /// Edges.
+    pub edges: Vec<DrawnEdge>,
+    /// Width of the drawing.
+    pub width: f64,
+    /// Height of the drawing.
+    pub height: f64,
+}
+
+/// Colours for an error rate: none, some (under 5 %), many.
+fn error_colours(error_rate: f64) -> (&'static str, &'static str) {
+    if error_rate <= 0.0 {
+        ("#f1f7f1", "#5b8f5b")
+    } else if error_rate < 0.05 {
+        ("#fff5e6", "#c98a1a")
+    } else {
+        ("#fdecec", "#c62f2f")
+    }
+}
+
+/// Edge width for a call count: 1.2 px for one call, up to 5 px (logarithmic).
+fn edge_width(calls: usize, most_calls: usize) -> f64 {
+    let ratio = (calls.max(1) as f64).ln() / (most_calls.max(2) as f64).ln();
+    1.2 + 3.8 * ratio.clamp(0.0, 1.0)
+}
+
+fn edge_stroke(errors: usize) -> &'static str {
+    if errors > 0 {
+        "#c62f2f"
+    } else {
+        "#7d8799"
+    }
+}
+
+impl GraphDrawing {
+    /// The service dependency graph.
+    pub fn of_services(graph: &ServiceGraph) -> Self {
+        let most_calls = graph.edges.iter().map(|e| e.calls).max().unwrap_or(1);
+        let name = |i: usize| graph.nodes.get(i).map_or("", |n| n.name.as_str());
+        Self {
+            nodes: graph
+                .nodes
+                .iter()
+                .map(|n| {
+                    let (fill, stroke) = error_colours(n.error_rate);
+                    DrawnNode {
+                        rect: n.rect,
+                        lines: vec![n.name.clone(), n.detail()],
+                        fill,
+                        stroke,
+                        stripe: None,
+                        tooltip: format!(
+                            "{}\n{} · error rate {:.1}%\nClick to filter to this service",
+                            n.name,
+                            n.detail(),
+                            n.error_rate * 100.0
+                        ),
+                        key: n.name.clone(),
+                    }
+                })
+                .collect(),
+            edges: graph
+                .edges
+                .iter()
+                .map(|e| DrawnEdge {
+                    path: e.route.path.clone(),
+                    label: e.label(),
+                    label_rect: e.route.label,
+                    stroke: edge_stroke(e.errors),
+                    width: edge_width(e.calls, most_calls),
+                    tooltip: format!(
+                        "{} → {}\n{} · latency p50 {} · p95 {}\nClick to list the traces with this call",
+                        name(e.from),
+                        name(e.to),
+                        e.label(),
+                        format_duration_ns(e.p50_ns.round() as i64),
+                        format_duration_ns(e.p95_ns.round() as i64)
+                    ),
+                    key: format!("{} → {}", name(e.from), name(e.to)),
+                })
+                .collect(),
+            width: graph.width,
+            height: graph.height,
+        }
+    }
+
+    /// The operation graph of one trace.
+    pub fn of_operations(graph: &OperationGraph) -> Self {
+        let most_calls = graph.edges.iter().map(|e| e.calls).max().unwrap_or(1);
+        let name = |i: usize| {
+            graph
+                .nodes
+                .get(i)
+                .map_or(String::new(), |n| format!("{}: {}", n.service, n.operation))
+        };
+        Self {
+            nodes: graph
+                .nodes
+                .iter()
+                .map(|n| {
+                    let (fill, stroke) = if n.errors > 0 {
+                        error_colours(1.0)
+                    } else {
+                        ("#ffffff", "#b7bfcc")
+                    };
+                    DrawnNode {
+                        rect: n.rect,
+                        lines: vec![n.operation.clone(), n.service.clone(), n.figures()],
+                        fill,
+                        stroke,
+                        stripe: Some(service_colour(&n.service)),
+                        tooltip: format!(
+                            "{}: {}\n{} spans · total {} · self {}{}",
+                            n.service,
+                            n.operation,
+                            n.count,
+                            format_duration_ns(n.total_ns),
+                            format_duration_ns(n.self_ns),
+                            if n.errors > 0 {
+                                format!(" · {} errors", n.errors)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                        key: format!("{}: {}", n.service, n.operation),
+                    }
+                })
+                .collect(),
+            edges: graph
+                .edges
+                .iter()
+                .map(|e| DrawnEdge {
+                    path: e.route.path.clone(),
+                    label: e.label(),
+                    label_rect: e.route.label,
+                    stroke: edge_stroke(e.errors),
+                    width: edge_width(e.calls, most_calls),
+                    tooltip: format!("{} → {}\n{}", name(e.from), name(e.to), e.label()),
+                    key: format!("{} → {}", name(e.from), name(e.to)),
+                })
+                .collect(),
+            width: graph.width,
+            height: graph.height,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_follow_error_rates_and_widths_call_counts() {
+        assert_eq!(error_colours(0.0).1, "#5b8f5b");
+        assert_eq!(error_colours(0.01).1, "#c98a1a");
+        assert_eq!(error_colours(0.5).1, "#c62f2f");
+        assert!((edge_width(1, 100) - 1.2).abs() < 1e-9);
+        assert!((edge_width(100, 100) - 5.0).abs() < 1e-9);
+        assert!(edge_width(10, 100) > edge_width(2, 100));
+        assert_eq!(edge_stroke(1), "#c62f2f");
+    }
+
+    #[test]
+    fn service_drawing_mirrors_the_graph() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/otlp/api-v3-getTrace-response.json");
+        let bytes = std::fs::read(path).expect("fixture");
+        let mut set = crate::core::model::TraceSet::new();
+        crate::core::load::load_into(&mut set, "hotrod", &bytes).expect("loads");
+        let graph = ServiceGraph::build(set.traces());
+        let drawing = GraphDrawing::of_services(&graph);
+        assert_eq!(drawing.nodes.len(), graph.nodes.len());
+        assert_eq!(drawing.edges.len(), graph.edges.len());
+        let redis = drawing
+            .edges
+            .iter()
+            .find(|e| e.key == "driver → redis-manual")
+            .expect("edge");
+        assert_eq!(redis.label, "14 calls · 3 err");
+        assert_eq!(redis.stroke, "#c62f2f");
+        assert!(redis.tooltip.contains("p95"));
+    }
+}

@@ -1,0 +1,246 @@
+//! The services view: the service dependency graph of every loaded trace, charts, and the
+//! statistics tables. A service filter (click a node or a service row; kept in the address
+//! bar) narrows the charts, the tables and the trace list to traces with that service; a
+//! click on an edge lists the traces that contain that call. Everything is recomputed from the
+//! loaded traces, so it follows new files and filter changes.
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::app::AppState;
+use super::charts::{LatencyHistogram, TraceScatter};
+use super::graph_view::GraphView;
+use super::routing::navigate;
+use super::shared::Shared;
+use super::stats_table::StatsTable;
+use crate::core::analysis::{
+    bottleneck_summary, calls_between, critical_contributors, operation_durations, operation_stats,
+    service_stats, slowest_operations, TraceAnalysis,
+};
+use crate::core::model::Trace;
+use crate::core::view_model::{
+    bottlenecks_table, critical_table, latency_histogram, operations_table, services_table,
+    slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, TableRow, ViewState,
+};
+
+/// Traces that contain `service` (all of them without a filter).
+pub fn traces_with_service(traces: &[Arc<Trace>], service: Option<&str>) -> Vec<Arc<Trace>> {
+    match service {
+        None => traces.to_vec(),
+        Some(name) => traces
+            .iter()
+            .filter(|t| {
+                t.strings
+                    .get(name)
+                    .is_some_and(|sym| t.spans.iter().any(|s| s.service == sym))
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Moves to the trace `trace_id`, with `span_id` selected.
+pub fn open_span(state: AppState, trace_id: String, span_id: Option<String>) {
+    let service = state.route.with_untracked(|r| r.service.clone());
+    navigate(
+        state.route,
+        ViewState {
+            trace: Some(trace_id),
+            span: span_id,
+            service,
+            ..ViewState::default()
+        },
+        true,
+    );
+}
+
+/// Sets (or, for the same service, clears) the service filter, staying on the current page.
+pub fn toggle_service_filter(state: AppState, service: Option<String>) {
+    let current = state.route.get_untracked();
+    let service = if current.service == service {
+        None
+    } else {
+        service
+    };
+    navigate(state.route, ViewState { service, ..current }, true);
+}
+
+/// The traces containing one service-to-service call.
+#[derive(Debug, Clone, PartialEq)]
+struct EdgeTraces {
+    caller: String,
+    callee: String,
+    /// (trace ID, root, calls, failed calls)
+    traces: Vec<(String, String, usize, usize)>,
+}
+
+/// The services page.
+#[component]
+pub fn ServicesView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let service = Memo::new(move |_| state.route.with(|r| r.service.clone()));
+    let all = Memo::new(move |_| Shared::new(state.traces.with(|set| set.traces().to_vec())));
+    let traces =
+        Memo::new(move |_| Shared::new(traces_with_service(&all.get(), service.get().as_deref())));
+    let analysed = Memo::new(move |_| {
+        let list: Vec<(Arc<Trace>, Arc<TraceAnalysis>)> = traces
+            .get()
+            .iter()
+            .map(|t| (Arc::clone(t), state.analysis_of(t)))
+            .collect();
+        Shared::new(list)
+    });
+    let graph = Memo::new(move |_| Shared::new(ServiceGraph::build(&all.get())));
+    let drawing = Memo::new(move |_| Shared::new(GraphDrawing::of_services(&graph.get())));
+    let selected_edge = RwSignal::new(None::<EdgeTraces>);
+    // A new graph (more files) closes the edge's trace list.
+    Effect::new(move |_| {
+        graph.track();
+        selected_edge.set(None);
+    });
+    let on_graph_click = Callback::new(move |target: GraphTarget| {
+        let graph = graph.get_untracked();
+        match target {
+            GraphTarget::Node(i) => {
+                let name = graph.nodes.get(i).map(|n| n.name.clone());
+                toggle_service_filter(state, name);
+            }
+            GraphTarget::Edge(i) => {
+                let Some(edge) = graph.edges.get(i) else {
+                    return;
+                };
+                let (Some(from), Some(to)) = (graph.nodes.get(edge.from), graph.nodes.get(edge.to))
+                else {
+                    return;
+                };
+                let list = all
+                    .get_untracked()
+                    .iter()
+                    .filter_map(|t| {
+                        let (calls, errors) = calls_between(t, &from.name, &to.name);
+                        (calls > 0).then(|| {
+                            let root = crate::core::view_model::TraceSummary::of(t);
+                            (
+                                t.trace_id.clone(),
+                                format!("{}: {}", root.root_service, root.root_operation),
+                                calls,
+                                errors,
+                            )
+                        })
+                    })
+                    .collect();
+                selected_edge.set(Some(EdgeTraces {
+                    caller: from.name.clone(),
+                    callee: to.name.clone(),
+                    traces: list,
+                }));
+            }
+        }
+    });
+
+    let operations = Memo::new(move |_| {
+        let mut rows = operation_stats(&traces.get());
+        if let Some(name) = service.get() {
+            rows.retain(|o| o.service == name);
+        }
+        Shared::new(rows)
+    });
+    let keep_service =
+        move |row_service: &str| service.with(|s| s.as_deref().is_none_or(|s| s == row_service));
+    let services_tbl =
+        Memo::new(move |_| Shared::new(services_table(&service_stats(&traces.get()))));
+    let operations_tbl = Memo::new(move |_| Shared::new(operations_table(&operations.get())));
+    let slowest_tbl = Memo::new(move |_| {
+        let mut rows = slowest_operations(&traces.get(), usize::MAX);
+        rows.retain(|r| keep_service(&r.service));
+        rows.truncate(20);
+        Shared::new(slowest_table(&rows))
+    });
+    let bottlenecks_tbl = Memo::new(move |_| {
+        let mut rows = bottleneck_summary(&analysed.get());
+        rows.retain(|r| keep_service(&r.service));
+        Shared::new(bottlenecks_table(&rows))
+    });
+    let critical_tbl = Memo::new(move |_| {
+        let mut rows = critical_contributors(&analysed.get());
+        rows.retain(|r| keep_service(&r.service));
+        Shared::new(critical_table(&rows))
+    });
+    let points = Memo::new(move |_| Shared::new(trace_scatter(&traces.get())));
+    let choices = Signal::derive(move || {
+        let mut ops: Vec<(usize, String, String)> = operations
+            .get()
+            .iter()
+            .map(|o| (o.count, o.service.clone(), o.operation.clone()))
+            .collect();
+        // Busiest operations first: their histograms say the most.
+        ops.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (&a.1, &a.2).cmp(&(&b.1, &b.2))));
+        ops.into_iter()
+            .take(300)
+            .map(|(_, s, o)| (s, o))
+            .collect::<Vec<_>>()
+    });
+    let histogram_of = Callback::new(move |(service, operation): (String, String)| {
+        latency_histogram(
+            &operation_durations(&traces.get_untracked(), &service, &operation),
+            30,
+        )
+    });
+    let on_row = Callback::new(move |row: TableRow| match row.span {
+        Some(span) => open_span(state, span.trace_id, Some(span.span_id)),
+        None => toggle_service_filter(state, row.service),
+    });
+
+    view! {
+        <section class="services-view" data-testid="services-view">
+            <div class="panel">
+                <h2>"Service dependencies"</h2>
+                <p class="hint">"Every loaded trace. Boxes are services (green: no errors, amber: under 5 % errors, red: more); arrows are calls with their count. Click a service to filter everything to it, an arrow to list the traces with that call."</p>
+                <Show when=move || graph.with(|g| !g.nodes.is_empty())>
+                    <GraphView
+                        drawing=drawing
+                        highlighted=service
+                        on_click=on_graph_click
+                        export_name=Signal::derive(|| "service-dependencies".to_string())
+                        testid="service-graph"
+                    />
+                </Show>
+                {move || selected_edge.get().map(|edge| view! {
+                    <div class="edge-traces" data-testid="edge-traces">
+                        <header>
+                            <h3>{format!("{} → {}: {} trace{}", edge.caller, edge.callee, edge.traces.len(), if edge.traces.len() == 1 { "" } else { "s" })}</h3>
+                            <button class="button small subtle" on:click=move |_| selected_edge.set(None)>"Close"</button>
+                        </header>
+                        <ul>
+                            {edge.traces.into_iter().map(|(trace_id, root, calls, errors)| {
+                                let id = trace_id.clone();
+                                view! {
+                                    <li data-testid="edge-trace">
+                                        <a href="#" on:click=move |ev| { ev.prevent_default(); open_span(state, id.clone(), None); }>{trace_id}</a>
+                                        <span>{root}</span>
+                                        <span class="muted">{format!("{calls} call{}", if calls == 1 { "" } else { "s" })}</span>
+                                        {(errors > 0).then(|| view! { <span class="error-badge">{format!("{errors} failed")}</span> })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })}
+            </div>
+            <div class="charts">
+                <TraceScatter points=points on_open=Callback::new(move |id| open_span(state, id, None))/>
+                <LatencyHistogram choices=choices histogram_of=histogram_of/>
+            </div>
+            <StatsTable title="Services" testid="table-services" table=services_tbl on_row=on_row
+                hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
+            <StatsTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row
+                hint="Latency per operation: percentiles interpolate between the closest ranks."/>
+            <StatsTable title="Slowest operations" testid="table-slowest" table=slowest_tbl on_row=on_row
+                hint="By p95; click a row to open the operation's slowest span."/>
+            <StatsTable title="Bottlenecks" testid="table-bottlenecks" table=bottlenecks_tbl on_row=on_row
+                hint="Operations among their traces' bottlenecks (most self time, critical path first); click to open the worst one."/>
+            <StatsTable title="Critical-path contributors" testid="table-critical" table=critical_tbl on_row=on_row
+                hint="Time each operation spends on its traces' critical paths; click to open its longest stretch."/>
+        </section>
+    }
+}

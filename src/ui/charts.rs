@@ -29,22 +29,35 @@ fn draw_scatter(
     let first = points.iter().map(|p| p.start_ns).min().unwrap_or(0);
     let last = points.iter().map(|p| p.start_ns).max().unwrap_or(0);
     let span = ((last - first) as f64).max(1e6);
+    // Durations span orders of magnitude: a logarithmic axis keeps short traces apart.
+    let shortest = points
+        .iter()
+        .map(|p| ms(p.duration_ns as f64))
+        .fold(f64::INFINITY, f64::min)
+        .max(0.001);
     let longest = points
         .iter()
         .map(|p| ms(p.duration_ns as f64))
         .fold(0.0, f64::max)
-        .max(0.001);
+        .max(shortest * 10.0);
     let x_range = -span * 0.03..span * 1.03;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(34)
         .y_label_area_size(64)
-        .build_cartesian_2d(x_range, 0.0..longest * 1.08)
+        .build_cartesian_2d(x_range, (shortest * 0.6..longest * 1.6).log_scale())
         .map_err(|e| e.to_string())?;
+    // "2018-11-19 22:27:32.979 UTC": the date when the traces span days, else the time.
     let time_label = |x: &f64| {
         let text = format_start_ns(first + *x as i64);
-        // "2018-11-19 22:27:32.979 UTC" → "22:27:32.979"
-        text.get(11..23).unwrap_or(&text).to_string()
+        let part = if span > 2.0 * 86_400e9 {
+            text.get(0..10)
+        } else if span > 60e9 {
+            text.get(11..19)
+        } else {
+            text.get(11..23)
+        };
+        part.unwrap_or(&text).to_string()
     };
     chart
         .configure_mesh()
@@ -53,7 +66,7 @@ fn draw_scatter(
         .x_label_formatter(&time_label)
         .y_label_formatter(&|y: &f64| format_duration_ns((*y * 1e6) as i64))
         .x_desc("start (UTC)")
-        .y_desc("duration")
+        .y_desc("duration (log)")
         .light_line_style(RGBColor(240, 242, 246))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -63,7 +76,10 @@ fn draw_scatter(
         .draw_series(points.iter().map(|p| {
             let colour = if p.errors > 0 { failed } else { ok };
             Circle::new(
-                ((p.start_ns - first) as f64, ms(p.duration_ns as f64)),
+                (
+                    (p.start_ns - first) as f64,
+                    ms(p.duration_ns as f64).max(shortest),
+                ),
                 5,
                 colour.mix(0.75).filled(),
             )
@@ -91,14 +107,14 @@ pub fn TraceScatter(
     on_open: Callback<String>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let hits = StoredValue::new(Vec::<(f64, f64, usize)>::new());
+    let hits = RwSignal::new(Vec::<(f64, f64, usize)>::new());
     let failure = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let points = points.get();
         let Some(element) = canvas.get() else { return };
         match draw_scatter(element, &points) {
             Ok(found) => {
-                hits.set_value(found);
+                hits.set(found);
                 failure.set(None);
             }
             Err(error) => failure.set(Some(format!("The chart could not be drawn: {error}"))),
@@ -107,7 +123,7 @@ pub fn TraceScatter(
     let hovered = RwSignal::new(None::<usize>);
     let nearest = move |ev: &leptos::ev::MouseEvent| {
         let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-        hits.with_value(|hits| {
+        hits.with_untracked(|hits| {
             hits.iter()
                 .map(|(px, py, i)| ((px - x).hypot(py - y), *i))
                 .filter(|(distance, _)| *distance <= 8.0)
@@ -149,6 +165,10 @@ pub fn TraceScatter(
             <figcaption>"Trace duration over time"</figcaption>
             <canvas node_ref=canvas width=WIDTH height=HEIGHT data-testid="scatter-canvas"
                 data-points=move || points.with(|p| p.len())
+                // Where the first points are drawn, for tests that click one.
+                data-hits=move || hits.with(|h| {
+                    h.iter().take(50).map(|(x, y, _)| format!("{x:.0},{y:.0}")).collect::<Vec<_>>().join(";")
+                })
                 class:pointer=move || hovered.get().is_some()
                 on:click=on_click on:mousemove=on_move></canvas>
             <p class="chart-caption" data-testid="scatter-caption">{caption}</p>

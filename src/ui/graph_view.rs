@@ -56,10 +56,11 @@ impl ViewBox {
     }
 }
 
-/// Height of the SVG element for a drawing shown `available_px` wide.
+/// Height of the SVG element for a drawing shown `available_px` wide: the drawing at the
+/// scale that fits its width (never enlarged), so text keeps its size; the page scrolls.
 fn element_height(drawing: &GraphDrawing, available_px: f64) -> f64 {
     let scale = (available_px / drawing.width.max(1.0)).min(1.0);
-    (drawing.height * scale).clamp(160.0, 640.0)
+    (drawing.height * scale).clamp(160.0, 2400.0)
 }
 
 /// An interactive graph.
@@ -111,7 +112,11 @@ pub fn GraphView(
         let full = ViewBox::full(&drawing.get_untracked());
         view_box.set(vb.zoomed(factor, vb.x + vb.width / 2.0, vb.y + vb.height / 2.0, full));
     };
+    // Ctrl + wheel zooms (a plain wheel scrolls the page, as on the timeline).
     let on_wheel = move |ev: leptos::ev::WheelEvent| {
+        if !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
         ev.prevent_default();
         let Some((gx, gy, _)) = to_drawing(f64::from(ev.client_x()), f64::from(ev.client_y()))
         else {
@@ -199,7 +204,7 @@ pub fn GraphView(
                 <button class="button small" title="Zoom out" on:click=move |_| zoom_at_centre(1.4)>"−"</button>
                 <button class="button small" title="Show the whole graph" on:click=move |_| view_box.set(ViewBox::full(&drawing.get_untracked()))>"Fit"</button>
                 <button class="button small" data-testid=format!("{testid}-export") on:click=export>"Export SVG"</button>
-                <span class="graph-hint">"Drag to pan, wheel to zoom, hover for details."</span>
+                <span class="graph-hint">"Drag to pan, Ctrl + wheel to zoom, hover for details."</span>
             </div>
             <svg
                 node_ref=svg_ref
@@ -217,10 +222,10 @@ pub fn GraphView(
                 on:pointerleave=on_up
             >
                 <defs>
-                    <marker id=format!("{testid}-arrow") viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                    <marker id=format!("{testid}-arrow") viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">
                         <path d="M0,0 L10,5 L0,10 z" fill="#7d8799"></path>
                     </marker>
-                    <marker id=format!("{testid}-arrow-error") viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                    <marker id=format!("{testid}-arrow-error") viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">
                         <path d="M0,0 L10,5 L0,10 z" fill="#c62f2f"></path>
                     </marker>
                 </defs>

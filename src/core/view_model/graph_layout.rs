@@ -26,6 +26,8 @@ const NODE_SPACING: f64 = 36.0;
 const LAYER_GAP: f64 = 70.0;
 /// Components are put side by side up to this width, then on a new row.
 const MAX_ROW_WIDTH: f64 = 1100.0;
+/// Graphs with more nodes skip the layout's transposition step (see `place_nodes`).
+const TRANSPOSE_LIMIT: usize = 150;
 /// Space kept between a label and anything else.
 const LABEL_PAD: f64 = 2.0;
 
@@ -159,6 +161,8 @@ fn place_nodes(nodes: &mut [Rect], edges: &[(usize, usize)]) -> (f64, f64) {
     pairs.dedup();
     let config = rust_sugiyama::configure::Config {
         vertex_spacing: NODE_SPACING,
+        // Transposition improves crossings a little and costs much on big graphs.
+        transpose: nodes.len() <= TRANSPOSE_LIMIT,
         ..Default::default()
     };
     let components = rust_sugiyama::from_vertices_and_edges(&vertices, &pairs, &config);
@@ -422,6 +426,22 @@ pub(crate) mod tests {
         assert_ne!(layout.edges[0].path, layout.edges[4].path);
         assert_readable(&layout);
         assert_eq!(layout_graph(&[], &[], &[]), GraphLayout::default());
+    }
+
+    #[test]
+    fn a_large_graph_lays_out() {
+        // 600 operations in a wide tree with cross links, as a trace with many distinct
+        // operation names makes.
+        let sizes = vec![(160.0, 58.0); 600];
+        let mut edges: Vec<(usize, usize)> = (1..600).map(|i| (i / 8, i)).collect();
+        edges.extend((0..100).map(|i| (i * 5 % 600, (i * 37 + 11) % 600)));
+        let labels = vec![(56.0, 16.0); edges.len()];
+        let layout = layout_graph(&sizes, &edges, &labels);
+        let nodes_only = GraphLayout {
+            edges: Vec::new(),
+            ..layout
+        };
+        assert_readable(&nodes_only);
     }
 
     proptest! {

@@ -13,6 +13,7 @@ use super::graph_view::GraphView;
 use super::routing::navigate;
 use super::shared::Shared;
 use super::stats_table::StatsTable;
+use crate::core::analysis::TraceQuery;
 use crate::core::analysis::{
     bottleneck_summary, calls_between, critical_contributors, operation_durations, operation_stats,
     service_stats, slowest_operations, TraceAnalysis,
@@ -23,20 +24,17 @@ use crate::core::view_model::{
     slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, TableRow, ViewState,
 };
 
-/// Traces that contain `service` (all of them without a filter).
+/// Traces that contain `service` (all of them without a filter), in load order.
 pub fn traces_with_service(traces: &[Arc<Trace>], service: Option<&str>) -> Vec<Arc<Trace>> {
-    match service {
-        None => traces.to_vec(),
-        Some(name) => traces
-            .iter()
-            .filter(|t| {
-                t.strings
-                    .get(name)
-                    .is_some_and(|sym| t.spans.iter().any(|s| s.service == sym))
-            })
-            .cloned()
-            .collect(),
-    }
+    let query = TraceQuery {
+        service: service.map(str::to_string),
+        ..TraceQuery::default()
+    };
+    traces
+        .iter()
+        .filter(|t| query.matches(t))
+        .cloned()
+        .collect()
 }
 
 /// Moves to the trace `trace_id`, with `span_id` selected.

@@ -7,6 +7,7 @@ pub mod format;
 pub mod model;
 
 pub mod analysis;
+pub mod backend;
 pub mod demo;
 pub mod generate;
 pub mod load;

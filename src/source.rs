@@ -1,5 +1,6 @@
-//! Browser I/O: getting bytes from the user's files (and, later, from tracing backends), and
+//! Browser I/O: getting bytes from the user's files and from tracing backends over HTTP, and
 //! parsing them in a Web Worker.
+pub mod backend;
 mod files;
 mod worker;
 

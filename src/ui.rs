@@ -1,5 +1,6 @@
 //! Leptos components. They hold UI state and call the core; they never re-implement it.
 mod app;
+mod backend_panel;
 mod charts;
 mod copy_button;
 mod download;

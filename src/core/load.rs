@@ -55,10 +55,31 @@ impl LoadReport {
 
 /// Parses `bytes` (named `file`) and adds its traces to `set`. On error `set` is unchanged.
 pub fn load_into(set: &mut TraceSet, file: &str, bytes: &[u8]) -> Result<LoadReport, LoadError> {
+    load_into_with_ids(set, file, bytes).map(|(report, _)| report)
+}
+
+/// [`load_into`], also returning the IDs of the traces the file held (new or merged), in file
+/// order — what a backend search found.
+pub fn load_into_with_ids(
+    set: &mut TraceSet,
+    file: &str,
+    bytes: &[u8],
+) -> Result<(LoadReport, Vec<String>), LoadError> {
     let parsed = parse_file(file, bytes)?;
     let span_count = parsed.span_count();
-    let outcomes = parsed.traces.into_iter().map(|builder| set.add(builder));
-    Ok(LoadReport::count(file, parsed.format, span_count, outcomes))
+    let mut ids = Vec::with_capacity(parsed.traces.len());
+    let outcomes: Vec<MergeOutcome> = parsed
+        .traces
+        .into_iter()
+        .map(|builder| {
+            ids.push(builder.trace_id().to_string());
+            set.add(builder)
+        })
+        .collect();
+    Ok((
+        LoadReport::count(file, parsed.format, span_count, outcomes.into_iter()),
+        ids,
+    ))
 }
 
 impl LoadReport {

@@ -37,4 +37,4 @@ pub use table::{Cell, Column, SortKey, SortOrder, Table, TableRow};
 pub use time_scale::{ticks, Tick, TimeWindow, MIN_WINDOW_NS};
 pub use timeline::{descendant_count, visible_rows, CollapseState};
 pub use trace_list::{format_duration_ns, format_start_ns, TraceSummary};
-pub use url_state::ViewState;
+pub use url_state::{BackendLink, ViewState};

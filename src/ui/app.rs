@@ -4,15 +4,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::{use_drop_zone_with_options, UseDropZoneOptions, UseDropZoneReturn};
 
+use super::backend_panel::BackendPanel;
 use super::file_picker::FilePicker;
 use super::notices::{Notice, NoticeLevel, Notices};
 use super::routing::{navigate, use_route};
 use super::services_view::ServicesView;
 use super::trace_list::TraceList;
 use super::trace_page::{warm_up_trace_page, TracePage};
+use crate::core::backend::BackendDependency;
 use crate::core::demo::demo_otlp_json_lines;
-use crate::core::load::load_into;
 use crate::core::load::{add_built, decode_built};
+use crate::core::load::{load_into, load_into_with_ids};
 use std::sync::{Arc, Weak};
 
 use crate::core::analysis::TraceAnalysis;
@@ -71,6 +73,8 @@ pub struct AppState {
     pub route: RwSignal<ViewState>,
     /// The file being loaded now, for the progress line.
     pub loading: RwSignal<Option<String>>,
+    /// Service dependency links a connected backend reported, with where they came from.
+    pub backend_links: RwSignal<Option<(String, Vec<BackendDependency>)>>,
     /// Analyses computed by the worker along with their traces (a trace is recognised by
     /// identity; `Weak` keeps a dropped trace's address from being reused while listed).
     pub analyses: StoredValue<Vec<(Weak<Trace>, Arc<TraceAnalysis>)>>,
@@ -84,6 +88,7 @@ impl AppState {
             pending: RwSignal::new(0),
             route: use_route(),
             loading: RwSignal::new(None),
+            backend_links: RwSignal::new(None),
             analyses: StoredValue::new(Vec::new()),
         }
     }
@@ -117,6 +122,23 @@ impl AppState {
             Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
             Some(Err(error)) => self.notify(NoticeLevel::Error, error.to_string()),
             None => {}
+        }
+    }
+
+    /// Parses a backend's answer `bytes` (named `name` in the load log) and adds its traces;
+    /// returns the IDs of the traces it held, or why it could not be read. On error nothing
+    /// loaded is lost.
+    pub fn load_bytes_with_ids(&self, name: &str, bytes: &[u8]) -> Result<Vec<String>, String> {
+        let result = self
+            .traces
+            .try_update(|set| load_into_with_ids(set, name, bytes));
+        match result {
+            Some(Ok((report, ids))) => {
+                self.notify(NoticeLevel::Info, report.describe());
+                Ok(ids)
+            }
+            Some(Err(error)) => Err(error.to_string()),
+            None => Ok(Vec::new()),
         }
     }
 
@@ -228,9 +250,12 @@ pub fn App() -> impl IntoView {
     let clear = move |_| {
         state.traces.update(TraceSet::clear);
         state.notices.update(Vec::clear);
+        state.backend_links.set(None);
     };
     let is_empty = move || state.traces.with(TraceSet::is_empty);
     let open_trace = Memo::new(move |_| state.route.with(|r| r.trace.clone()));
+    let backend_open = RwSignal::new(state.route.with_untracked(|r| r.backend.is_some()));
+    let has_something = move || !is_empty() || state.backend_links.with(Option::is_some);
     let on_services = Memo::new(move |_| state.route.with(|r| r.services));
 
     view! {
@@ -240,12 +265,18 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Trace files stay in your browser: nothing is uploaded."</span>
                 <div class="actions">
                     <FilePicker on_files=Callback::new(move |files| state.load_files(files))/>
+                    <button class="button" class:active-toggle=move || backend_open.get() data-testid="toggle-backend"
+                        title="Search a Jaeger, Tempo or Zipkin server"
+                        on:click=move |_| backend_open.update(|open| *open = !*open)>"Connect…"</button>
                     <button class="button" data-testid="load-demo" on:click=load_demo>"Load demo"</button>
-                    <Show when=move || !is_empty()>
+                    <Show when=has_something>
                         <button class="button subtle" data-testid="clear" on:click=clear>"Clear"</button>
                     </Show>
                 </div>
             </header>
+            <Show when=move || backend_open.get()>
+                <BackendPanel/>
+            </Show>
             <Notices/>
             <Show when=move || { state.pending.get() > 0 }>
                 <div class="pending" data-testid="pending">
@@ -262,11 +293,11 @@ pub fn App() -> impl IntoView {
             </Show>
             <main>
                 {move || open_trace.get().map(|trace_id| view! { <TracePage trace_id/> })}
-                <Show when=move || open_trace.with(Option::is_none) && !is_empty()>
+                <Show when=move || open_trace.with(Option::is_none) && has_something()>
                     <ViewTabs/>
                 </Show>
                 <Show when=move || open_trace.with(Option::is_none)>
-                <Show when=is_empty fallback=move || view! {
+                <Show when=move || !has_something() fallback=move || view! {
                     <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
                         <ServicesView/>
                     </Show>

@@ -202,7 +202,14 @@ fn draw_histogram(canvas: web_sys::HtmlCanvasElement, histogram: &Histogram) -> 
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&|x: &f64| format_duration_ns((*x * 1e6) as i64))
-        .y_label_formatter(&|y: &f64| format!("{y:.0}"))
+        // Counts are whole: no label for fractional ticks.
+        .y_label_formatter(&|y: &f64| {
+            if (y - y.round()).abs() < 1e-9 {
+                format!("{y:.0}")
+            } else {
+                String::new()
+            }
+        })
         .x_desc("duration")
         .y_desc("spans")
         .light_line_style(RGBColor(240, 242, 246))
@@ -231,10 +238,16 @@ fn draw_histogram(canvas: web_sys::HtmlCanvasElement, histogram: &Histogram) -> 
             )))
             .map_err(|e| e.to_string())?;
         let label_y = tallest * (1.16 - 0.09 * n as f64);
+        // Near the right edge the label goes left of its line, so it is not cut off.
+        let label_x = if x > low + (high - low) * 0.7 {
+            x - (high - low) * 0.2
+        } else {
+            x
+        };
         chart
             .draw_series(std::iter::once(Text::new(
                 format!("{name} {}", format_duration_ns(value as i64)),
-                (x, label_y),
+                (label_x, label_y),
                 ("sans-serif", 12).into_font().color(&colour),
             )))
             .map_err(|e| e.to_string())?;

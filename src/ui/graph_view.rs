@@ -60,7 +60,7 @@ impl ViewBox {
 /// scale that fits its width (never enlarged), so text keeps its size; the page scrolls.
 fn element_height(drawing: &GraphDrawing, available_px: f64) -> f64 {
     let scale = (available_px / drawing.width.max(1.0)).min(1.0);
-    (drawing.height * scale).clamp(160.0, 2400.0)
+    (drawing.height * scale).clamp(60.0, 2400.0)
 }
 
 /// An interactive graph.

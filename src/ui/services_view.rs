@@ -189,8 +189,36 @@ pub fn ServicesView() -> impl IntoView {
         None => toggle_service_filter(state, row.service),
     });
 
+    let backend_graph = Memo::new(move |_| {
+        state.backend_links.with(|links| {
+            links.as_ref().map(|(_, links)| {
+                Shared::new(GraphDrawing::of_services(&ServiceGraph::from_links(links)))
+            })
+        })
+    });
+    let backend_source = move || {
+        state.backend_links.with(|l| {
+            l.as_ref()
+                .map(|(source, _)| source.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="services-view" data-testid="services-view">
+            {move || backend_graph.get().map(|drawing| view! {
+                <div class="panel" data-testid="backend-dependencies-panel">
+                    <h2>"Dependencies reported by the backend"</h2>
+                    <p class="hint">{move || format!("From {}: the backend's own count of calls between services, over all its traces (not just the loaded ones).", backend_source())}</p>
+                    <GraphView
+                        drawing=Signal::derive(move || drawing.clone())
+                        highlighted=service
+                        on_click=Callback::new(move |_| {})
+                        export_name=Signal::derive(|| "backend-dependencies".to_string())
+                        testid="backend-graph"
+                    />
+                </div>
+            })}
+            <Show when=move || all.with(|t| !t.is_empty())>
             <div class="panel">
                 <h2>"Service dependencies"</h2>
                 <p class="hint">"Every loaded trace. Boxes are services (green: no errors, amber: under 5 % errors, red: more); arrows are calls with their count. Click a service to filter everything to it, an arrow to list the traces with that call."</p>
@@ -239,6 +267,7 @@ pub fn ServicesView() -> impl IntoView {
                 hint="Operations among their traces' bottlenecks (most self time, critical path first); click to open the worst one."/>
             <StatsTable title="Critical-path contributors" testid="table-critical" table=critical_tbl on_row=on_row
                 hint="Time each operation spends on its traces' critical paths; click to open its longest stretch."/>
+            </Show>
         </section>
     }
 }

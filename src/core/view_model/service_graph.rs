@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::graph_layout::{layout_graph, EdgeRoute, Rect};
 use crate::core::analysis::{dependencies, service_stats};
+use crate::core::backend::BackendDependency;
 use crate::core::model::Trace;
 
 /// Font size of graph labels, CSS px (monospace).
@@ -31,13 +32,19 @@ pub struct ServiceNode {
     pub error_count: usize,
     /// error_count ÷ span_count.
     pub error_rate: f64,
+    /// Known only from a backend's dependency links (no span counts).
+    pub from_backend: bool,
     /// Where the box is.
     pub rect: Rect,
 }
 
 impl ServiceNode {
-    /// The second line of the box: `"40 spans · 3 errors"`, or `"not instrumented"`.
+    /// The second line of the box: `"40 spans · 3 errors"`, `"not instrumented"`, or
+    /// `"from the backend"` (a node of [`ServiceGraph::from_links`], whose spans are unknown).
     pub fn detail(&self) -> String {
+        if self.from_backend {
+            return "from the backend".to_string();
+        }
         if self.span_count == 0 {
             return "not instrumented".to_string();
         }
@@ -99,6 +106,7 @@ impl ServiceGraph {
                 span_count: s.span_count,
                 error_count: s.error_count,
                 error_rate: s.error_rate,
+                from_backend: false,
                 rect: Rect::default(),
             })
             .collect();
@@ -116,6 +124,7 @@ impl ServiceGraph {
                 span_count: 0,
                 error_count: 0,
                 error_rate: 0.0,
+                from_backend: false,
                 rect: Rect::default(),
             });
             index.insert(name.to_string(), nodes.len() - 1);
@@ -135,6 +144,47 @@ impl ServiceGraph {
                 route: EdgeRoute::default(),
             });
         }
+        Self::laid_out(nodes, edges)
+    }
+
+    /// The graph of dependency links a backend reports (Jaeger's `/api/dependencies`, Zipkin's
+    /// `/api/v2/dependencies`): services without span counts, calls with their counts.
+    pub fn from_links(links: &[BackendDependency]) -> Self {
+        let mut nodes: Vec<ServiceNode> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut node_of = |name: &str, nodes: &mut Vec<ServiceNode>| -> usize {
+            if let Some(&i) = index.get(name) {
+                return i;
+            }
+            nodes.push(ServiceNode {
+                name: name.to_string(),
+                span_count: 0,
+                error_count: 0,
+                error_rate: 0.0,
+                from_backend: true,
+                rect: Rect::default(),
+            });
+            index.insert(name.to_string(), nodes.len() - 1);
+            nodes.len() - 1
+        };
+        let mut edges = Vec::new();
+        for link in links {
+            let from = node_of(&link.parent, &mut nodes);
+            let to = node_of(&link.child, &mut nodes);
+            edges.push(ServiceEdge {
+                from,
+                to,
+                calls: usize::try_from(link.calls).unwrap_or(usize::MAX),
+                errors: usize::try_from(link.errors).unwrap_or(usize::MAX),
+                p50_ns: 0.0,
+                p95_ns: 0.0,
+                route: EdgeRoute::default(),
+            });
+        }
+        Self::laid_out(nodes, edges)
+    }
+
+    fn laid_out(mut nodes: Vec<ServiceNode>, mut edges: Vec<ServiceEdge>) -> Self {
         let sizes: Vec<(f64, f64)> = nodes
             .iter()
             .map(|n| (text_box_width(&[&n.name, &n.detail()]), NODE_HEIGHT))
@@ -259,6 +309,23 @@ mod tests {
         assert_eq!(graph.nodes[postgres].detail(), "not instrumented");
         assert_eq!(graph.edges.len(), 1);
         assert_eq!(graph.edges[0].to, postgres);
+    }
+
+    #[test]
+    fn backend_links_make_a_graph() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/jaeger-api/DependencyGraph-sample_data-small.json");
+        let body = format!(
+            "{{\"data\":{}}}",
+            std::fs::read_to_string(path).expect("fixture")
+        );
+        let links = crate::core::backend::parse_dependencies(&body).expect("parses");
+        let graph = ServiceGraph::from_links(&links);
+        assert_eq!(graph.nodes.len(), 8);
+        assert_eq!(graph.edges.len(), 7);
+        assert_eq!(graph.nodes[0].detail(), "from the backend");
+        assert!(graph.edges.iter().any(|e| e.label() == "129216 calls"));
+        assert_readable(&graph);
     }
 
     #[test]

@@ -16,6 +16,30 @@ pub struct ViewState {
     pub services: bool,
     /// Only traces and figures of this service are shown.
     pub service: Option<String>,
+    /// The backend the traces come from, so that a link reconnects and reloads them.
+    pub backend: Option<BackendLink>,
+}
+
+/// A backend and the search run on it, as the address bar holds them:
+/// `backend=jaeger&url=http…&b.service=frontend&b.lookback=1h…`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BackendLink {
+    /// Backend kind (`jaeger`, `tempo`, `zipkin`).
+    pub kind: String,
+    /// Base URL.
+    pub url: String,
+    /// Search form fields (name without the `b.` prefix, value), in a fixed order.
+    pub search: Vec<(String, String)>,
+}
+
+impl BackendLink {
+    /// The value of search field `name`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.search
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 impl ViewState {
@@ -23,7 +47,14 @@ impl ViewState {
     pub fn from_fragment(fragment: &str) -> Self {
         let mut state = Self::default();
         let text = fragment.strip_prefix('#').unwrap_or(fragment);
+        let mut link = BackendLink::default();
         for (key, value) in form_urlencoded::parse(text.as_bytes()) {
+            if let Some(field) = key.strip_prefix("b.") {
+                if !value.is_empty() {
+                    link.search.push((field.to_string(), value.into_owned()));
+                }
+                continue;
+            }
             let value = (!value.is_empty()).then(|| Cow::into_owned(value));
             match key.as_ref() {
                 "trace" => state.trace = value,
@@ -31,8 +62,13 @@ impl ViewState {
                 "q" => state.search = value,
                 "view" => state.services = value.as_deref() == Some("services"),
                 "service" => state.service = value,
+                "backend" => link.kind = value.unwrap_or_default(),
+                "url" => link.url = value.unwrap_or_default(),
                 _ => {}
             }
+        }
+        if !link.kind.is_empty() && !link.url.is_empty() {
+            state.backend = Some(link);
         }
         if state.trace.is_none() {
             state.span = None;
@@ -59,6 +95,13 @@ impl ViewState {
         }
         if let Some(service) = &self.service {
             out.append_pair("service", service);
+        }
+        if let Some(link) = &self.backend {
+            out.append_pair("backend", &link.kind);
+            out.append_pair("url", &link.url);
+            for (key, value) in &link.search {
+                out.append_pair(&format!("b.{key}"), value);
+            }
         }
         format!("#{}", out.finish())
     }
@@ -97,6 +140,29 @@ mod tests {
         let fragment = state.to_fragment();
         assert_eq!(fragment, "#view=services&service=redis+%26+co");
         assert_eq!(ViewState::from_fragment(&fragment), state);
+        let linked = ViewState {
+            trace: Some("abc".into()),
+            backend: Some(BackendLink {
+                kind: "jaeger".into(),
+                url: "http://localhost:16686".into(),
+                search: vec![
+                    ("service".into(), "frontend".into()),
+                    ("lookback".into(), "1h".into()),
+                ],
+            }),
+            ..ViewState::default()
+        };
+        let fragment = linked.to_fragment();
+        assert_eq!(
+            fragment,
+            "#trace=abc&backend=jaeger&url=http%3A%2F%2Flocalhost%3A16686&b.service=frontend&b.lookback=1h"
+        );
+        let back = ViewState::from_fragment(&fragment);
+        assert_eq!(back, linked);
+        assert_eq!(
+            back.backend.as_ref().and_then(|b| b.field("lookback")),
+            Some("1h")
+        );
         // A trace page is never the services view.
         let both = ViewState::from_fragment("#trace=abc&view=services");
         assert!(!both.services);

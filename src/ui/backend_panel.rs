@@ -1,0 +1,715 @@
+//! The "Connect" panel: a live Jaeger, Tempo or Zipkin server as a source of traces. Connect
+//! (the API is detected), search (service, operation, tags or TraceQL with autocompletion, time
+//! range, durations, limit), find traces around an alert, open a trace by ID, and load the
+//! backend's own dependency links. Found traces join the trace list like dropped files; every
+//! failure is a specific message with Retry, and nothing loaded is lost. The address bar keeps
+//! backend, search and trace, so a link reconnects and reloads them.
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::app::AppState;
+use super::notices::NoticeLevel;
+use super::routing::navigate;
+use crate::core::backend::{parse_duration_us, rank_found, Auth, BackendKind, SearchQuery};
+use crate::core::view_model::{format_duration_ns, BackendLink, TraceSummary, ViewState};
+use crate::source::backend::{
+    backend_dependencies, connect, operations, search, tempo_tag_values, tempo_tags, trace_by_id,
+    Connection,
+};
+
+/// Storage keys (localStorage, or sessionStorage for a token not to be remembered).
+const KEY_KIND: &str = "tracagg.backend.kind";
+const KEY_URL: &str = "tracagg.backend.url";
+const KEY_TOKEN: &str = "tracagg.backend.token";
+const KEY_USER: &str = "tracagg.backend.user";
+
+/// Time ranges offered for searches, as (label, minutes).
+const LOOKBACKS: [(&str, i64); 7] = [
+    ("Last 15 minutes", 15),
+    ("Last hour", 60),
+    ("Last 6 hours", 360),
+    ("Last 24 hours", 1440),
+    ("Last 2 days", 2880),
+    ("Last 7 days", 10080),
+    ("Custom range", 0),
+];
+
+/// Browser storage: local (kept) or session (gone with the tab).
+fn storage(keep: bool) -> Option<web_sys::Storage> {
+    if keep {
+        window().local_storage().ok().flatten()
+    } else {
+        window().session_storage().ok().flatten()
+    }
+}
+
+fn stored(key: &str) -> Option<String> {
+    storage(true)
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .or_else(|| storage(false).and_then(|s| s.get_item(key).ok().flatten()))
+}
+
+fn store(key: &str, value: &str, keep: bool) {
+    if let Some(s) = storage(keep) {
+        let _ = s.set_item(key, value);
+    }
+    // A value kept for the session only must not linger in local storage.
+    if !keep {
+        if let Some(s) = storage(true) {
+            let _ = s.remove_item(key);
+        }
+    }
+}
+
+/// `2026-11-22T10:15` (a datetime-local input, read as UTC) in µs since the epoch.
+fn parse_local_time(text: &str) -> Option<i64> {
+    let (date, time) = text.trim().split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|p| p.parse::<f64>().ok());
+    let (h, min) = (t.next()??, t.next()??);
+    let s = t.next().flatten().unwrap_or(0.0);
+    // Days from civil (H. Hinnant), the inverse of the formatter the core uses.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400) as f64 * 1e6 + (h * 3600.0 + min * 60.0 + s) * 1e6) as i64)
+}
+
+/// What the panel did last, so Retry can do it again.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    Connect,
+    Search(SearchQuery, String),
+    Open(String),
+    Dependencies,
+}
+
+/// Connection state and results, shared by the panel's parts.
+#[derive(Clone, Copy)]
+struct Backend {
+    connection: RwSignal<Option<Connection>>,
+    services: RwSignal<Vec<String>>,
+    operations: RwSignal<Vec<String>>,
+    tags: RwSignal<Vec<String>>,
+    tag_values: RwSignal<Vec<String>>,
+    busy: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    last: StoredValue<Option<Action>>,
+    found: RwSignal<Vec<String>>,
+    found_label: RwSignal<String>,
+}
+
+/// The panel.
+#[component]
+pub fn BackendPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let link = state.route.with_untracked(|r| r.backend.clone());
+    let kind = RwSignal::new(
+        link.as_ref()
+            .and_then(|l| BackendKind::from_name(&l.kind))
+            .or_else(|| stored(KEY_KIND).and_then(|k| BackendKind::from_name(&k)))
+            .unwrap_or(BackendKind::Jaeger),
+    );
+    let url = RwSignal::new(
+        link.as_ref()
+            .map(|l| l.url.clone())
+            .or_else(|| stored(KEY_URL))
+            .unwrap_or_else(|| "http://localhost:16686".to_string()),
+    );
+    let remembered_token = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(KEY_TOKEN).ok().flatten());
+    let remember = RwSignal::new(remembered_token.is_some());
+    let auth_mode = RwSignal::new(if stored(KEY_USER).is_some() {
+        "basic".to_string()
+    } else if stored(KEY_TOKEN).is_some() {
+        "bearer".to_string()
+    } else {
+        "none".to_string()
+    });
+    let token = RwSignal::new(stored(KEY_TOKEN).unwrap_or_default());
+    let user = RwSignal::new(stored(KEY_USER).unwrap_or_default());
+    let timeout_s = RwSignal::new("15".to_string());
+
+    let field = |name: &str| {
+        link.as_ref()
+            .and_then(|l| l.field(name))
+            .unwrap_or("")
+            .to_string()
+    };
+    let service = RwSignal::new(field("service"));
+    let operation = RwSignal::new(field("operation"));
+    let tags_text = RwSignal::new(field("tags"));
+    let traceql = RwSignal::new(field("traceql"));
+    let lookback = RwSignal::new(if field("lookback").is_empty() {
+        "60".to_string()
+    } else {
+        field("lookback")
+    });
+    let custom_start = RwSignal::new(field("start"));
+    let custom_end = RwSignal::new(field("end"));
+    let min_duration = RwSignal::new(field("min"));
+    let max_duration = RwSignal::new(field("max"));
+    let limit = RwSignal::new(if field("limit").is_empty() {
+        "20".to_string()
+    } else {
+        field("limit")
+    });
+    let alert_service = RwSignal::new(String::new());
+    let alert_time = RwSignal::new(String::new());
+    let alert_window = RwSignal::new("15".to_string());
+    let trace_id = RwSignal::new(String::new());
+
+    let backend = Backend {
+        connection: RwSignal::new(None),
+        services: RwSignal::new(Vec::new()),
+        operations: RwSignal::new(Vec::new()),
+        tags: RwSignal::new(Vec::new()),
+        tag_values: RwSignal::new(Vec::new()),
+        busy: RwSignal::new(None),
+        error: RwSignal::new(None),
+        last: StoredValue::new(None),
+        found: RwSignal::new(Vec::new()),
+        found_label: RwSignal::new(String::new()),
+    };
+
+    let auth = move || -> Option<Auth> {
+        match auth_mode.get_untracked().as_str() {
+            "bearer" if !token.get_untracked().trim().is_empty() => {
+                Some(Auth::Bearer(token.get_untracked()))
+            }
+            "basic" => Some(Auth::Basic {
+                user: user.get_untracked(),
+                password: token.get_untracked(),
+            }),
+            _ => None,
+        }
+    };
+    // The search form's fields, for the address bar.
+    let search_fields = move || -> Vec<(String, String)> {
+        [
+            ("service", service.get_untracked()),
+            ("operation", operation.get_untracked()),
+            ("tags", tags_text.get_untracked()),
+            ("traceql", traceql.get_untracked()),
+            ("lookback", lookback.get_untracked()),
+            ("start", custom_start.get_untracked()),
+            ("end", custom_end.get_untracked()),
+            ("min", min_duration.get_untracked()),
+            ("max", max_duration.get_untracked()),
+            ("limit", limit.get_untracked()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    };
+    let current_link = move |with_search: bool| BackendLink {
+        kind: kind.get_untracked().as_str().to_string(),
+        url: url.get_untracked(),
+        search: if with_search {
+            search_fields()
+        } else {
+            Vec::new()
+        },
+    };
+
+    // Runs one action; failures become the panel's error (with Retry) and a notice.
+    let run = move |action: Action| {
+        let connection = backend.connection.get_untracked();
+        if action != Action::Connect && connection.is_none() {
+            backend.error.set(Some("Connect first.".to_string()));
+            return;
+        }
+        backend.last.set_value(Some(action.clone()));
+        backend.error.set(None);
+        spawn_local(async move {
+            let outcome: Result<(), String> = match action {
+                Action::Connect => {
+                    backend
+                        .busy
+                        .set(Some(format!("Connecting to {}…", url.get_untracked())));
+                    let timeout = timeout_s.get_untracked().parse().unwrap_or(15);
+                    match connect(kind.get_untracked(), &url.get_untracked(), auth(), timeout).await
+                    {
+                        Ok((connection, services)) => {
+                            let keep = remember.get_untracked();
+                            store(KEY_KIND, kind.get_untracked().as_str(), true);
+                            store(KEY_URL, &url.get_untracked(), true);
+                            match auth_mode.get_untracked().as_str() {
+                                "none" => {
+                                    for key in [KEY_TOKEN, KEY_USER] {
+                                        for keep in [true, false] {
+                                            if let Some(s) = storage(keep) {
+                                                let _ = s.remove_item(key);
+                                            }
+                                        }
+                                    }
+                                }
+                                mode => {
+                                    store(KEY_TOKEN, &token.get_untracked(), keep);
+                                    if mode == "basic" {
+                                        store(KEY_USER, &user.get_untracked(), keep);
+                                    }
+                                }
+                            }
+                            let is_tempo = connection.api == crate::core::backend::Api::Tempo;
+                            backend.services.set(services);
+                            backend.connection.set(Some(connection.clone()));
+                            if is_tempo {
+                                if let Ok(tags) = tempo_tags(&connection).await {
+                                    backend.tags.set(tags);
+                                }
+                            }
+                            Ok(())
+                        }
+                        Err(error) => {
+                            backend.connection.set(None);
+                            Err(error)
+                        }
+                    }
+                }
+                Action::Search(..) | Action::Open(_) | Action::Dependencies
+                    if connection.is_none() =>
+                {
+                    Err("Connect first.".to_string())
+                }
+                Action::Search(query, label) => {
+                    let Some(connection) = connection else { return };
+                    backend.busy.set(Some(format!("Searching {label}…")));
+                    match search(&connection, &query).await {
+                        Ok(bodies) if bodies.is_empty() => {
+                            backend.found.set(Vec::new());
+                            backend
+                                .found_label
+                                .set(format!("No traces found for {label}."));
+                            Ok(())
+                        }
+                        Ok(bodies) => {
+                            let mut ids = Vec::new();
+                            let mut failure = None;
+                            for (name, body) in bodies {
+                                match state.load_bytes_with_ids(&name, body.as_bytes()) {
+                                    Ok(found) => ids.extend(found),
+                                    Err(error) => failure = Some(error),
+                                }
+                            }
+                            backend.found_label.set(format!("Found for {label}:"));
+                            backend.found.set(ids);
+                            failure.map_or(Ok(()), Err)
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+                Action::Open(id) => {
+                    let Some(connection) = connection else { return };
+                    backend.busy.set(Some(format!("Loading trace {id}…")));
+                    let name = format!("{} trace {id}", connection.api.label());
+                    let loaded = trace_by_id(&connection, &id)
+                        .await
+                        .and_then(|body| state.load_bytes_with_ids(&name, body.as_bytes()));
+                    loaded.map(|ids| {
+                        if let Some(found) = ids.first() {
+                            navigate(
+                                state.route,
+                                ViewState {
+                                    trace: Some(found.clone()),
+                                    backend: Some(current_link(false)),
+                                    ..ViewState::default()
+                                },
+                                true,
+                            );
+                        }
+                    })
+                }
+                Action::Dependencies => {
+                    let Some(connection) = connection else { return };
+                    backend
+                        .busy
+                        .set(Some("Loading the backend's dependencies…".to_string()));
+                    match backend_dependencies(&connection, 24 * 3600 * 1000).await {
+                        Ok(links) => {
+                            let source = format!("{} (last 24 hours)", connection.api.label());
+                            state.backend_links.set(Some((source, links)));
+                            // They are drawn in the services view: show it.
+                            let current = state.route.get_untracked();
+                            navigate(
+                                state.route,
+                                ViewState {
+                                    services: true,
+                                    trace: None,
+                                    span: None,
+                                    ..current
+                                },
+                                true,
+                            );
+                            Ok(())
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+            };
+            backend.busy.set(None);
+            if let Err(error) = outcome {
+                state.notify(NoticeLevel::Error, error.clone());
+                backend.error.set(Some(error));
+            }
+        });
+    };
+
+    // The form → a query (or the reason it cannot be one).
+    let build_query = move |start_us: Option<i64>,
+                            end_us: Option<i64>,
+                            svc: String|
+          -> Result<SearchQuery, String> {
+        let now_us = (js_sys::Date::now() * 1000.0) as i64;
+        let (start_us, end_us) = match (start_us, end_us) {
+            (Some(s), Some(e)) => (s, e),
+            _ => {
+                let minutes: i64 = lookback.get_untracked().parse().unwrap_or(60);
+                if minutes == 0 {
+                    let start = parse_local_time(&custom_start.get_untracked())
+                        .ok_or("Give the custom range's start.")?;
+                    let end = parse_local_time(&custom_end.get_untracked()).unwrap_or(now_us);
+                    (start, end)
+                } else {
+                    (now_us - minutes * 60_000_000, now_us)
+                }
+            }
+        };
+        let duration = |text: String| -> Result<Option<i64>, String> {
+            if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_duration_us(&text).map(Some)
+            }
+        };
+        let query = SearchQuery {
+            service: Some(svc).filter(|s| !s.is_empty()),
+            operation: Some(operation.get_untracked()).filter(|s| !s.is_empty()),
+            tags: SearchQuery::parse_tags(&tags_text.get_untracked())?,
+            traceql: Some(traceql.get_untracked()).filter(|s| !s.trim().is_empty()),
+            start_us,
+            end_us,
+            min_duration_us: duration(min_duration.get_untracked())?,
+            max_duration_us: duration(max_duration.get_untracked())?,
+            limit: limit
+                .get_untracked()
+                .trim()
+                .parse()
+                .map_err(|_| "The limit must be a number.")?,
+        };
+        let needs_service = matches!(
+            backend.connection.get_untracked().map(|c| c.api),
+            Some(crate::core::backend::Api::JaegerV1 | crate::core::backend::Api::JaegerV3)
+        );
+        if needs_service && query.service.is_none() {
+            return Err("Jaeger needs a service to search: pick one.".to_string());
+        }
+        Ok(query)
+    };
+    let do_search = move || match build_query(None, None, service.get_untracked()) {
+        Ok(query) => {
+            let label = query
+                .service
+                .clone()
+                .unwrap_or_else(|| "all services".into());
+            let current = state.route.get_untracked();
+            navigate(
+                state.route,
+                ViewState {
+                    backend: Some(current_link(true)),
+                    ..current
+                },
+                false,
+            );
+            run(Action::Search(query, label));
+        }
+        Err(error) => backend.error.set(Some(error)),
+    };
+    let do_alert = move || {
+        let Some(at) = parse_local_time(&alert_time.get_untracked()) else {
+            backend
+                .error
+                .set(Some("Give the alert's time.".to_string()));
+            return;
+        };
+        let window_us = alert_window.get_untracked().parse::<i64>().unwrap_or(15) * 60_000_000;
+        match build_query(
+            Some(at - window_us),
+            Some(at + window_us),
+            alert_service.get_untracked(),
+        ) {
+            Ok(mut query) => {
+                query.operation = None;
+                query.tags.clear();
+                query.traceql = None;
+                let label = format!(
+                    "{} ±{} min around the alert",
+                    query.service.clone().unwrap_or_default(),
+                    alert_window.get_untracked()
+                );
+                run(Action::Search(query, label));
+            }
+            Err(error) => backend.error.set(Some(error)),
+        }
+    };
+
+    // Loading a service's operations when it is picked.
+    Effect::new(move |_| {
+        let svc = service.get();
+        let Some(connection) = backend.connection.get() else {
+            return;
+        };
+        if svc.is_empty() {
+            backend.operations.set(Vec::new());
+            return;
+        }
+        spawn_local(async move {
+            match operations(&connection, &svc).await {
+                Ok(list) => backend.operations.set(list),
+                Err(error) => backend.error.set(Some(error)),
+            }
+        });
+    });
+
+    // A link with a backend reconnects, then reruns its search or reopens its trace.
+    if link.is_some() {
+        let wanted_trace = state.route.with_untracked(|r| r.trace.clone());
+        let has_search = link.as_ref().is_some_and(|l| !l.search.is_empty());
+        run(Action::Connect);
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || backend.connection.get().is_none() {
+                return done.unwrap_or(false);
+            }
+            if let Some(id) = wanted_trace.clone() {
+                if state.traces.with_untracked(|set| set.get(&id).is_none()) {
+                    run(Action::Open(id));
+                }
+            } else if has_search {
+                do_search();
+            }
+            true
+        });
+    }
+
+    let status = move || {
+        if let Some(busy) = backend.busy.get() {
+            return busy;
+        }
+        match backend.connection.get() {
+            Some(c) => format!(
+                "Connected to {} — {} ({} services)",
+                c.base,
+                c.api.label(),
+                backend.services.with(Vec::len)
+            ),
+            None => "Not connected.".to_string(),
+        }
+    };
+    let is_connected = move || backend.connection.with(Option::is_some);
+    let api = move || backend.connection.with(|c| c.as_ref().map(|c| c.api));
+    let is_tempo = move || api() == Some(crate::core::backend::Api::Tempo);
+    let has_dependencies = move || api().is_some_and(|a| a.has_dependencies());
+    let found_rows = Memo::new(move |_| {
+        let ids = backend.found.get();
+        state.traces.with(|set| rank_found(set, &ids))
+    });
+    // Tempo: values of the tag just typed in TraceQL (`resource.service.name = "` → values).
+    Effect::new(move |_| {
+        let text = traceql.get();
+        let Some(connection) = backend.connection.get() else {
+            return;
+        };
+        if connection.api != crate::core::backend::Api::Tempo {
+            return;
+        }
+        let tag = text
+            .rsplit(['{', '&', '|', '('])
+            .next()
+            .and_then(|clause| clause.split_once('='))
+            .map(|(tag, _)| tag.trim().trim_start_matches('.').to_string());
+        let Some(tag) = tag.filter(|t| !t.is_empty()) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(values) = tempo_tag_values(&connection, &tag).await {
+                backend.tag_values.set(values);
+            }
+        });
+    });
+
+    view! {
+        <section class="backend-panel panel" data-testid="backend-panel">
+            <form class="connect-form" on:submit=move |ev| { ev.prevent_default(); run(Action::Connect); }>
+                <label>"Backend "
+                    <select data-testid="backend-kind" on:change=move |ev| {
+                        if let Some(k) = BackendKind::from_name(&event_target_value(&ev)) { kind.set(k); }
+                    }>
+                        {BackendKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="grow">"URL "
+                    <input type="url" data-testid="backend-url" placeholder="http://localhost:16686" prop:value=url
+                        on:input=move |ev| url.set(event_target_value(&ev))/>
+                </label>
+                <label>"Auth "
+                    <select data-testid="backend-auth" on:change=move |ev| auth_mode.set(event_target_value(&ev))>
+                        <option value="none" selected=move || auth_mode.get() == "none">"none"</option>
+                        <option value="bearer" selected=move || auth_mode.get() == "bearer">"bearer token"</option>
+                        <option value="basic" selected=move || auth_mode.get() == "basic">"basic"</option>
+                    </select>
+                </label>
+                <Show when=move || auth_mode.get() == "basic">
+                    <input type="text" placeholder="user" autocomplete="username" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
+                </Show>
+                <Show when=move || auth_mode.get() != "none">
+                    <input type="password" data-testid="backend-token" autocomplete="current-password"
+                        placeholder=move || if auth_mode.get() == "basic" { "password" } else { "token" }
+                        prop:value=token on:input=move |ev| token.set(event_target_value(&ev))/>
+                    <label class="check" title="Keep the token in this browser's storage (otherwise only for this tab)">
+                        <input type="checkbox" prop:checked=remember on:change=move |ev| remember.set(event_target_checked(&ev))/>"remember"
+                    </label>
+                </Show>
+                <label>"Timeout "
+                    <input type="number" min="1" max="300" class="narrow" data-testid="backend-timeout" prop:value=timeout_s
+                        on:input=move |ev| timeout_s.set(event_target_value(&ev))/>" s"
+                </label>
+                <button class="button primary" type="submit" data-testid="backend-connect">"Connect"</button>
+            </form>
+            <p class="backend-status" class:connected=is_connected data-testid="backend-status">{status}</p>
+            {move || backend.error.get().map(|error| view! {
+                <div class="notice error" data-testid="backend-error">
+                    <span class="notice-text">{error}</span>
+                    <Show when=move || backend.last.with_value(Option::is_some)>
+                        <button class="button small" data-testid="backend-retry" on:click=move |_| {
+                            if let Some(action) = backend.last.get_value() { run(action); }
+                        }>"Retry"</button>
+                    </Show>
+                </div>
+            })}
+            <Show when=is_connected>
+                <form class="search-form" data-testid="backend-search" on:submit=move |ev| { ev.prevent_default(); do_search(); }>
+                    <label>"Service "
+                        <select data-testid="backend-service" on:change=move |ev| { service.set(event_target_value(&ev)); operation.set(String::new()); }>
+                            <option value="">"(any)"</option>
+                            {move || backend.services.get().into_iter().map(|s| {
+                                let value = s.clone();
+                                view! { <option value=value.clone() selected=move || service.get() == value>{s}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>"Operation "
+                        <select data-testid="backend-operation" on:change=move |ev| operation.set(event_target_value(&ev))>
+                            <option value="">"(any)"</option>
+                            {move || backend.operations.get().into_iter().map(|o| {
+                                let value = o.clone();
+                                view! { <option value=value.clone() selected=move || operation.get() == value>{o}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <Show when=move || !is_tempo() fallback=move || view! {
+                        <label class="grow">"TraceQL "
+                            <input type="text" list="traceql-tags" data-testid="backend-traceql" placeholder="{ resource.service.name = \"frontend\" && status = error }"
+                                prop:value=traceql on:input=move |ev| traceql.set(event_target_value(&ev))/>
+                            <datalist id="traceql-tags">
+                                {move || {
+                                    let text = traceql.get();
+                                    let tags = backend.tags.get().into_iter().map(|t| format!("{{ {t} = ")).collect::<Vec<_>>();
+                                    let values = backend.tag_values.get().into_iter().map(|v| {
+                                        let head = text.rsplit_once('=').map_or(text.clone(), |(h, _)| h.to_string());
+                                        format!("{head}= \"{v}\" }}")
+                                    });
+                                    tags.into_iter().chain(values).map(|o| view! { <option value=o></option> }).collect_view()
+                                }}
+                            </datalist>
+                        </label>
+                    }>
+                        <label class="grow">"Tags "
+                            <input type="text" data-testid="backend-tags" placeholder="error=true http.status_code=500" prop:value=tags_text
+                                on:input=move |ev| tags_text.set(event_target_value(&ev))/>
+                        </label>
+                    </Show>
+                    <label>"Time "
+                        <select data-testid="backend-lookback" on:change=move |ev| lookback.set(event_target_value(&ev))>
+                            {LOOKBACKS.into_iter().map(|(label, minutes)| {
+                                let value = minutes.to_string();
+                                let same = value.clone();
+                                view! { <option value=value selected=move || lookback.get() == same>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <Show when=move || lookback.get() == "0">
+                        <input type="datetime-local" step="1" title="Start (UTC)" prop:value=custom_start on:input=move |ev| custom_start.set(event_target_value(&ev))/>
+                        <input type="datetime-local" step="1" title="End (UTC)" prop:value=custom_end on:input=move |ev| custom_end.set(event_target_value(&ev))/>
+                    </Show>
+                    <label>"Min "
+                        <input type="text" class="narrow" placeholder="100ms" data-testid="backend-min" prop:value=min_duration on:input=move |ev| min_duration.set(event_target_value(&ev))/>
+                    </label>
+                    <label>"Max "
+                        <input type="text" class="narrow" placeholder="5s" prop:value=max_duration on:input=move |ev| max_duration.set(event_target_value(&ev))/>
+                    </label>
+                    <label>"Limit "
+                        <input type="number" min="1" max="1500" class="narrow" data-testid="backend-limit" prop:value=limit on:input=move |ev| limit.set(event_target_value(&ev))/>
+                    </label>
+                    <button class="button primary" type="submit" data-testid="backend-search-button">"Search"</button>
+                </form>
+                <form class="search-form" data-testid="backend-alert" on:submit=move |ev| { ev.prevent_default(); do_alert(); }>
+                    <b>"Related to an alert:"</b>
+                    <select data-testid="alert-service" on:change=move |ev| alert_service.set(event_target_value(&ev))>
+                        <option value="">"(service)"</option>
+                        {move || backend.services.get().into_iter().map(|s| { let value = s.clone(); view! { <option value=value>{s}</option> } }).collect_view()}
+                    </select>
+                    <input type="datetime-local" step="1" title="When the alert fired (UTC)" data-testid="alert-time" prop:value=alert_time on:input=move |ev| alert_time.set(event_target_value(&ev))/>
+                    <label>"±"
+                        <select data-testid="alert-window" on:change=move |ev| alert_window.set(event_target_value(&ev))>
+                            {["5", "15", "30", "60"].into_iter().map(|m| view! { <option value=m selected=m == "15">{format!("{m} min")}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="button" type="submit" data-testid="alert-search">"Find traces"</button>
+                    <span class="spacer"></span>
+                    <input type="text" placeholder="trace ID" data-testid="backend-trace-id" prop:value=trace_id on:input=move |ev| trace_id.set(event_target_value(&ev))/>
+                    <button class="button" type="button" data-testid="backend-open" on:click=move |_| {
+                        let id = trace_id.get_untracked().trim().to_string();
+                        if id.is_empty() { backend.error.set(Some("Give a trace ID.".into())); } else { run(Action::Open(id)); }
+                    }>"Open trace"</button>
+                    <Show when=has_dependencies>
+                        <button class="button" type="button" data-testid="backend-dependencies" on:click=move |_| run(Action::Dependencies)>"Backend dependencies"</button>
+                    </Show>
+                </form>
+            </Show>
+            <Show when=move || !backend.found_label.with(String::is_empty)>
+                <div class="found" data-testid="backend-found">
+                    <p>{move || backend.found_label.get()}</p>
+                    <ul>
+                        <For each=move || found_rows.get() key=|row: &TraceSummary| row.trace_id.clone() children=move |row: TraceSummary| {
+                            let id = row.trace_id.clone();
+                            let failed = row.error_count > 0;
+                            view! {
+                                <li data-testid="found-trace" class:has-errors=failed>
+                                    <a href="#" on:click=move |ev| {
+                                        ev.prevent_default();
+                                        navigate(state.route, ViewState { trace: Some(id.clone()), backend: Some(current_link(true)), ..ViewState::default() }, true);
+                                    }>{format!("{}: {}", row.root_service, row.root_operation)}</a>
+                                    <span>{format_duration_ns(row.duration_ns)}</span>
+                                    <span class="muted">{row.span_count_label()}</span>
+                                    {(row.error_count > 0).then(|| view! { <span class="error-badge">{format!("{} errors", row.error_count)}</span> })}
+                                    <code class="muted">{row.trace_id.clone()}</code>
+                                </li>
+                            }
+                        }/>
+                    </ul>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,210 @@
+// A replay server for the live-backend tests: it answers Jaeger (v1 and v3), Tempo and Zipkin
+// API requests with the real response shapes, built from the real fixture files, and can be told
+// to fail. Paths: /<mode>/<backend>/<the API path>, e.g. /ok/jaeger1/api/services.
+//   backend: jaeger1 (v1 only: /api/v3 answers 404), jaeger3 (v3 only), tempo, zipkin
+//   mode:    ok; nocors (no CORS headers: the browser refuses the answers); fail500 (every
+//            request: HTTP 500); search-500, search-slow (4 s), search-malformed (not JSON),
+//            empty (searches find nothing); auth (Tempo: needs "Authorization: Bearer s3cret")
+// Every request is recorded in `server.requests` (method, path with query, headers).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const FIXTURES = 'tests/fixtures';
+const read = (file) => JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8'));
+
+/** Jaeger traces (Jaeger JSON) from every Jaeger fixture. */
+function jaegerTraces() {
+  const traces = [];
+  for (const file of fs.readdirSync(path.join(FIXTURES, 'jaeger'))) {
+    const doc = read(`jaeger/${file}`);
+    for (const trace of doc.data ?? [doc]) traces.push(trace);
+  }
+  return traces;
+}
+const jaegerServices = (trace) => Object.values(trace.processes ?? {}).map((p) => p.serviceName);
+
+/** The HotROD trace as Jaeger's /api/v3 returns it (OTLP in {result}). */
+const HOTROD = read('otlp/api-v3-getTrace-response.json');
+const hotrodSpans = HOTROD.result.resourceSpans.flatMap((rs) => {
+  const service = rs.resource.attributes.find((a) => a.key === 'service.name').value.stringValue;
+  return rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ service, span: s })));
+});
+const HOTROD_ID = hotrodSpans[0].span.traceId;
+const hotrodServices = [...new Set(hotrodSpans.map((s) => s.service))].sort();
+
+/** Zipkin traces (arrays of spans) from every Zipkin fixture. */
+function zipkinTraces() {
+  const traces = [];
+  for (const file of fs.readdirSync(path.join(FIXTURES, 'zipkin'))) {
+    const doc = read(`zipkin/${file}`);
+    const spans = Array.isArray(doc[0]) ? doc.flat() : doc;
+    const byTrace = new Map();
+    for (const s of spans) {
+      if (!byTrace.has(s.traceId)) byTrace.set(s.traceId, []);
+      byTrace.get(s.traceId).push(s);
+    }
+    traces.push(...byTrace.values());
+  }
+  return traces;
+}
+const zipkinService = (s) => s.localEndpoint?.serviceName;
+
+function json(res, status, body, cors) {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...cors });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function jaeger1(api, url, res, cors, mode) {
+  const traces = jaegerTraces();
+  if (api.startsWith('/api/v3/')) return json(res, 404, '404 page not found', cors);
+  if (api === '/api/services') {
+    return json(res, 200, { data: [...new Set(traces.flatMap(jaegerServices))].sort(), total: 0, limit: 0, offset: 0, errors: null }, cors);
+  }
+  let m = /^\/api\/services\/([^/]+)\/operations$/.exec(api);
+  if (m) {
+    const service = decodeURIComponent(m[1]);
+    const ops = new Set();
+    for (const t of traces) for (const s of t.spans) if (t.processes[s.processID]?.serviceName === service) ops.add(s.operationName);
+    return json(res, 200, { data: [...ops].sort(), errors: null }, cors);
+  }
+  if (api === '/api/traces') {
+    const service = url.searchParams.get('service');
+    if (!service) return json(res, 400, { data: null, errors: [{ code: 400, msg: "parameter 'service' is required" }] }, cors);
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    const found = mode === 'empty' ? [] : traces.filter((t) => jaegerServices(t).includes(service)).slice(0, limit);
+    return json(res, 200, { data: found, total: found.length, limit: 0, offset: 0, errors: null }, cors);
+  }
+  m = /^\/api\/traces\/([^/]+)$/.exec(api);
+  if (m) {
+    const found = traces.filter((t) => t.traceID === m[1]);
+    if (!found.length) return json(res, 404, { data: null, errors: [{ code: 404, msg: 'trace not found' }] }, cors);
+    return json(res, 200, { data: found, errors: null }, cors);
+  }
+  if (api === '/api/dependencies') {
+    return json(res, 200, { data: read('jaeger-api/DependencyGraph-sample_data-small.json'), errors: null }, cors);
+  }
+  return json(res, 404, '404 page not found', cors);
+}
+
+function jaeger3(api, url, res, cors, mode) {
+  if (api === '/api/v3/services') return json(res, 200, { services: hotrodServices }, cors);
+  if (api === '/api/v3/operations') {
+    const service = url.searchParams.get('service');
+    const ops = [...new Set(hotrodSpans.filter((s) => s.service === service).map((s) => s.span.name))].sort();
+    return json(res, 200, { operations: ops.map((name) => ({ name, spanKind: 'server' })) }, cors);
+  }
+  if (api === '/api/v3/traces') {
+    const service = url.searchParams.get('query.service_name');
+    if (mode === 'empty' || !hotrodServices.includes(service)) {
+      return json(res, 404, { error: { httpCode: 404, message: 'trace not found' } }, cors);
+    }
+    return json(res, 200, HOTROD, cors);
+  }
+  const m = /^\/api\/v3\/traces\/([^/]+)$/.exec(api);
+  if (m && m[1] === HOTROD_ID) return json(res, 200, HOTROD, cors);
+  if (m) return json(res, 404, { error: { httpCode: 404, message: 'trace not found' } }, cors);
+  return json(res, 404, '404 page not found', cors);
+}
+
+function tempo(api, url, res, cors, mode) {
+  if (api === '/api/v2/search/tag/resource.service.name/values') {
+    return json(res, 200, { tagValues: hotrodServices.map((value) => ({ type: 'string', value })) }, cors);
+  }
+  if (api === '/api/v2/search/tag/name/values') {
+    const names = [...new Set(hotrodSpans.map((s) => s.span.name))].sort();
+    return json(res, 200, { tagValues: names.map((value) => ({ type: 'string', value })) }, cors);
+  }
+  if (api === '/api/v2/search/tags') {
+    return json(res, 200, { scopes: [
+      { name: 'resource', tags: ['service.name', 'host.name'] },
+      { name: 'span', tags: ['http.method', 'http.status_code'] },
+      { name: 'intrinsic', tags: ['duration', 'name', 'status'] },
+    ] }, cors);
+  }
+  if (api === '/api/search') {
+    const root = hotrodSpans.find((s) => !s.span.parentSpanId);
+    const traces = mode === 'empty' ? [] : [{
+      traceID: HOTROD_ID,
+      rootServiceName: root.service,
+      rootTraceName: root.span.name,
+      startTimeUnixNano: root.span.startTimeUnixNano,
+      durationMs: Math.round((Number(root.span.endTimeUnixNano) - Number(root.span.startTimeUnixNano)) / 1e6),
+    }];
+    return json(res, 200, { traces, metrics: { inspectedTraces: 1 } }, cors);
+  }
+  const m = /^\/api\/v2\/traces\/([^/]+)$/.exec(api);
+  if (m && m[1] === HOTROD_ID) return json(res, 200, { trace: { resourceSpans: HOTROD.result.resourceSpans } }, cors);
+  if (m) { res.writeHead(404, cors); return res.end('trace not found'); }
+  res.writeHead(404, cors);
+  return res.end('404 page not found');
+}
+
+function zipkin(api, url, res, cors, mode) {
+  const traces = zipkinTraces();
+  if (api === '/api/v2/services') return json(res, 200, [...new Set(traces.flat().map(zipkinService).filter(Boolean))].sort(), cors);
+  if (api === '/api/v2/spans') {
+    const service = url.searchParams.get('serviceName');
+    return json(res, 200, [...new Set(traces.flat().filter((s) => zipkinService(s) === service).map((s) => s.name).filter(Boolean))].sort(), cors);
+  }
+  if (api === '/api/v2/traces') {
+    const service = url.searchParams.get('serviceName');
+    const limit = Number(url.searchParams.get('limit') ?? 10);
+    const found = mode === 'empty' ? [] : traces.filter((t) => !service || t.some((s) => zipkinService(s) === service)).slice(0, limit);
+    return json(res, 200, found, cors);
+  }
+  const m = /^\/api\/v2\/trace\/([^/]+)$/.exec(api);
+  if (m) {
+    const found = traces.find((t) => t[0].traceId === m[1]);
+    if (!found) { res.writeHead(404, cors); return res.end(`Trace not found: ${m[1]}`); }
+    return json(res, 200, found, cors);
+  }
+  if (api === '/api/v2/dependencies') {
+    return json(res, 200, [
+      { parent: 'frontend', child: 'backend', callCount: 12, errorCount: 2 },
+      { parent: 'backend', child: 'mysql', callCount: 30 },
+    ], cors);
+  }
+  res.writeHead(404, cors);
+  return res.end('Not Found');
+}
+
+const BACKENDS = { jaeger1, jaeger3, tempo, zipkin };
+
+export function startBackends() {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const [, mode, backend, ...rest] = url.pathname.split('/');
+    const api = `/${rest.join('/')}`;
+    requests.push({ method: req.method, mode, backend, api, query: url.search, headers: req.headers });
+    const cors = mode === 'nocors' ? {} : {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Headers': 'Authorization, Accept, Content-Type',
+      'Access-Control-Allow-Methods': 'GET, OPTIONS',
+    };
+    if (req.method === 'OPTIONS') { res.writeHead(204, cors); return res.end(); }
+    const handler = BACKENDS[backend];
+    if (!handler) { res.writeHead(404, cors); return res.end('no such backend'); }
+    const isSearch = /\/(traces|search)$/.test(api);
+    if (mode === 'fail500' || (mode === 'search-500' && isSearch)) {
+      res.writeHead(500, { 'Content-Type': 'text/plain', ...cors });
+      return res.end('upstream exploded: storage unavailable');
+    }
+    if (mode === 'search-malformed' && isSearch) {
+      res.writeHead(200, { 'Content-Type': 'text/html', ...cors });
+      return res.end('<html><body>Welcome to nginx!</body></html>');
+    }
+    if (mode === 'auth' && req.headers.authorization !== 'Bearer s3cret') {
+      res.writeHead(401, { 'Content-Type': 'text/plain', ...cors });
+      return res.end('missing or wrong token');
+    }
+    const answer = () => handler(api, url, res, cors, mode);
+    if (mode === 'search-slow' && isSearch) return setTimeout(answer, 4000);
+    return answer();
+  });
+  server.requests = requests;
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export { HOTROD_ID };

@@ -6,7 +6,7 @@ mod graph_drawing;
 mod graph_layout;
 mod operation_graph;
 mod overview;
-mod search;
+pub(crate) mod search;
 mod service_graph;
 mod span_detail;
 mod stats_tables;

@@ -81,23 +81,7 @@ impl SearchQuery {
     /// Reads `key=value` pairs separated by spaces (values may be quoted: `http.url="/a b"`).
     pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
         let mut pairs = Vec::new();
-        let mut current = String::new();
-        let mut quoted = false;
-        let mut tokens = Vec::new();
-        for ch in text.chars() {
-            match ch {
-                '"' => quoted = !quoted,
-                c if c.is_whitespace() && !quoted => {
-                    if !current.is_empty() {
-                        tokens.push(std::mem::take(&mut current));
-                    }
-                }
-                c => current.push(c),
-            }
-        }
-        if !current.is_empty() {
-            tokens.push(current);
-        }
+        let tokens = crate::core::view_model::search::split_terms(text);
         for token in tokens {
             match token.split_once('=') {
                 Some((key, value)) if !key.is_empty() => {

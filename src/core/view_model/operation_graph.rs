@@ -4,8 +4,8 @@
 //! (an operation calling itself) are self-loops. Laid out with [`layout_graph`].
 use std::collections::HashMap;
 
-use super::graph_layout::{layout_graph, EdgeRoute, Rect};
-use super::service_graph::{edge_label, label_width, text_box_width, EDGE_LABEL_HEIGHT};
+use super::graph_layout::{EdgeRoute, Rect};
+use super::service_graph::{edge_label, place, text_box_width};
 use super::trace_list::format_duration_ns;
 use crate::core::model::{Sym, Trace};
 
@@ -141,12 +141,9 @@ impl OperationGraph {
                 (width, OPERATION_NODE_HEIGHT)
             })
             .collect();
-        let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
-        let labels: Vec<(f64, f64)> = edges
-            .iter()
-            .map(|e| (label_width(&e.label()), EDGE_LABEL_HEIGHT))
-            .collect();
-        let layout = layout_graph(&sizes, &pairs, &labels);
+        let edge_labels: Vec<(usize, usize, String)> =
+            edges.iter().map(|e| (e.from, e.to, e.label())).collect();
+        let layout = place(&sizes, &edge_labels);
         for (node, rect) in nodes.iter_mut().zip(layout.nodes) {
             node.rect = rect;
         }

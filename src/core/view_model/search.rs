@@ -47,8 +47,8 @@ impl SpanQuery {
     }
 }
 
-/// Splits on whitespace, keeping "quoted phrases" together.
-fn split_terms(text: &str) -> Vec<String> {
+/// Splits on whitespace, keeping "quoted phrases" together (quotes removed).
+pub(crate) fn split_terms(text: &str) -> Vec<String> {
     let mut terms = Vec::new();
     let mut current = String::new();
     let mut quoted = false;

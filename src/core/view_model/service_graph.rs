@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::graph_layout::{layout_graph, EdgeRoute, Rect};
+use super::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 use crate::core::analysis::{dependencies, service_stats};
 use crate::core::backend::BackendDependency;
 use crate::core::model::Trace;
@@ -115,25 +115,10 @@ impl ServiceGraph {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let mut node_of = |name: &str, nodes: &mut Vec<ServiceNode>| -> usize {
-            if let Some(&i) = index.get(name) {
-                return i;
-            }
-            nodes.push(ServiceNode {
-                name: name.to_string(),
-                span_count: 0,
-                error_count: 0,
-                error_rate: 0.0,
-                from_backend: false,
-                rect: Rect::default(),
-            });
-            index.insert(name.to_string(), nodes.len() - 1);
-            nodes.len() - 1
-        };
         let mut edges: Vec<ServiceEdge> = Vec::new();
         for d in dependencies(traces) {
-            let from = node_of(&d.parent, &mut nodes);
-            let to = node_of(&d.child, &mut nodes);
+            let from = node_named(&mut nodes, &mut index, &d.parent, false);
+            let to = node_named(&mut nodes, &mut index, &d.child, false);
             edges.push(ServiceEdge {
                 from,
                 to,
@@ -152,25 +137,10 @@ impl ServiceGraph {
     pub fn from_links(links: &[BackendDependency]) -> Self {
         let mut nodes: Vec<ServiceNode> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut node_of = |name: &str, nodes: &mut Vec<ServiceNode>| -> usize {
-            if let Some(&i) = index.get(name) {
-                return i;
-            }
-            nodes.push(ServiceNode {
-                name: name.to_string(),
-                span_count: 0,
-                error_count: 0,
-                error_rate: 0.0,
-                from_backend: true,
-                rect: Rect::default(),
-            });
-            index.insert(name.to_string(), nodes.len() - 1);
-            nodes.len() - 1
-        };
         let mut edges = Vec::new();
         for link in links {
-            let from = node_of(&link.parent, &mut nodes);
-            let to = node_of(&link.child, &mut nodes);
+            let from = node_named(&mut nodes, &mut index, &link.parent, true);
+            let to = node_named(&mut nodes, &mut index, &link.child, true);
             edges.push(ServiceEdge {
                 from,
                 to,
@@ -189,12 +159,9 @@ impl ServiceGraph {
             .iter()
             .map(|n| (text_box_width(&[&n.name, &n.detail()]), NODE_HEIGHT))
             .collect();
-        let pairs: Vec<(usize, usize)> = edges.iter().map(|e| (e.from, e.to)).collect();
-        let labels: Vec<(f64, f64)> = edges
-            .iter()
-            .map(|e| (label_width(&e.label()), EDGE_LABEL_HEIGHT))
-            .collect();
-        let layout = layout_graph(&sizes, &pairs, &labels);
+        let edge_labels: Vec<(usize, usize, String)> =
+            edges.iter().map(|e| (e.from, e.to, e.label())).collect();
+        let layout = place(&sizes, &edge_labels);
         for (node, rect) in nodes.iter_mut().zip(layout.nodes) {
             node.rect = rect;
         }
@@ -213,6 +180,38 @@ impl ServiceGraph {
     pub fn node_index(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
     }
+}
+
+/// The index of the node called `name`, added (with no spans) when missing.
+fn node_named(
+    nodes: &mut Vec<ServiceNode>,
+    index: &mut HashMap<String, usize>,
+    name: &str,
+    from_backend: bool,
+) -> usize {
+    if let Some(&i) = index.get(name) {
+        return i;
+    }
+    nodes.push(ServiceNode {
+        name: name.to_string(),
+        span_count: 0,
+        error_count: 0,
+        error_rate: 0.0,
+        from_backend,
+        rect: Rect::default(),
+    });
+    index.insert(name.to_string(), nodes.len() - 1);
+    nodes.len() - 1
+}
+
+/// Lays out boxes of `sizes` and edges `(from, to, label)`, labels sized for the graph font.
+pub(crate) fn place(sizes: &[(f64, f64)], edges: &[(usize, usize, String)]) -> GraphLayout {
+    let pairs: Vec<(usize, usize)> = edges.iter().map(|(from, to, _)| (*from, *to)).collect();
+    let labels: Vec<(f64, f64)> = edges
+        .iter()
+        .map(|(_, _, label)| (label_width(label), EDGE_LABEL_HEIGHT))
+        .collect();
+    layout_graph(sizes, &pairs, &labels)
 }
 
 /// `"1 span"`, `"3 spans"`.

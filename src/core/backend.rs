@@ -16,7 +16,8 @@ use crate::core::view_model::TraceSummary;
 
 pub use requests::{
     dependencies_request, detect_requests, operations_request, parse_duration_us, search_request,
-    services_request, tag_values_request, tags_request, trace_request, Auth, Request, SearchQuery,
+    services_request, tag_values_request, tags_request, tempo_v1_trace_request, trace_request,
+    Auth, Request, SearchQuery,
 };
 pub use responses::{
     error_message, parse_dependencies, parse_names, parse_tempo_search, parse_tempo_tags,

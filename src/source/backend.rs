@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::core::backend::{
     dependencies_request, detect_requests, error_message, normalize_base_url, operations_request,
     parse_dependencies, parse_names, parse_tempo_search, parse_tempo_tags, search_request,
-    services_request, tag_values_request, tags_request, trace_request, Api, Auth,
-    BackendDependency, BackendKind, Request, SearchQuery,
+    services_request, tag_values_request, tags_request, tempo_v1_trace_request, trace_request, Api,
+    Auth, BackendDependency, BackendKind, Request, SearchQuery,
 };
 
 /// Why a request got no usable answer.
@@ -245,7 +245,15 @@ pub async fn trace_by_id(connection: &Connection, trace_id: &str) -> Result<Stri
         trace_id,
         connection.auth.as_ref(),
     );
-    match fetch_text(&request, connection.timeout_s).await {
+    let mut answer = fetch_text(&request, connection.timeout_s).await;
+    // Tempo before its v2 API: the same trace at /api/traces/{id}.
+    if connection.api == Api::Tempo && matches!(answer, Err(FetchError::Http { status: 404, .. })) {
+        let older = tempo_v1_trace_request(&connection.base, trace_id, connection.auth.as_ref());
+        if let Ok(body) = fetch_text(&older, connection.timeout_s).await {
+            answer = Ok(body);
+        }
+    }
+    match answer {
         Ok(body) if is_empty_result(&body) => {
             Err(format!("{}: trace {trace_id} was not found", request.url))
         }

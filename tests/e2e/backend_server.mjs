@@ -4,7 +4,8 @@
 //   backend: jaeger1 (v1 only: /api/v3 answers 404), jaeger3 (v3 only), tempo, zipkin
 //   mode:    ok; nocors (no CORS headers: the browser refuses the answers); fail500 (every
 //            request: HTTP 500); search-500, search-slow (4 s), search-malformed (not JSON),
-//            empty (searches find nothing); auth (Tempo: needs "Authorization: Bearer s3cret")
+//            empty (searches find nothing); auth (Tempo: needs "Authorization: Bearer s3cret");
+//            old (Tempo without /api/v2/traces: traces only at /api/traces/{id})
 // Every request is recorded in `server.requests` (method, path with query, headers).
 import http from 'node:http';
 import fs from 'node:fs';
@@ -133,8 +134,11 @@ function tempo(api, url, res, cors, mode) {
     }];
     return json(res, 200, { traces, metrics: { inspectedTraces: 1 } }, cors);
   }
+  // Tempo before its v2 API ("old" mode): traces only at /api/traces/{id}, as OTLP `batches`.
+  const v1 = /^\/api\/traces\/([^/]+)$/.exec(api);
+  if (v1 && mode === 'old' && v1[1] === HOTROD_ID) return json(res, 200, { batches: HOTROD.result.resourceSpans }, cors);
   const m = /^\/api\/v2\/traces\/([^/]+)$/.exec(api);
-  if (m && m[1] === HOTROD_ID) return json(res, 200, { trace: { resourceSpans: HOTROD.result.resourceSpans } }, cors);
+  if (m && m[1] === HOTROD_ID && mode !== 'old') return json(res, 200, { trace: { resourceSpans: HOTROD.result.resourceSpans } }, cors);
   if (m) { res.writeHead(404, cors); return res.end('trace not found'); }
   res.writeHead(404, cors);
   return res.end('404 page not found');

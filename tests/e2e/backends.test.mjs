@@ -40,7 +40,7 @@ async function searchFor(app, service) {
 }
 
 /** Expected console noise: the browser logs refused and failed requests itself. */
-const realProblems = (app) => app.problems.filter((p) => !/Failed to load resource|CORS policy|net::ERR_FAILED|HTTP (4|5)\d\d: http:\/\/127\.0\.0\.1:\d+\/(ok|auth|nocors|fail500|search-)/.test(p) && !/request failed: http:\/\/127\.0\.0\.1:\d+\/nocors/.test(p));
+const realProblems = (app) => app.problems.filter((p) => !/Failed to load resource|CORS policy|net::ERR_FAILED|HTTP (4|5)\d\d: http:\/\/127\.0\.0\.1:\d+\/(ok|auth|old|nocors|fail500|search-)/.test(p) && !/request failed: http:\/\/127\.0\.0\.1:\d+\/nocors/.test(p));
 
 test('Jaeger v1: detects the API, searches, lists found traces, loads dependencies', async () => {
   const app = await connected('jaeger', base('ok', 'jaeger1'));
@@ -117,6 +117,15 @@ test('Tempo: bearer token, TraceQL search with tag autocompletion, traces fetche
   await app.screenshot('backend-tempo');
   assert.deepEqual(realProblems(app), []);
   await app.page.close();
+
+  // An older Tempo without /api/v2/traces: the trace comes from /api/traces/{id}.
+  const old = await connected('tempo', base('old', 'tempo'));
+  await old.byTestId('backend-trace-id').fill(HOTROD_ID);
+  await old.byTestId('backend-open').click();
+  await old.spanRows().first().waitFor();
+  assert.equal(await old.rowCount(), 40);
+  assert.deepEqual(realProblems(old), []);
+  await old.page.close();
 });
 
 test('Zipkin: services, search, dependencies, open by ID', async () => {

@@ -350,6 +350,15 @@ pub fn trace_request(api: Api, base: &str, trace_id: &str, auth: Option<&Auth>) 
     Request::get(base, path, auth)
 }
 
+/// Tempo's older `/api/traces/{id}` (OTLP `batches`), for servers without `/api/v2/traces`.
+pub fn tempo_v1_trace_request(base: &str, trace_id: &str, auth: Option<&Auth>) -> Request {
+    Request::get(
+        base,
+        format!("/api/traces/{}", segment(trace_id.trim())),
+        auth,
+    )
+}
+
 /// Service dependencies over `lookback_ms` up to `end_ms` (None where the API has none).
 pub fn dependencies_request(
     api: Api,
@@ -487,6 +496,10 @@ mod tests {
         assert_eq!(
             trace_request(Api::Tempo, BASE, " abc123 ", None).url,
             "http://localhost:16686/api/v2/traces/abc123"
+        );
+        assert_eq!(
+            tempo_v1_trace_request(BASE, "abc", None).url,
+            "http://localhost:16686/api/traces/abc"
         );
         assert_eq!(
             trace_request(Api::ZipkinV2, BASE, "abc", None).url,

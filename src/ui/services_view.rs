@@ -222,6 +222,10 @@ pub fn ServicesView() -> impl IntoView {
             <div class="panel">
                 <h2>"Service dependencies"</h2>
                 <p class="hint">"Every loaded trace. Boxes are services (green: no errors, amber: under 5 % errors, red: more); arrows are calls with their count. Click a service to filter everything to it, an arrow to list the traces with that call."</p>
+                <Show when=move || graph.with(|g| g.hidden_edges > 0)>
+                    <p class="hint" data-testid="hidden-edges">{move || graph.with(|g| format!(
+                        "Showing the {} busiest of {} calls between services.", g.edges.len(), g.edges.len() + g.hidden_edges))}</p>
+                </Show>
                 <Show when=move || graph.with(|g| !g.nodes.is_empty())>
                     <GraphView
                         drawing=drawing

@@ -56,10 +56,14 @@ pub fn TraceGraph(
         <section class="panel trace-graph" data-testid="trace-graph">
             <p class="hint">{move || {
                 let g = graph.get();
+                let edges = if g.hidden_edges > 0 {
+                    format!("the {} busiest of {} call edges", g.edges.len(), g.edges.len() + g.hidden_edges)
+                } else {
+                    format!("{} call edges", g.edges.len())
+                };
                 format!(
-                    "{} operations, {} call edges. Each box: operation, service, spans × total time · self time. Click one to list its spans in the timeline.",
-                    g.nodes.len(),
-                    g.edges.len()
+                    "{} operations, {edges}. Each box: operation, service, spans × total time · self time. Click one to list its spans in the timeline.",
+                    g.nodes.len()
                 )
             }}</p>
             <GraphView

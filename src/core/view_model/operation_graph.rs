@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::graph_layout::{EdgeRoute, Rect};
-use super::service_graph::{edge_label, place, text_box_width};
+use super::service_graph::{edge_label, keep_busiest, place, text_box_width};
 use super::trace_list::format_duration_ns;
 use crate::core::model::{Sym, Trace};
 
@@ -80,6 +80,8 @@ pub struct OperationGraph {
     pub width: f64,
     /// Drawing height.
     pub height: f64,
+    /// Edges left out of the drawing (the least busy; see `MAX_DRAWN_EDGES`).
+    pub hidden_edges: usize,
 }
 
 impl OperationGraph {
@@ -134,6 +136,7 @@ impl OperationGraph {
                 acc.errors += usize::from(span.is_error());
             }
         }
+        let hidden_edges = keep_busiest(&mut edges, |e| e.calls);
         let sizes: Vec<(f64, f64)> = nodes
             .iter()
             .map(|n| {
@@ -155,6 +158,7 @@ impl OperationGraph {
             edges,
             width: layout.width,
             height: layout.height,
+            hidden_edges,
         }
     }
 }
@@ -214,5 +218,38 @@ mod tests {
             height: graph.height,
         };
         super::super::graph_layout::tests::assert_readable(&layout);
+    }
+
+    #[test]
+    fn a_large_generated_trace_draws_its_busiest_calls() {
+        // 20,000 generated spans make thousands of operation-to-operation edges; drawing them
+        // all once took minutes (label placement is quadratic in edges).
+        let mut json = Vec::new();
+        crate::core::generate::write_trace(
+            &mut json,
+            20_000,
+            crate::core::generate::GenFormat::Jaeger,
+            7,
+        )
+        .expect("generates");
+        let mut set = crate::core::model::TraceSet::new();
+        crate::core::load::load_into(&mut set, "big", &json).expect("loads");
+        let trace = set.traces().first().expect("trace");
+        let self_ns = self_times(trace);
+        let (done, finished) = std::sync::mpsc::channel();
+        let trace = std::sync::Arc::clone(trace);
+        std::thread::spawn(move || {
+            let _ = done.send(OperationGraph::build(&trace, &self_ns));
+        });
+        let graph = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("built in time");
+        assert_eq!(
+            graph.edges.len(),
+            super::super::service_graph::MAX_DRAWN_EDGES
+        );
+        assert!(graph.hidden_edges > 0);
+        // The busiest first, so what is left out had no more calls than what is drawn.
+        assert!(graph.edges.windows(2).all(|w| w[0].calls >= w[1].calls));
     }
 }

@@ -20,6 +20,9 @@ pub const GRAPH_CHAR_PX: f64 = 7.6;
 pub const NODE_HEIGHT: f64 = 44.0;
 /// Height of an edge label.
 pub const EDGE_LABEL_HEIGHT: f64 = 16.0;
+/// At most this many edges are drawn (the busiest): more make an unreadable drawing and a slow
+/// layout. The graphs say how many they leave out.
+pub const MAX_DRAWN_EDGES: usize = 250;
 
 /// A service in the graph.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +97,8 @@ pub struct ServiceGraph {
     pub width: f64,
     /// Drawing height.
     pub height: f64,
+    /// Edges left out of the drawing (the least busy; see [`MAX_DRAWN_EDGES`]).
+    pub hidden_edges: usize,
 }
 
 impl ServiceGraph {
@@ -155,6 +160,7 @@ impl ServiceGraph {
     }
 
     fn laid_out(mut nodes: Vec<ServiceNode>, mut edges: Vec<ServiceEdge>) -> Self {
+        let hidden_edges = keep_busiest(&mut edges, |e| e.calls);
         let sizes: Vec<(f64, f64)> = nodes
             .iter()
             .map(|n| (text_box_width(&[&n.name, &n.detail()]), NODE_HEIGHT))
@@ -173,6 +179,7 @@ impl ServiceGraph {
             edges,
             width: layout.width,
             height: layout.height,
+            hidden_edges,
         }
     }
 
@@ -180,6 +187,18 @@ impl ServiceGraph {
     pub fn node_index(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
     }
+}
+
+/// Keeps the [`MAX_DRAWN_EDGES`] edges with the most calls (ties: first listed); returns how
+/// many were dropped.
+pub(crate) fn keep_busiest<E>(edges: &mut Vec<E>, calls: impl Fn(&E) -> usize) -> usize {
+    if edges.len() <= MAX_DRAWN_EDGES {
+        return 0;
+    }
+    let dropped = edges.len() - MAX_DRAWN_EDGES;
+    edges.sort_by_key(|e| std::cmp::Reverse(calls(e)));
+    edges.truncate(MAX_DRAWN_EDGES);
+    dropped
 }
 
 /// The index of the node called `name`, added (with no spans) when missing.
@@ -325,6 +344,18 @@ mod tests {
         assert_eq!(graph.nodes[0].detail(), "from the backend");
         assert!(graph.edges.iter().any(|e| e.label() == "129216 calls"));
         assert_readable(&graph);
+    }
+
+    #[test]
+    fn only_the_busiest_edges_are_drawn() {
+        let mut edges: Vec<usize> = (0..MAX_DRAWN_EDGES + 10).collect();
+        assert_eq!(keep_busiest(&mut edges, |&calls| calls), 10);
+        assert_eq!(edges.len(), MAX_DRAWN_EDGES);
+        assert_eq!(edges.first(), Some(&(MAX_DRAWN_EDGES + 9)));
+        assert!(!edges.contains(&9));
+        let mut few = vec![3, 1];
+        assert_eq!(keep_busiest(&mut few, |&calls| calls), 0);
+        assert_eq!(few, vec![3, 1]);
     }
 
     #[test]

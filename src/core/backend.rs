@@ -54,6 +54,15 @@ impl BackendKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
+    /// Where a local install listens by default (the form's first suggestion).
+    pub fn default_url(self) -> &'static str {
+        match self {
+            BackendKind::Jaeger => "http://localhost:16686",
+            BackendKind::Tempo => "http://localhost:3200",
+            BackendKind::Zipkin => "http://localhost:9411",
+        }
+    }
+
     /// What people call it.
     pub fn label(self) -> &'static str {
         match self {
@@ -119,6 +128,7 @@ mod tests {
             assert_eq!(BackendKind::from_name(kind.as_str()), Some(kind));
         }
         assert_eq!(BackendKind::from_name("x"), None);
+        assert_eq!(BackendKind::Tempo.default_url(), "http://localhost:3200");
         assert_eq!(
             normalize_base_url(" localhost:16686/ "),
             "http://localhost:16686"

@@ -119,7 +119,7 @@ pub fn BackendPanel() -> impl IntoView {
         link.as_ref()
             .map(|l| l.url.clone())
             .or_else(|| stored(KEY_URL))
-            .unwrap_or_else(|| "http://localhost:16686".to_string()),
+            .unwrap_or_else(|| kind.get_untracked().default_url().to_string()),
     );
     let remembered_token = window()
         .local_storage()
@@ -551,7 +551,14 @@ pub fn BackendPanel() -> impl IntoView {
             <form class="connect-form" on:submit=move |ev| { ev.prevent_default(); run(Action::Connect); }>
                 <label>"Backend "
                     <select data-testid="backend-kind" on:change=move |ev| {
-                        if let Some(k) = BackendKind::from_name(&event_target_value(&ev)) { kind.set(k); }
+                        if let Some(k) = BackendKind::from_name(&event_target_value(&ev)) {
+                            // A default address of another kind follows the kind.
+                            let current = url.get_untracked();
+                            if current.is_empty() || BackendKind::ALL.iter().any(|other| other.default_url() == current) {
+                                url.set(k.default_url().to_string());
+                            }
+                            kind.set(k);
+                        }
                     }>
                         {BackendKind::ALL.into_iter().map(|k| view! {
                             <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option>

@@ -128,6 +128,21 @@ test('Tempo: bearer token, TraceQL search with tag autocompletion, traces fetche
   await old.page.close();
 });
 
+test('the address follows the backend kind until the person types their own', async () => {
+  const page = await site.browser.newPage();
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  await app.byTestId('toggle-backend').click();
+  await app.byTestId('backend-kind').selectOption('zipkin');
+  assert.equal(await app.byTestId('backend-url').inputValue(), 'http://localhost:9411');
+  await app.byTestId('backend-kind').selectOption('tempo');
+  assert.equal(await app.byTestId('backend-url').inputValue(), 'http://localhost:3200');
+  await app.byTestId('backend-url').fill('https://tempo.example.com');
+  await app.byTestId('backend-kind').selectOption('jaeger');
+  assert.equal(await app.byTestId('backend-url').inputValue(), 'https://tempo.example.com');
+  await page.close();
+});
+
 test('Zipkin: services, search, dependencies, open by ID', async () => {
   const app = await connected('zipkin', base('ok', 'zipkin'));
   assert.match(await app.byTestId('backend-status').innerText(), /Zipkin API v2 \(\d+ services\)/);

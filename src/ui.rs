@@ -1,6 +1,7 @@
 //! Leptos components. They hold UI state and call the core; they never re-implement it.
 mod app;
 mod backend_panel;
+mod backend_results;
 mod charts;
 mod copy_button;
 mod download;

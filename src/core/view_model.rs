@@ -36,5 +36,5 @@ pub use stats_tables::{
 pub use table::{Cell, Column, SortKey, SortOrder, Table, TableRow};
 pub use time_scale::{ticks, Tick, TimeWindow, MIN_WINDOW_NS};
 pub use timeline::{descendant_count, visible_rows, CollapseState};
-pub use trace_list::{format_duration_ns, format_start_ns, TraceSummary};
+pub use trace_list::{format_duration_ns, format_start_ns, parse_utc_datetime_us, TraceSummary};
 pub use url_state::{BackendLink, ViewState};

@@ -8,10 +8,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::app::AppState;
+use super::backend_results::BackendResults;
 use super::notices::NoticeLevel;
 use super::routing::navigate;
-use crate::core::backend::{parse_duration_us, rank_found, Auth, BackendKind, SearchQuery};
-use crate::core::view_model::{format_duration_ns, BackendLink, TraceSummary, ViewState};
+use crate::core::backend::{parse_duration_us, Auth, BackendKind, SearchQuery};
+use crate::core::view_model::{parse_utc_datetime_us, BackendLink, ViewState};
 use crate::source::backend::{
     backend_dependencies, connect, operations, search, tempo_tag_values, tempo_tags, trace_by_id,
     Connection,
@@ -59,25 +60,6 @@ fn store(key: &str, value: &str, keep: bool) {
             let _ = s.remove_item(key);
         }
     }
-}
-
-/// `2026-11-22T10:15` (a datetime-local input, read as UTC) in µs since the epoch.
-fn parse_local_time(text: &str) -> Option<i64> {
-    let (date, time) = text.trim().split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.split(':').map(|p| p.parse::<f64>().ok());
-    let (h, min) = (t.next()??, t.next()??);
-    let s = t.next().flatten().unwrap_or(0.0);
-    // Days from civil (H. Hinnant), the inverse of the formatter the core uses.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 86_400) as f64 * 1e6 + (h * 3600.0 + min * 60.0 + s) * 1e6) as i64)
 }
 
 /// What the panel did last, so Retry can do it again.
@@ -375,9 +357,9 @@ pub fn BackendPanel() -> impl IntoView {
             _ => {
                 let minutes: i64 = lookback.get_untracked().parse().unwrap_or(60);
                 if minutes == 0 {
-                    let start = parse_local_time(&custom_start.get_untracked())
+                    let start = parse_utc_datetime_us(&custom_start.get_untracked())
                         .ok_or("Give the custom range's start.")?;
-                    let end = parse_local_time(&custom_end.get_untracked()).unwrap_or(now_us);
+                    let end = parse_utc_datetime_us(&custom_end.get_untracked()).unwrap_or(now_us);
                     (start, end)
                 } else {
                     (now_us - minutes * 60_000_000, now_us)
@@ -435,7 +417,7 @@ pub fn BackendPanel() -> impl IntoView {
         Err(error) => backend.error.set(Some(error)),
     };
     let do_alert = move || {
-        let Some(at) = parse_local_time(&alert_time.get_untracked()) else {
+        let Some(at) = parse_utc_datetime_us(&alert_time.get_untracked()) else {
             backend
                 .error
                 .set(Some("Give the alert's time.".to_string()));
@@ -518,10 +500,6 @@ pub fn BackendPanel() -> impl IntoView {
     let api = move || backend.connection.with(|c| c.as_ref().map(|c| c.api));
     let is_tempo = move || api() == Some(crate::core::backend::Api::Tempo);
     let has_dependencies = move || api().is_some_and(|a| a.has_dependencies());
-    let found_rows = Memo::new(move |_| {
-        let ids = backend.found.get();
-        state.traces.with(|set| rank_found(set, &ids))
-    });
     // Tempo: values of the tag just typed in TraceQL (`resource.service.name = "` → values).
     Effect::new(move |_| {
         let text = traceql.get();
@@ -694,29 +672,11 @@ pub fn BackendPanel() -> impl IntoView {
                     </Show>
                 </form>
             </Show>
-            <Show when=move || !backend.found_label.with(String::is_empty)>
-                <div class="found" data-testid="backend-found">
-                    <p>{move || backend.found_label.get()}</p>
-                    <ul>
-                        <For each=move || found_rows.get() key=|row: &TraceSummary| row.trace_id.clone() children=move |row: TraceSummary| {
-                            let id = row.trace_id.clone();
-                            let failed = row.error_count > 0;
-                            view! {
-                                <li data-testid="found-trace" class:has-errors=failed>
-                                    <a href="#" on:click=move |ev| {
-                                        ev.prevent_default();
-                                        navigate(state.route, ViewState { trace: Some(id.clone()), backend: Some(current_link(true)), ..ViewState::default() }, true);
-                                    }>{format!("{}: {}", row.root_service, row.root_operation)}</a>
-                                    <span>{format_duration_ns(row.duration_ns)}</span>
-                                    <span class="muted">{row.span_count_label()}</span>
-                                    {(row.error_count > 0).then(|| view! { <span class="error-badge">{format!("{} errors", row.error_count)}</span> })}
-                                    <code class="muted">{row.trace_id.clone()}</code>
-                                </li>
-                            }
-                        }/>
-                    </ul>
-                </div>
-            </Show>
+            <BackendResults
+                label=backend.found_label
+                found=backend.found
+                link=Callback::new(move |()| current_link(true))
+            />
         </section>
     }
 }

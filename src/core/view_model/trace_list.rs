@@ -110,6 +110,39 @@ pub fn format_start_ns(start_ns: i64) -> String {
     )
 }
 
+/// Reads a date and time as a `datetime-local` input gives it (`2026-11-22T10:15` or
+/// `2026-11-22T10:15:30.5`), taken as UTC, into µs since the epoch. None when it is not one.
+pub fn parse_utc_datetime_us(text: &str) -> Option<i64> {
+    let (date, time) = text.trim().split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.splitn(3, ':').map(|p| p.parse::<f64>().ok());
+    let (hour, minute) = (t.next()??, t.next()??);
+    let second = t.next().flatten().unwrap_or(0.0);
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (0.0..24.0).contains(&hour)
+        && (0.0..60.0).contains(&minute)
+        && (0.0..61.0).contains(&second);
+    if !valid {
+        return None;
+    }
+    let seconds = days_from_civil(year, month, day) * 86_400;
+    Some(seconds * 1_000_000 + ((hour * 3600.0 + minute * 60.0 + second) * 1e6).round() as i64)
+}
+
+/// (year, month, day) to days since 1970-01-01 (H. Hinnant's algorithm; the inverse of
+/// `civil_from_days`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
@@ -142,6 +175,34 @@ mod tests {
         ];
         for (ns, text) in cases {
             assert_eq!(format_duration_ns(ns), text, "{ns}");
+        }
+    }
+
+    #[test]
+    fn datetime_inputs_read_as_utc() {
+        assert_eq!(
+            parse_utc_datetime_us("2018-11-19T22:27:32.979"),
+            Some(1_542_666_452_979_000)
+        );
+        assert_eq!(parse_utc_datetime_us("1970-01-01T00:00"), Some(0));
+        assert_eq!(
+            parse_utc_datetime_us("2024-02-29T12:00"),
+            Some(1_709_208_000_000_000)
+        );
+        for bad in [
+            "",
+            "2024-02-29",
+            "2024-13-01T00:00",
+            "x-1-1T00:00",
+            "2024-01-01T25:00",
+        ] {
+            assert_eq!(parse_utc_datetime_us(bad), None, "{bad}");
+        }
+        // The inverse of the formatter, for any day.
+        for us in [0_i64, 951_782_400_000_000, 4_102_444_800_000_000] {
+            let text = format_start_ns(us * 1000);
+            let input = format!("{}T{}", &text[0..10], &text[11..23]);
+            assert_eq!(parse_utc_datetime_us(&input), Some(us), "{input}");
         }
     }
 

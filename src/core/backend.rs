@@ -20,8 +20,8 @@ pub use requests::{
     Auth, Request, SearchQuery,
 };
 pub use responses::{
-    error_message, parse_dependencies, parse_names, parse_tempo_search, parse_tempo_tags,
-    BackendDependency, TraceSummaryRow,
+    error_message, is_empty_search, parse_dependencies, parse_names, parse_tempo_search,
+    parse_tempo_tags, BackendDependency, TraceSummaryRow,
 };
 
 /// The kinds of backend a person can connect to.

@@ -4,10 +4,10 @@ use gloo_net::http::Request as HttpRequest;
 use leptos::prelude::*;
 
 use crate::core::backend::{
-    dependencies_request, detect_requests, error_message, normalize_base_url, operations_request,
-    parse_dependencies, parse_names, parse_tempo_search, parse_tempo_tags, search_request,
-    services_request, tag_values_request, tags_request, tempo_v1_trace_request, trace_request, Api,
-    Auth, BackendDependency, BackendKind, Request, SearchQuery,
+    dependencies_request, detect_requests, error_message, is_empty_search, normalize_base_url,
+    operations_request, parse_dependencies, parse_names, parse_tempo_search, parse_tempo_tags,
+    search_request, services_request, tag_values_request, tags_request, tempo_v1_trace_request,
+    trace_request, Api, Auth, BackendDependency, BackendKind, Request, SearchQuery,
 };
 
 /// Why a request got no usable answer.
@@ -183,24 +183,6 @@ pub async fn operations(connection: &Connection, service: &str) -> Result<Vec<St
     parse_names(&body).map_err(|e| format!("{}: {e}", request.url))
 }
 
-/// True when a search answer holds no trace (each backend's empty shape).
-fn is_empty_result(body: &str) -> bool {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
-        return false;
-    };
-    let empty = |v: Option<&serde_json::Value>| {
-        v.is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
-    };
-    match &value {
-        serde_json::Value::Array(items) => items.is_empty(),
-        serde_json::Value::Object(o) if o.contains_key("data") => empty(o.get("data")),
-        serde_json::Value::Object(o) if o.contains_key("result") => {
-            empty(o.get("result").and_then(|r| r.get("resourceSpans")))
-        }
-        _ => false,
-    }
-}
-
 /// What a search found: response bodies to load like files, each with a name for the load log.
 pub async fn search(
     connection: &Connection,
@@ -222,7 +204,7 @@ pub async fn search(
     };
     let label = format!("{} search", connection.api.label());
     if connection.api.search_returns_traces() {
-        if is_empty_result(&body) {
+        if is_empty_search(&body) {
             return Ok(Vec::new());
         }
         return Ok(vec![(label, body)]);
@@ -254,7 +236,7 @@ pub async fn trace_by_id(connection: &Connection, trace_id: &str) -> Result<Stri
         }
     }
     match answer {
-        Ok(body) if is_empty_result(&body) => {
+        Ok(body) if is_empty_search(&body) => {
             Err(format!("{}: trace {trace_id} was not found", request.url))
         }
         Ok(body) => Ok(body),

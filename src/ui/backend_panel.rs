@@ -120,30 +120,23 @@ pub fn BackendPanel() -> impl IntoView {
     let user = RwSignal::new(stored(KEY_USER).unwrap_or_default());
     let timeout_s = RwSignal::new("15".to_string());
 
-    let field = |name: &str| {
+    // A search field from the address bar's link, else `default`.
+    let field = |name: &str, default: &str| {
         link.as_ref()
             .and_then(|l| l.field(name))
-            .unwrap_or("")
+            .unwrap_or(default)
             .to_string()
     };
-    let service = RwSignal::new(field("service"));
-    let operation = RwSignal::new(field("operation"));
-    let tags_text = RwSignal::new(field("tags"));
-    let traceql = RwSignal::new(field("traceql"));
-    let lookback = RwSignal::new(if field("lookback").is_empty() {
-        "60".to_string()
-    } else {
-        field("lookback")
-    });
-    let custom_start = RwSignal::new(field("start"));
-    let custom_end = RwSignal::new(field("end"));
-    let min_duration = RwSignal::new(field("min"));
-    let max_duration = RwSignal::new(field("max"));
-    let limit = RwSignal::new(if field("limit").is_empty() {
-        "20".to_string()
-    } else {
-        field("limit")
-    });
+    let service = RwSignal::new(field("service", ""));
+    let operation = RwSignal::new(field("operation", ""));
+    let tags_text = RwSignal::new(field("tags", ""));
+    let traceql = RwSignal::new(field("traceql", ""));
+    let lookback = RwSignal::new(field("lookback", "60"));
+    let custom_start = RwSignal::new(field("start", ""));
+    let custom_end = RwSignal::new(field("end", ""));
+    let min_duration = RwSignal::new(field("min", ""));
+    let max_duration = RwSignal::new(field("max", ""));
+    let limit = RwSignal::new(field("limit", "20"));
     let alert_service = RwSignal::new(String::new());
     let alert_time = RwSignal::new(String::new());
     let alert_window = RwSignal::new("15".to_string());
@@ -257,11 +250,6 @@ pub fn BackendPanel() -> impl IntoView {
                             Err(error)
                         }
                     }
-                }
-                Action::Search(..) | Action::Open(_) | Action::Dependencies
-                    if connection.is_none() =>
-                {
-                    Err("Connect first.".to_string())
                 }
                 Action::Search(query, label) => {
                     let Some(connection) = connection else { return };

@@ -44,7 +44,7 @@ pub fn BackendResults(
                         view! {
                             <li data-testid="found-trace" class:has-errors=failed>
                                 <a href="#" on:click=move |ev| { ev.prevent_default(); open(id.clone()); }>
-                                    {format!("{}: {}", row.root_service, row.root_operation)}
+                                    {row.root_label()}
                                 </a>
                                 <span>{format_duration_ns(row.duration_ns)}</span>
                                 <span class="muted">{row.span_count_label()}</span>

@@ -21,7 +21,8 @@ use crate::core::analysis::{
 use crate::core::model::Trace;
 use crate::core::view_model::{
     bottlenecks_table, critical_table, latency_histogram, operations_table, services_table,
-    slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, TableRow, ViewState,
+    slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, TableRow, TraceSummary,
+    ViewState,
 };
 
 /// Traces that contain `service` (all of them without a filter), in load order.
@@ -117,10 +118,10 @@ pub fn ServicesView() -> impl IntoView {
                     .filter_map(|t| {
                         let (calls, errors) = calls_between(t, &from.name, &to.name);
                         (calls > 0).then(|| {
-                            let root = crate::core::view_model::TraceSummary::of(t);
+                            let summary = TraceSummary::of(t);
                             (
-                                t.trace_id.clone(),
-                                format!("{}: {}", root.root_service, root.root_operation),
+                                summary.trace_id.clone(),
+                                summary.root_label(),
                                 calls,
                                 errors,
                             )

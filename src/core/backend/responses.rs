@@ -184,6 +184,25 @@ pub fn parse_dependencies(body: &str) -> Result<Vec<BackendDependency>, String> 
         .collect())
 }
 
+/// True when a search or trace answer holds no trace, in each backend's empty shape: Zipkin
+/// `[]`, Jaeger v1 `{"data":[]}` or `{"data":null}`, Jaeger v3 `{"result":{"resourceSpans":[]}}`.
+pub fn is_empty_search(body: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
+        return false;
+    };
+    let empty = |v: Option<&Value>| {
+        v.is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
+    };
+    match &value {
+        Value::Array(items) => items.is_empty(),
+        Value::Object(o) if o.contains_key("data") => empty(o.get("data")),
+        Value::Object(o) if o.contains_key("result") => {
+            empty(o.get("result").and_then(|r| r.get("resourceSpans")))
+        }
+        _ => false,
+    }
+}
+
 /// A sentence for a failed request: the HTTP status and what the server said (Jaeger v1's
 /// `errors[].msg`, a gRPC gateway's `error.message` / `message`, or the start of a text body).
 pub fn error_message(status: u16, body: &str) -> String {
@@ -300,6 +319,27 @@ mod tests {
             parse_dependencies(r#"[{"parent":"a","child":"b","callCount":3,"errorCount":1}]"#)
                 .expect("parses");
         assert_eq!((zipkin[0].calls, zipkin[0].errors), (3, 1));
+    }
+
+    #[test]
+    fn empty_searches_in_every_shape() {
+        for empty in [
+            "[]",
+            r#"{"data":[],"total":0}"#,
+            r#"{"data":null}"#,
+            r#"{"result":{"resourceSpans":[]}}"#,
+        ] {
+            assert!(is_empty_search(empty), "{empty}");
+        }
+        for full in [
+            r#"[[{"id":"1"}]]"#,
+            r#"{"data":[{"traceID":"a"}]}"#,
+            r#"{"result":{"resourceSpans":[{}]}}"#,
+            "<html>",
+            r#"{"trace":{}}"#,
+        ] {
+            assert!(!is_empty_search(full), "{full}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! latency histogram of one operation with its percentiles. The UI draws them with plotters.
 use std::sync::Arc;
 
+use super::trace_list::TraceSummary;
 use crate::core::analysis::percentile;
 use crate::core::model::Trace;
 
@@ -27,18 +28,14 @@ pub fn trace_scatter(traces: &[Arc<Trace>]) -> Vec<ScatterPoint> {
     traces
         .iter()
         .map(|trace| {
-            let root = trace
-                .root_span()
-                .and_then(|idx| trace.span(idx))
-                .map(|s| format!("{}: {}", trace.str(s.service), trace.str(s.operation)))
-                .unwrap_or_default();
+            let summary = TraceSummary::of(trace);
             ScatterPoint {
-                trace_id: trace.trace_id.clone(),
-                start_ns: trace.start_ns,
-                duration_ns: trace.duration_ns(),
-                errors: trace.error_count(),
-                spans: trace.spans.len(),
-                root,
+                root: summary.root_label(),
+                trace_id: summary.trace_id,
+                start_ns: summary.start_ns,
+                duration_ns: summary.duration_ns,
+                errors: summary.error_count,
+                spans: summary.span_count,
             }
         })
         .collect()

@@ -52,6 +52,11 @@ impl TraceSummary {
         }
     }
 
+    /// `"frontend: GET /dispatch"`: the root's service and operation, as lists show a trace.
+    pub fn root_label(&self) -> String {
+        format!("{}: {}", self.root_service, self.root_operation)
+    }
+
     /// "1041 spans" / "1 span".
     pub fn span_count_label(&self) -> String {
         if self.span_count == 1 {

@@ -55,6 +55,7 @@ fn main() {
             trace = set.traces().first().cloned();
         }
     }
+    worker_pipeline(spans);
     let Some(trace) = trace else { return };
     println!("\nanalysis of the Jaeger trace:");
     let mut total = Duration::ZERO;
@@ -84,4 +85,40 @@ fn main() {
         "TOTAL analysis",
         total.as_secs_f64() * 1000.0
     );
+}
+
+/// The stages of a browser load (`core::load::parse_and_encode` in the worker, then
+/// `decode_built` on the page), natively: where the worker's and the page's time goes.
+fn worker_pipeline(spans: usize) {
+    use tracagg::core::load::{decode_built, parse_and_encode};
+    let mut bytes = Vec::new();
+    write_trace(&mut bytes, spans, GenFormat::Jaeger, 42).expect("generate");
+    println!(
+        "\nweb load pipeline (Jaeger, {:.0} MB):",
+        bytes.len() as f64 / 1e6
+    );
+    let mut total = Duration::ZERO;
+    let mut untimed = Duration::ZERO;
+    time("serde_json IgnoredAny (floor)", &mut untimed, || {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).expect("json")
+    });
+    let parsed = time("parse", &mut total, || {
+        parse_file("bench.json", &bytes).expect("parse")
+    });
+    let traces: Vec<Trace> = time("build", &mut total, || {
+        parsed.traces.into_iter().map(|b| b.build()).collect()
+    });
+    time("analyse", &mut total, || {
+        traces
+            .iter()
+            .map(tracagg::core::analysis::analyze_trace)
+            .count()
+    });
+    let encoded = time("parse+build+analyse+encode", &mut untimed, || {
+        parse_and_encode("bench.json", &bytes).expect("encode")
+    });
+    println!("  encoded size {:.1} MB", encoded.len() as f64 / 1e6);
+    time("decode (page)", &mut untimed, || {
+        decode_built("bench.json", &encoded).expect("decode")
+    });
 }

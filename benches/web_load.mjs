@@ -112,6 +112,11 @@ try {
       const measures = performance.getEntriesByType('measure')
         .filter((m) => m.name.startsWith('tracagg'))
         .map((m) => `${m.name.replace('tracagg: ', '')} ${m.duration.toFixed(0)} ms at +${(m.startTime - t0).toFixed(0)}`);
+      for (const m of performance.getEntriesByType('mark')) {
+        if (m.name.startsWith('tracagg') && !/ (start|end)$/.test(m.name) && m.startTime >= t0) {
+          measures.push(`${m.name.replace('tracagg: ', '')} at +${(m.startTime - t0).toFixed(0)}`);
+        }
+      }
       measures.push(`long tasks ${during.map(([s, d]) => `${d.toFixed(0)} ms at +${(s - t0).toFixed(0)}`).join(', ')}`);
       return { load: t1 - t0, longest: Math.max(0, ...during.map(([, d]) => d)), measures };
     });

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod backend;
 pub mod demo;
 pub mod generate;
+pub mod handover;
 pub mod load;
 mod rng;
 pub mod view_model;

@@ -52,6 +52,8 @@ fn main() {
             if let Err(error) = posted {
                 web_sys::console::error_1(&error);
             }
+            // Tear down here, on the worker's own thread, rather than in the page's terminate().
+            scope.close();
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -1,6 +1,7 @@
 //! Loading files into a [`TraceSet`]: parse, then add or merge every trace. Shared by the web
 //! app and the CLI so both report the same things.
 use crate::core::format::{parse_file, Format, LoadError};
+use crate::core::handover;
 use std::sync::Arc;
 
 use crate::core::analysis::{analyze_trace, TraceAnalysis};
@@ -110,7 +111,7 @@ impl LoadReport {
 /// A file parsed and its traces built elsewhere (in a Web Worker), ready to be handed over as
 /// bytes: the expensive part of a load happens off the main thread, and the main thread only
 /// decodes the compact binary form ([`decode_built`]) and adds the traces.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug)]
 pub struct BuiltFile {
     /// The detected format.
     pub format: Format,
@@ -122,8 +123,8 @@ pub struct BuiltFile {
     pub analyses: Vec<TraceAnalysis>,
 }
 
-/// Parses `bytes` and builds its traces, then encodes them for transfer (postcard).
-/// On a parse error, returns the error's sentence.
+/// Parses `bytes` and builds and analyses its traces, then encodes them for transfer as
+/// frames (see [`crate::core::handover`]). On a parse error, returns the error's sentence.
 pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
     let parsed = parse_file(file, bytes).map_err(|e| e.to_string())?;
     let span_count = parsed.span_count();
@@ -134,12 +135,13 @@ pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
         analyses: traces.iter().map(analyze_trace).collect(),
         traces,
     };
-    postcard::to_allocvec(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
+    handover::encode(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
 }
 
-/// Decodes what [`parse_and_encode`] produced.
+/// Decodes what [`parse_and_encode`] produced, all at once (the page decodes it frame by frame
+/// with a [`handover::Assembler`] instead, so as not to block).
 pub fn decode_built(file: &str, encoded: &[u8]) -> Result<BuiltFile, String> {
-    postcard::from_bytes(encoded)
+    handover::decode(encoded)
         .map_err(|e| format!("{file}: could not decode the parsed traces: {e}"))
 }
 

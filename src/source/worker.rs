@@ -15,6 +15,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, ErrorEvent, File, MessageEvent, Url, Worker};
 
+use crate::core::handover::{frame_at, Assembler};
+use crate::core::load::BuiltFile;
+
 /// Why a worker load did not produce traces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WorkerFailure {
@@ -120,8 +123,9 @@ fn spawn_worker() -> Result<Worker, JsValue> {
     worker
 }
 
-/// Reads, parses and builds `file` in a worker; returns the encoded traces.
-pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
+/// Reads, parses and builds `file` in a worker; returns the encoded traces (see
+/// [`assemble`]), still in the buffer the worker transferred.
+pub async fn parse_in_worker(file: &File) -> Result<js_sys::Uint8Array, WorkerFailure> {
     let (worker, ready) = take_worker()?;
     let file = file.clone();
     let posting = worker.clone();
@@ -163,7 +167,9 @@ pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
         });
     });
     let outcome = JsFuture::from(promise).await;
+    mark("tracagg: worker replied");
     worker.terminate();
+    mark("tracagg: worker ended");
     worker.set_onmessage(None);
     worker.set_onerror(None);
     drop((on_message, on_error));
@@ -195,7 +201,9 @@ pub async fn parse_in_worker(file: &File) -> Result<Vec<u8>, WorkerFailure> {
         web_sys::console::debug_1(&JsValue::from_str(&format!("tracagg worker: {timings}")));
     }
     if ok {
-        Ok(js_sys::Uint8Array::new(&payload).to_vec())
+        mark("tracagg: reply unpacked");
+        // The worker sent a Uint8Array: take it as it is (`new Uint8Array(it)` would copy).
+        Ok(payload.unchecked_into::<js_sys::Uint8Array>())
     } else {
         Err(WorkerFailure::Failed(
             payload
@@ -210,5 +218,59 @@ pub fn cancel_worker_load() {
     if let Some(job) = CURRENT.with(|current| current.borrow_mut().take()) {
         job.worker.terminate();
         let _ = job.reject.call1(&JsValue::NULL, &JsValue::UNDEFINED);
+    }
+}
+
+/// Decodes what a worker sent, frame by frame (see `core::handover`), letting the browser run
+/// between frames so that no task blocks the page for long, however large the file.
+pub async fn assemble(encoded: &js_sys::Uint8Array) -> Result<BuiltFile, String> {
+    let clock = web_sys::window().and_then(|w| w.performance());
+    let now = move || clock.as_ref().map_or(0.0, |p| p.now());
+    let len = encoded.length() as usize;
+    let mut assembler = Assembler::new();
+    let mut offset = 0usize;
+    let mut slice_started = now();
+    let mut frame = Vec::new();
+    while offset < len {
+        let mut prefix = [0u8; 4];
+        if offset + 4 > len {
+            return Err("a cut frame length".to_string());
+        }
+        encoded
+            .subarray(offset as u32, offset as u32 + 4)
+            .copy_to(&mut prefix);
+        let (start, end) = frame_at(len, offset, prefix).ok_or("a cut frame")?;
+        frame.resize(end - start, 0);
+        encoded
+            .subarray(start as u32, end as u32)
+            .copy_to(&mut frame);
+        assembler.feed(&frame)?;
+        offset = end;
+        if now() - slice_started > SLICE_MS {
+            yield_to_browser().await;
+            slice_started = now();
+        }
+    }
+    assembler.finish()
+}
+
+/// The longest run of frame decoding before the browser gets a turn (ms). One frame takes a
+/// few milliseconds, so tasks stay well under the 50 ms the browser counts as long.
+const SLICE_MS: f64 = 30.0;
+
+/// Lets the browser run other tasks (input, rendering) before continuing.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Sets a User Timing mark (read by `benches/web_load.mjs`).
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
     }
 }

@@ -13,7 +13,7 @@ use super::trace_list::TraceList;
 use super::trace_page::{warm_up_trace_page, TracePage};
 use crate::core::backend::BackendDependency;
 use crate::core::demo::demo_otlp_json_lines;
-use crate::core::load::{add_built, decode_built};
+use crate::core::load::add_built;
 use crate::core::load::{load_into, load_into_with_ids};
 use std::sync::{Arc, Weak};
 
@@ -21,32 +21,33 @@ use crate::core::analysis::TraceAnalysis;
 use crate::core::model::{Trace, TraceSet};
 use crate::core::view_model::ViewState;
 use crate::source::{
-    cancel_worker_load, parse_in_worker, prepare_worker, read_file_bytes, WorkerFailure,
+    assemble, cancel_worker_load, parse_in_worker, prepare_worker, read_file_bytes,
+    yield_to_browser, WorkerFailure,
 };
-
-/// Lets the browser run other tasks (input, rendering) before continuing.
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
 
 /// Runs `f` between two User Timing marks and records a measure named `name` (visible in the
 /// browser's performance tools and read by `benches/web_load.mjs`).
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let performance = window().performance();
-    let start = format!("{name} start");
-    let end = format!("{name} end");
-    if let Some(p) = &performance {
-        let _ = p.mark(&start);
-    }
+    mark(&format!("{name} start"));
     let value = f();
-    if let Some(p) = &performance {
-        let _ = p.mark(&end);
+    mark_end_and_measure(name);
+    value
+}
+
+/// Sets a User Timing mark.
+fn mark(name: &str) {
+    if let Some(p) = window().performance() {
+        let _ = p.mark(name);
+    }
+}
+
+/// Marks `"{name} end"` and measures from `"{name} start"` to it (see [`timed`]).
+fn mark_end_and_measure(name: &str) {
+    let (start, end) = (format!("{name} start"), format!("{name} end"));
+    mark(&end);
+    if let Some(p) = window().performance() {
         let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
     }
-    value
 }
 
 /// A file size for people: `412 KB`, `38.5 MB`.
@@ -142,11 +143,17 @@ impl AppState {
         }
     }
 
-    /// Adds traces a worker parsed and built (see `source::parse_in_worker`). Decoding and
-    /// adding run in separate tasks, so that neither blocks the page for long.
-    async fn load_built(&self, name: &str, encoded: Vec<u8>) {
+    /// Adds traces a worker parsed and built (see `source::parse_in_worker`). Decoding runs
+    /// in short slices and adding in a task of its own, so that neither blocks the page.
+    async fn load_built(&self, name: &str, encoded: js_sys::Uint8Array) {
+        mark("tracagg: hand-over waits");
         yield_to_browser().await;
-        let decoded = timed("tracagg: decode traces", || decode_built(name, &encoded));
+        let measure = "tracagg: decode traces";
+        mark(&format!("{measure} start"));
+        let decoded = assemble(&encoded)
+            .await
+            .map_err(|e| format!("{name}: could not decode the parsed traces: {e}"));
+        mark_end_and_measure(measure);
         drop(encoded);
         yield_to_browser().await;
         match decoded {

@@ -7,8 +7,10 @@
 //! within the same trace, as Jaeger UI does. Times are microseconds.
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 
 use rustc_hash::FxHashMap;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -18,18 +20,6 @@ use crate::core::model::{
     normalize_id, same_trace_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus,
     TraceBuilder, Warning, WarningKind,
 };
-
-#[derive(Deserialize)]
-struct WireTrace<'a> {
-    #[serde(rename = "traceID", borrow, default)]
-    trace_id: Text<'a>,
-    #[serde(borrow, default)]
-    spans: Option<Vec<WireSpan<'a>>>,
-    #[serde(borrow, default)]
-    processes: Option<HashMap<Cow<'a, str>, WireProcess<'a>>>,
-    #[serde(borrow, default)]
-    warnings: Option<Vec<Text<'a>>>,
-}
 
 #[derive(Deserialize)]
 struct WireSpan<'a> {
@@ -96,36 +86,22 @@ pub(crate) fn read_trace(
     raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let trace: WireTrace = serde_json::from_str(raw)?;
-    add_trace(trace, collector);
-    Ok(())
-}
-
-/// A Jaeger query API response, for the single-pass fast path.
-#[derive(Deserialize)]
-struct WireResponse<'a> {
-    #[serde(borrow, default)]
-    data: Option<Vec<WireTrace<'a>>>,
-    #[serde(borrow, default)]
-    errors: Option<&'a RawValue>,
+    let mut deserializer = serde_json::Deserializer::from_str(raw);
+    TraceSeed { collector }.deserialize(&mut deserializer)?;
+    deserializer.end()
 }
 
 /// Reads a whole query API response `{"data":[…]}` in one pass (no separate detection pass).
-/// Returns `Ok(false)`, having read nothing, when it is not a plain successful response (no
-/// `data`, or `errors` given): the general path then explains it.
+/// Returns `Ok(false)` when it is not a plain successful response (no `data`, or `errors`
+/// given): the general path then explains it, with a new collector.
 pub(crate) fn read_api_response(
     text: &str,
     collector: &mut TraceCollector,
 ) -> Result<bool, serde_json::Error> {
-    let response: WireResponse = serde_json::from_str(text)?;
-    let has_errors = response.errors.is_some_and(|e| e.get().trim() != "null");
-    let Some(traces) = response.data.filter(|_| !has_errors) else {
-        return Ok(false);
-    };
-    for trace in traces {
-        add_trace(trace, collector);
-    }
-    Ok(true)
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let plain = ResponseSeed { collector }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(plain)
 }
 
 /// Reads the `data` array of a query API response: parsed in one pass, straight into traces.
@@ -133,34 +109,247 @@ pub(crate) fn read_traces(
     raw: &str,
     collector: &mut TraceCollector,
 ) -> Result<(), serde_json::Error> {
-    let traces: Vec<WireTrace> = serde_json::from_str(raw)?;
-    for trace in traces {
-        add_trace(trace, collector);
-    }
-    Ok(())
+    let mut deserializer = serde_json::Deserializer::from_str(raw);
+    TracesSeed { collector }.deserialize(&mut deserializer)?;
+    deserializer.end()
 }
 
-fn add_trace(trace: WireTrace, collector: &mut TraceCollector) {
-    let processes = trace.processes.unwrap_or_default();
-    let default_trace_id = trace.trace_id.get().map(str::to_string);
-    if let Some(warnings) = &trace.warnings {
-        let file = collector.file().to_string();
-        let builder = collector.builder(default_trace_id.as_deref());
-        for warning in warnings.iter().filter_map(Text::get) {
-            builder.warn(Warning::general(
-                WarningKind::Input,
-                format!("{file}: {warning}"),
-            ));
-        }
+/// The fields of a query API response.
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum ResponseField {
+    #[serde(rename = "data")]
+    Data,
+    #[serde(rename = "errors")]
+    Errors,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads a query API response into the collector; its value says whether it was a plain
+/// successful one (`data` present, no `errors`).
+struct ResponseSeed<'c> {
+    collector: &'c mut TraceCollector,
+}
+
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
     }
-    // Resource index per trace ID and process ID, created on first use. Looked up by borrowed
-    // keys, so only a new (trace, process) pair allocates.
-    let mut resources: FxHashMap<String, FxHashMap<String, u32>> = FxHashMap::default();
-    for span in trace.spans.unwrap_or_default() {
+}
+
+impl<'de> Visitor<'de> for ResponseSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Jaeger query API response")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let (mut has_data, mut has_errors) = (false, false);
+        while let Some(field) = map.next_key::<ResponseField>()? {
+            match field {
+                ResponseField::Data => {
+                    has_data |= map.next_value_seed(TracesSeed {
+                        collector: &mut *self.collector,
+                    })?;
+                }
+                ResponseField::Errors => {
+                    let errors: &RawValue = map.next_value()?;
+                    has_errors |= errors.get().trim() != "null";
+                }
+                ResponseField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(has_data && !has_errors)
+    }
+}
+
+/// Reads an array of trace objects (or `null`) into the collector, one trace at a time; its
+/// value says whether there was an array.
+struct TracesSeed<'c> {
+    collector: &'c mut TraceCollector,
+}
+
+impl<'de> DeserializeSeed<'de> for TracesSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TracesSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of Jaeger traces")
+    }
+
+    fn visit_none<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq
+            .next_element_seed(TraceSeed {
+                collector: &mut *self.collector,
+            })?
+            .is_some()
+        {}
+        Ok(true)
+    }
+}
+
+/// The fields of a trace object.
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum TraceField {
+    #[serde(rename = "traceID")]
+    TraceId,
+    #[serde(rename = "spans")]
+    Spans,
+    #[serde(rename = "processes")]
+    Processes,
+    #[serde(rename = "warnings")]
+    Warnings,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads one trace object, handing every span to the collector as soon as it is read (a
+/// million-span trace is never held as parsed JSON).
+struct TraceSeed<'c> {
+    collector: &'c mut TraceCollector,
+}
+
+impl<'de> DeserializeSeed<'de> for TraceSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TraceSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Jaeger trace object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut trace = TraceState::default();
+        while let Some(field) = map.next_key::<TraceField>()? {
+            match field {
+                TraceField::TraceId => trace.trace_id = map.next_value::<Text<'de>>()?,
+                TraceField::Spans => map.next_value_seed(SpansSeed {
+                    collector: &mut *self.collector,
+                    trace: &mut trace,
+                })?,
+                TraceField::Processes => {
+                    let processes: Option<HashMap<Cow<'de, str>, WireProcess<'de>>> =
+                        map.next_value()?;
+                    trace.processes = Some(processes.unwrap_or_default());
+                }
+                TraceField::Warnings => {
+                    trace.warnings = map.next_value::<Option<Vec<Text<'de>>>>()?
+                }
+                TraceField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        trace.finish(self.collector);
+        Ok(())
+    }
+}
+
+/// Reads a trace's `spans` array (or `null`), adding each span as it comes.
+struct SpansSeed<'c, 't, 'de> {
+    collector: &'c mut TraceCollector,
+    trace: &'t mut TraceState<'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpansSeed<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of Jaeger spans")
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(span) = seq.next_element::<WireSpan<'de>>()? {
+            self.trace.take(self.collector, span);
+        }
+        Ok(())
+    }
+}
+
+/// What is known of a trace object while its fields are read. Its `processes` may come after
+/// its spans (Jaeger writes them last): spans then get a placeholder resource per process ID,
+/// filled in by [`TraceState::finish`].
+#[derive(Default)]
+struct TraceState<'de> {
+    trace_id: Text<'de>,
+    processes: Option<HashMap<Cow<'de, str>, WireProcess<'de>>>,
+    warnings: Option<Vec<Text<'de>>>,
+    /// Resource index per trace ID and process ID, created on first use. Looked up by
+    /// borrowed keys, so only a new (trace, process) pair allocates.
+    resources: FxHashMap<String, FxHashMap<String, u32>>,
+    /// Placeholder resources waiting for `processes`: trace ID, process ID, index.
+    placeholders: Vec<(Option<String>, String, u32)>,
+    /// Spans without a trace ID of their own, read before the object's `traceID`.
+    early: Vec<WireSpan<'de>>,
+    /// The object's fields are all read: early spans go to the trace as it is now known.
+    ended: bool,
+}
+
+impl<'de> TraceState<'de> {
+    /// Adds one span (or keeps it for later when its trace is not known yet).
+    fn take(&mut self, collector: &mut TraceCollector, span: WireSpan<'de>) {
+        if span.trace_id.get().is_none() && self.trace_id.get().is_none() && !self.ended {
+            self.early.push(span);
+            return;
+        }
+        let default_trace_id = self.trace_id.get().map(str::to_string);
         let trace_id = span.trace_id.get().or(default_trace_id.as_deref());
         let trace_key = trace_id.unwrap_or("");
         let process_id = span.process_id.get().unwrap_or("");
-        let known = resources
+        let known = self
+            .resources
             .get(trace_key)
             .and_then(|by_process| by_process.get(process_id))
             .copied();
@@ -168,14 +357,23 @@ fn add_trace(trace: WireTrace, collector: &mut TraceCollector) {
             Some(index) => index,
             None => {
                 let builder = collector.builder(trace_id);
-                let index = match processes.get(process_id) {
-                    Some(process) => add_process(builder, process),
-                    None => match span.process {
-                        Some(raw_process) => add_raw_process(builder, raw_process),
-                        None => add_unknown_resource(builder),
-                    },
+                let described = self.processes.as_ref().and_then(|p| p.get(process_id));
+                let index = match (described, span.process) {
+                    (Some(process), _) => add_process(builder, process),
+                    (None, Some(raw_process)) => add_raw_process(builder, raw_process),
+                    (None, None) => {
+                        let index = add_unknown_resource(builder);
+                        if self.processes.is_none() && !process_id.is_empty() {
+                            self.placeholders.push((
+                                trace_id.map(str::to_string),
+                                process_id.to_string(),
+                                index,
+                            ));
+                        }
+                        index
+                    }
                 };
-                resources
+                self.resources
                     .entry(trace_key.to_string())
                     .or_default()
                     .insert(process_id.to_string(), index);
@@ -183,6 +381,41 @@ fn add_trace(trace: WireTrace, collector: &mut TraceCollector) {
             }
         };
         add_span(collector, default_trace_id.as_deref(), span, resource);
+    }
+
+    /// Adds what waited for the end of the object: the trace's warnings, early spans, and the
+    /// processes of spans read before them.
+    fn finish(mut self, collector: &mut TraceCollector) {
+        self.ended = true;
+        let default_trace_id = self.trace_id.get().map(str::to_string);
+        if let Some(warnings) = &self.warnings {
+            let file = collector.file().to_string();
+            let builder = collector.builder(default_trace_id.as_deref());
+            for warning in warnings.iter().filter_map(Text::get) {
+                builder.warn(Warning::general(
+                    WarningKind::Input,
+                    format!("{file}: {warning}"),
+                ));
+            }
+        }
+        for span in std::mem::take(&mut self.early) {
+            self.take(collector, span);
+        }
+        let processes = self.processes.unwrap_or_default();
+        let mut touched: Vec<Option<String>> = Vec::new();
+        for (trace_id, process_id, index) in self.placeholders {
+            let Some(process) = processes.get(process_id.as_str()) else {
+                continue;
+            };
+            let builder = collector.builder(trace_id.as_deref());
+            fill_process(builder, index, process);
+            if !touched.contains(&trace_id) {
+                touched.push(trace_id);
+            }
+        }
+        for trace_id in touched {
+            collector.builder(trace_id.as_deref()).sync_span_services();
+        }
     }
 }
 
@@ -228,6 +461,15 @@ fn add_process(builder: &mut TraceBuilder, process: &WireProcess) -> u32 {
     push_tags(builder, process.tags.as_deref().unwrap_or(&[]));
     let attrs = builder.attrs_since(mark);
     builder.add_resource(service, attrs)
+}
+
+/// Describes placeholder resource `index` with `process` (read after its spans).
+fn fill_process(builder: &mut TraceBuilder, index: u32, process: &WireProcess) {
+    let service = builder.intern(process.service_name.get().unwrap_or(UNKNOWN_SERVICE));
+    let mark = builder.attrs_mark();
+    push_tags(builder, process.tags.as_deref().unwrap_or(&[]));
+    let attrs = builder.attrs_since(mark);
+    builder.set_resource(index, service, attrs);
 }
 
 fn push_tags(builder: &mut TraceBuilder, tags: &[WireTag]) {
@@ -386,4 +628,73 @@ fn add_span(
         ));
     }
     builder.push_span(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::format::parse_file;
+    use crate::core::model::AttrValue;
+
+    /// Per span ID: its service, its resource's attributes and its parent, as text.
+    fn spans_of(text: &str) -> Vec<(String, String, Vec<String>, Option<String>)> {
+        let parsed = parse_file("t.json", text.as_bytes()).expect("parses");
+        assert_eq!(parsed.traces.len(), 1, "one trace");
+        let trace = parsed
+            .traces
+            .into_iter()
+            .map(|b| b.build())
+            .next()
+            .expect("a trace");
+        let mut rows: Vec<_> = trace
+            .spans
+            .iter()
+            .map(|span| {
+                let resource = trace.resources[span.resource as usize];
+                let attrs = trace
+                    .attrs(resource.attrs)
+                    .iter()
+                    .map(|a| match a.value {
+                        AttrValue::Str(s) => format!("{}={}", trace.str(a.key), trace.str(s)),
+                        other => format!("{}={other:?}", trace.str(a.key)),
+                    })
+                    .collect();
+                (
+                    trace.str(span.span_id).to_string(),
+                    trace.str(span.service).to_string(),
+                    attrs,
+                    span.parent
+                        .map(|p| trace.str(trace.spans[p.get()].span_id).to_string()),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn processes_before_or_after_the_spans_give_the_same_services() {
+        // Span 2 has no traceID of its own; in the second layout it comes before the trace's.
+        let spans = r#"[
+            {"traceID":"abc","spanID":"1","operationName":"a","startTime":1,"duration":5,"processID":"p1"},
+            {"spanID":"2","operationName":"b","references":[{"refType":"CHILD_OF","spanID":"1"}],
+             "startTime":2,"duration":1,"processID":"p2"},
+            {"traceID":"abc","spanID":"3","operationName":"c","startTime":2,"duration":1,"processID":"p9"}]"#;
+        let processes = r#"{"p1":{"serviceName":"front","tags":[{"key":"host","type":"string","value":"h1"}]},
+            "p2":{"serviceName":"back"}}"#;
+        let last =
+            format!(r#"{{"data":[{{"traceID":"abc","spans":{spans},"processes":{processes}}}]}}"#);
+        let first =
+            format!(r#"{{"data":[{{"processes":{processes},"spans":{spans},"traceID":"abc"}}]}}"#);
+        let expected = vec![
+            ("1".into(), "front".into(), vec!["host=h1".into()], None),
+            ("2".into(), "back".into(), vec![], Some("1".into())),
+            ("3".into(), "unknown_service".into(), vec![], None),
+        ];
+        assert_eq!(spans_of(&last), expected);
+        assert_eq!(spans_of(&first), expected);
+        // The same trace object alone, and inside a bare array of traces.
+        let object = format!(r#"{{"traceID":"abc","spans":{spans},"processes":{processes}}}"#);
+        assert_eq!(spans_of(&object), expected);
+        assert_eq!(spans_of(&format!("[{object}]")), expected);
+    }
 }

@@ -107,6 +107,23 @@ impl TraceBuilder {
         index_u32(self.resources.len() - 1)
     }
 
+    /// Replaces resource `index` (added as a placeholder before its description was read).
+    /// Spans keep the service they copied: call [`Self::sync_span_services`] afterwards.
+    pub fn set_resource(&mut self, index: u32, service: Sym, attrs: IdxRange) {
+        if let Some(resource) = self.resources.get_mut(index as usize) {
+            *resource = Resource { service, attrs };
+        }
+    }
+
+    /// Copies every span's service from its resource again (after [`Self::set_resource`]).
+    pub fn sync_span_services(&mut self) {
+        for span in &mut self.spans {
+            if let Some(resource) = self.resources.get(span.resource as usize) {
+                span.service = resource.service;
+            }
+        }
+    }
+
     /// The service of resource `index`, if it exists.
     pub fn resource_service(&self, index: u32) -> Option<Sym> {
         self.resources.get(index as usize).map(|r| r.service)

@@ -2,6 +2,7 @@
 //! protocol). Trunk builds it to `tracagg-worker.js` + `tracagg-worker_bg.wasm`.
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    use tracagg::core::load::{parse_and_encode_with_progress, LoadStage};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
@@ -20,10 +21,22 @@ fn main() {
             let now = move || clock.as_ref().map_or(0.0, |p| p.now());
             let started = now();
             let mut timings = String::new();
+            let progress = scope.clone();
+            // ["progress", stage, fraction or null]: the page's progress line.
+            let mut report = move |stage: LoadStage| {
+                let (label, done) = stage.describe();
+                let message = js_sys::Array::of3(
+                    &JsValue::from_str("progress"),
+                    &JsValue::from_str(label),
+                    &done.map_or(JsValue::NULL, JsValue::from_f64),
+                );
+                let _ = progress.post_message(&message);
+            };
+            report(LoadStage::Reading);
             let result = match tracagg::source::read_file_bytes_in_worker(&file).await {
                 Ok(bytes) => {
                     let read = now();
-                    let encoded = tracagg::core::load::parse_and_encode(&name, &bytes);
+                    let encoded = parse_and_encode_with_progress(&name, &bytes, &mut report);
                     timings = format!(
                         "read {:.0} ms, parse+build+encode {:.0} ms",
                         read - started,

@@ -14,8 +14,8 @@ mod zipkin;
 use thiserror::Error;
 
 use crate::core::model::TraceBuilder;
-use collector::TraceCollector;
 pub use collector::MISSING_TRACE_ID;
+use collector::{ProgressHook, TraceCollector};
 pub use detect::ACCEPTED_FORMATS;
 
 /// The trace formats tracagg reads.
@@ -99,6 +99,16 @@ impl ParsedFile {
 /// Reads one file: detects the format and parses every trace in it. `file` is the name used in
 /// messages and recorded as the source of the spans.
 pub fn parse_file(file: &str, bytes: &[u8]) -> Result<ParsedFile, LoadError> {
+    parse_file_with_progress(file, bytes, &mut |_| {})
+}
+
+/// [`parse_file`], calling `report` with the fraction of the file read so far (0..1) as it
+/// goes, about a hundred times for a large file: for a progress bar.
+pub fn parse_file_with_progress(
+    file: &str,
+    bytes: &[u8],
+    report: &mut dyn FnMut(f64),
+) -> Result<ParsedFile, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(LoadError::Empty {
@@ -106,14 +116,22 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Result<ParsedFile, LoadError> {
         });
     }
     let text = utf8(file, bytes)?;
-    if let Some(parsed) = fast_path(file, text) {
-        return Ok(parsed);
-    }
-    parse_general(file, bytes, text)
+    let mut collector = TraceCollector::new(file);
+    collector.progress = Some(ProgressHook::new(text, report));
+    let collector = match fast_path(text, collector) {
+        Ok(parsed) => return Ok(parsed),
+        Err(collector) => collector,
+    };
+    parse_general(file, bytes, text, collector)
 }
 
 /// Detects the format of every document of `text`, then reads each (see [`parse_file`]).
-fn parse_general(file: &str, bytes: &[u8], text: &str) -> Result<ParsedFile, LoadError> {
+fn parse_general(
+    file: &str,
+    bytes: &[u8],
+    text: &str,
+    collector: TraceCollector,
+) -> Result<ParsedFile, LoadError> {
     let documents = read_documents(file, text)?;
     let (format, units) = detect::classify(&documents).map_err(|found| match found {
         detect::Rejection::Unknown(found) => LoadError::UnknownFormat {
@@ -125,7 +143,7 @@ fn parse_general(file: &str, bytes: &[u8], text: &str) -> Result<ParsedFile, Loa
             message,
         },
     })?;
-    let mut collector = TraceCollector::new(file);
+    let mut collector = collector;
     for unit in units {
         let result = match unit {
             detect::Unit::JaegerTrace(raw) => jaeger::read_trace(raw, &mut collector),
@@ -161,37 +179,50 @@ fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
 /// that first reads every document's top level (a quarter of the parse time). Recognised by the
 /// first key; anything unexpected (other keys first, errors, JSON lines, bad structure) returns
 /// `None` and the general path reads the file and explains what is wrong.
-fn fast_path(file: &str, text: &str) -> Option<ParsedFile> {
+fn fast_path<'p>(
+    text: &str,
+    collector: TraceCollector<'p>,
+) -> Result<ParsedFile, TraceCollector<'p>> {
+    // A fresh collector for the general path, keeping the progress hook.
+    let fresh = |mut used: TraceCollector<'p>| {
+        let mut collector = TraceCollector::new(used.file());
+        collector.progress = used.progress.take();
+        collector
+    };
+    let mut collector = collector;
+    match read_fast(text, &mut collector) {
+        Some(format) => Ok(ParsedFile {
+            format,
+            traces: collector.finish(),
+        }),
+        None => Err(fresh(collector)),
+    }
+}
+
+/// The fast path's reading (see [`fast_path`]): the format, or `None` to take the general path.
+fn read_fast(text: &str, collector: &mut TraceCollector) -> Option<Format> {
     let trimmed = text.trim_start();
-    let mut collector = TraceCollector::new(file);
     if let Some(array) = trimmed.strip_prefix('[') {
         // Zipkin's span arrays start with `traceId` (Jaeger spells it `traceID`).
         let first = array.trim_start().strip_prefix('{')?.trim_start();
         if !first.starts_with("\"traceId\"") {
             return None;
         }
-        zipkin::read_spans(text, &mut collector).ok()?;
-        return Some(ParsedFile {
-            format: Format::Zipkin,
-            traces: collector.finish(),
-        });
+        zipkin::read_spans(text, collector).ok()?;
+        return Some(Format::Zipkin);
     }
     let rest = trimmed.strip_prefix('{')?.trim_start();
-    let format = if rest.starts_with("\"data\"") {
-        jaeger::read_api_response(text, &mut collector)
+    if rest.starts_with("\"data\"") {
+        jaeger::read_api_response(text, collector)
             .ok()
             .filter(|read| *read)?;
-        Format::Jaeger
+        Some(Format::Jaeger)
     } else if rest.starts_with("\"resourceSpans\"") {
-        otlp::read_document(text, &mut collector).ok()?;
-        Format::Otlp
+        otlp::read_document(text, collector).ok()?;
+        Some(Format::Otlp)
     } else {
-        return None;
-    };
-    Some(ParsedFile {
-        format,
-        traces: collector.finish(),
-    })
+        None
+    }
 }
 
 /// Splits the text into top-level JSON documents (one for a normal file, one per line for
@@ -278,11 +309,12 @@ mod tests {
         let mut fast_taken = 0;
         for (name, bytes) in &inputs {
             let text = std::str::from_utf8(bytes).expect("utf-8");
-            let Some(fast) = fast_path(name, text) else {
+            let Ok(fast) = fast_path(text, TraceCollector::new(name)) else {
                 continue;
             };
             fast_taken += 1;
-            let general = parse_general(name, bytes, text).expect("general path reads it");
+            let general = parse_general(name, bytes, text, TraceCollector::new(name))
+                .expect("general path reads it");
             assert_eq!(fast.format, general.format, "{name}");
             let (a, b): (Vec<_>, Vec<_>) = (
                 fast.traces.into_iter().map(TraceBuilder::build).collect(),

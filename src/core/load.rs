@@ -1,6 +1,6 @@
 //! Loading files into a [`TraceSet`]: parse, then add or merge every trace. Shared by the web
 //! app and the CLI so both report the same things.
-use crate::core::format::{parse_file, Format, LoadError};
+use crate::core::format::{parse_file, parse_file_with_progress, Format, LoadError};
 use crate::core::handover;
 use std::sync::Arc;
 
@@ -123,10 +123,45 @@ pub struct BuiltFile {
     pub analyses: Vec<TraceAnalysis>,
 }
 
+/// Where a load in the worker is, for the page's progress line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoadStage {
+    /// Reading the file's bytes.
+    Reading,
+    /// Parsing: the fraction of the file read (0..1).
+    Parsing(f64),
+    /// Assembling the trees and analysing the traces.
+    Building,
+}
+
+impl LoadStage {
+    /// What a person reads: `parsing`, and the fraction done when known.
+    pub fn describe(self) -> (&'static str, Option<f64>) {
+        match self {
+            Self::Reading => ("reading", None),
+            Self::Parsing(done) => ("parsing", Some(done)),
+            Self::Building => ("building the traces", None),
+        }
+    }
+}
+
 /// Parses `bytes` and builds and analyses its traces, then encodes them for transfer as
 /// frames (see [`crate::core::handover`]). On a parse error, returns the error's sentence.
 pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let parsed = parse_file(file, bytes).map_err(|e| e.to_string())?;
+    parse_and_encode_with_progress(file, bytes, &mut |_| {})
+}
+
+/// [`parse_and_encode`], telling `report` where it is as it goes.
+pub fn parse_and_encode_with_progress(
+    file: &str,
+    bytes: &[u8],
+    report: &mut dyn FnMut(LoadStage),
+) -> Result<Vec<u8>, String> {
+    report(LoadStage::Parsing(0.0));
+    let parsed =
+        parse_file_with_progress(file, bytes, &mut |done| report(LoadStage::Parsing(done)))
+            .map_err(|e| e.to_string())?;
+    report(LoadStage::Building);
     let span_count = parsed.span_count();
     let traces: Vec<Trace> = parsed.traces.into_iter().map(|b| b.build()).collect();
     let built = BuiltFile {
@@ -174,6 +209,7 @@ pub fn add_built(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::generate::{write_trace, GenFormat};
 
     #[test]
     fn encoded_traces_load_like_parsed_ones() {
@@ -210,6 +246,39 @@ mod tests {
         assert_eq!(again.traces_merged, expected.traces_added);
         assert_eq!(via_worker.span_count(), direct.span_count());
         assert!(parse_and_encode("bad.json", b"{").is_err());
+    }
+
+    #[test]
+    fn a_large_load_reports_its_progress_in_order() {
+        for format in [GenFormat::Jaeger, GenFormat::Otlp, GenFormat::Zipkin] {
+            let mut bytes = Vec::new();
+            write_trace(&mut bytes, 20_000, format, 9).expect("generate");
+            let mut stages = Vec::new();
+            parse_and_encode_with_progress("big.json", &bytes, &mut |stage| stages.push(stage))
+                .expect("loads");
+            let fractions: Vec<f64> = stages
+                .iter()
+                .filter_map(|stage| match stage {
+                    LoadStage::Parsing(done) => Some(*done),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                fractions.len() > 20,
+                "{format:?}: {} reports",
+                fractions.len()
+            );
+            assert!(
+                fractions.windows(2).all(|w| w[0] < w[1]),
+                "{format:?}: rising"
+            );
+            assert!(fractions.iter().all(|f| (0.0..1.0).contains(f)));
+            assert!(
+                *fractions.last().expect("some") > 0.9,
+                "{format:?}: reaches the end"
+            );
+            assert_eq!(stages.last(), Some(&LoadStage::Building));
+        }
         assert!(decode_built("x", b"\xff").is_err());
     }
 }

@@ -5,8 +5,8 @@
 //! back their compact binary form (`core::load::parse_and_encode`) in a transferred buffer.
 //! One worker per file: it is terminated when done or when the user cancels.
 //!
-//! Protocol: worker → `"ready"`; page → `File`; worker → `[true, Uint8Array]` or
-//! `[false, "error sentence"]`.
+//! Protocol: worker → `"ready"`; page → `File`; worker → `["progress", stage, fraction or
+//! null]` any number of times, then `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -124,9 +124,14 @@ fn spawn_worker() -> Result<Worker, JsValue> {
 }
 
 /// Reads, parses and builds `file` in a worker; returns the encoded traces (see
-/// [`assemble`]), still in the buffer the worker transferred.
-pub async fn parse_in_worker(file: &File) -> Result<js_sys::Uint8Array, WorkerFailure> {
+/// [`assemble`]), still in the buffer the worker transferred. `on_progress` hears the stage
+/// the worker is in (`parsing`) and the fraction done when known.
+pub async fn parse_in_worker(
+    file: &File,
+    on_progress: impl Fn(&str, Option<f64>) + 'static,
+) -> Result<js_sys::Uint8Array, WorkerFailure> {
     let (worker, ready) = take_worker()?;
+    let on_progress = Rc::new(on_progress);
     let file = file.clone();
     let posting = worker.clone();
     let mut on_message: Option<Closure<dyn FnMut(MessageEvent)>> = None;
@@ -135,12 +140,15 @@ pub async fn parse_in_worker(file: &File) -> Result<js_sys::Uint8Array, WorkerFa
         let poster = posting.clone();
         let file_for_ready = file.clone();
         let fail = reject.clone();
+        let on_progress = Rc::clone(&on_progress);
         let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
             if data.as_string().as_deref() == Some("ready") {
                 if let Err(error) = poster.post_message(&file_for_ready) {
                     let _ = fail.call1(&JsValue::NULL, &error);
                 }
+            } else if let Some((stage, done)) = progress_of(&data) {
+                on_progress(&stage, done);
             } else {
                 let _ = resolve.call1(&JsValue::NULL, &data);
             }
@@ -213,6 +221,18 @@ pub async fn parse_in_worker(file: &File) -> Result<js_sys::Uint8Array, WorkerFa
     }
 }
 
+/// The stage and fraction of a `["progress", stage, fraction]` message.
+fn progress_of(data: &JsValue) -> Option<(String, Option<f64>)> {
+    if !js_sys::Array::is_array(data) {
+        return None;
+    }
+    let message = js_sys::Array::from(data);
+    if message.get(0).as_string().as_deref() != Some("progress") {
+        return None;
+    }
+    Some((message.get(1).as_string()?, message.get(2).as_f64()))
+}
+
 /// Cancels the load running in a worker, if any.
 pub fn cancel_worker_load() {
     if let Some(job) = CURRENT.with(|current| current.borrow_mut().take()) {
@@ -223,7 +243,10 @@ pub fn cancel_worker_load() {
 
 /// Decodes what a worker sent, frame by frame (see `core::handover`), letting the browser run
 /// between frames so that no task blocks the page for long, however large the file.
-pub async fn assemble(encoded: &js_sys::Uint8Array) -> Result<BuiltFile, String> {
+pub async fn assemble(
+    encoded: &js_sys::Uint8Array,
+    on_progress: impl Fn(f64),
+) -> Result<BuiltFile, String> {
     let clock = web_sys::window().and_then(|w| w.performance());
     let now = move || clock.as_ref().map_or(0.0, |p| p.now());
     let len = encoded.length() as usize;
@@ -247,6 +270,7 @@ pub async fn assemble(encoded: &js_sys::Uint8Array) -> Result<BuiltFile, String>
         assembler.feed(&frame)?;
         offset = end;
         if now() - slice_started > SLICE_MS {
+            on_progress(offset as f64 / len as f64);
             yield_to_browser().await;
             slice_started = now();
         }

@@ -74,6 +74,8 @@ pub struct AppState {
     pub route: RwSignal<ViewState>,
     /// The file being loaded now, for the progress line.
     pub loading: RwSignal<Option<String>>,
+    /// What the load is doing (`parsing`) and the fraction done when known.
+    pub progress: RwSignal<Option<(String, Option<f64>)>>,
     /// Service dependency links a connected backend reported, with where they came from.
     pub backend_links: RwSignal<Option<(String, Vec<BackendDependency>)>>,
     /// Analyses computed by the worker along with their traces (a trace is recognised by
@@ -89,6 +91,7 @@ impl AppState {
             pending: RwSignal::new(0),
             route: use_route(),
             loading: RwSignal::new(None),
+            progress: RwSignal::new(None),
             backend_links: RwSignal::new(None),
             analyses: StoredValue::new(Vec::new()),
         }
@@ -150,9 +153,13 @@ impl AppState {
         yield_to_browser().await;
         let measure = "tracagg: decode traces";
         mark(&format!("{measure} start"));
-        let decoded = assemble(&encoded)
-            .await
-            .map_err(|e| format!("{name}: could not decode the parsed traces: {e}"));
+        let progress = self.progress;
+        progress.set(Some(("opening".to_string(), Some(0.0))));
+        let decoded = assemble(&encoded, move |done| {
+            progress.set(Some(("opening".to_string(), Some(done))))
+        })
+        .await
+        .map_err(|e| format!("{name}: could not decode the parsed traces: {e}"));
         mark_end_and_measure(measure);
         drop(encoded);
         yield_to_browser().await;
@@ -198,7 +205,12 @@ impl AppState {
                 state
                     .loading
                     .set(Some(format!("{name} ({})", format_bytes(file.size()))));
-                match parse_in_worker(&file).await {
+                let progress = state.progress;
+                progress.set(None);
+                let on_progress = move |stage: &str, done: Option<f64>| {
+                    progress.set(Some((stage.to_string(), done)));
+                };
+                match parse_in_worker(&file, on_progress).await {
                     Ok(encoded) => state.load_built(&name, encoded).await,
                     Err(WorkerFailure::Cancelled) => {
                         state.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
@@ -217,6 +229,7 @@ impl AppState {
                     }
                 }
                 state.loading.set(None);
+                state.progress.set(None);
                 state.pending.update(|n| *n = n.saturating_sub(1));
             }
         });
@@ -228,6 +241,28 @@ impl AppState {
             let id = list.last().map_or(0, |n| n.id + 1);
             list.push(Notice { id, level, text });
         });
+    }
+}
+
+/// The load's stage and a bar: filled to the fraction done when the stage knows it, sliding
+/// otherwise.
+#[component]
+fn LoadProgress(progress: RwSignal<Option<(String, Option<f64>)>>) -> impl IntoView {
+    let done = move || progress.with(|p| p.as_ref().and_then(|(_, done)| *done));
+    let percent = move || done().map(|d| (d * 100.0).clamp(0.0, 100.0).floor());
+    view! {
+        <span class="load-stage" data-testid="load-stage">{move || {
+            progress.with(|p| match p {
+                Some((stage, Some(done))) => format!("{stage} {:.0}%", (done * 100.0).floor()),
+                Some((stage, None)) => stage.clone(),
+                None => String::new(),
+            })
+        }}</span>
+        <span class="progress" class:determinate=move || done().is_some() role="progressbar"
+            aria-label="Loading" aria-valuemin="0" aria-valuemax="100"
+            aria-valuenow=move || percent().map(|p| p.to_string())>
+            <span style:width=move || percent().map(|p| format!("{p}%"))></span>
+        </span>
     }
 }
 
@@ -294,7 +329,7 @@ pub fn App() -> impl IntoView {
                             n => format!("Loading {current}… ({} more queued)", n.saturating_sub(1)),
                         }
                     }}</span>
-                    <span class="progress" role="progressbar" aria-label="Loading"><span></span></span>
+                    <LoadProgress progress=state.progress/>
                     <button class="button small" data-testid="cancel-load" on:click=move |_| cancel_worker_load()>"Cancel"</button>
                 </div>
             </Show>

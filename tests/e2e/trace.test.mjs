@@ -292,3 +292,43 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a large file shows the stage and how far it is; Cancel stops it and keeps what was loaded', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
+  const file = path.join(dir, 'large.json');
+  fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '300000', '--format', 'jaeger'], { maxBuffer: 1 << 30 }));
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  // Every stage line the page shows during the load.
+  await page.evaluate(() => {
+    window.__stages = [];
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid=load-stage]')?.textContent;
+      if (text && window.__stages.at(-1) !== text) window.__stages.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await app.chooseFiles([file]);
+  await app.waitForRows(2);
+  const stages = await page.evaluate(() => window.__stages);
+  const percents = stages.map((s) => /^parsing (\d+)%$/.exec(s)?.[1]).filter(Boolean).map(Number);
+  assert.ok(percents.length >= 3, `parsing progress shown: ${stages.join(' | ')}`);
+  assert.ok(percents.every((p, i) => i === 0 || p >= percents[i - 1]), `rising: ${percents}`);
+  assert.ok(percents.at(-1) >= 50, `reaches far: ${percents}`);
+  assert.ok(stages.includes('reading') || stages.includes('parsing 0%'), stages.join(' | '));
+
+  // Again, cancelled while it parses: the two loaded traces stay, the page says so.
+  await app.chooseFiles([file]);
+  await page.waitForFunction(() => /^parsing \d+%$/.test(document.querySelector('[data-testid=load-stage]')?.textContent ?? ''));
+  const filled = await page.locator('.progress.determinate').getAttribute('aria-valuenow');
+  assert.match(filled, /^\d+$/);
+  await app.byTestId('cancel-load').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=pending]'));
+  assert.ok((await app.infoNotices()).some((line) => /large\.json: loading cancelled/.test(line)));
+  assert.equal(await app.rows().count(), 2);
+  assert.deepEqual(app.problems, []);
+  await page.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

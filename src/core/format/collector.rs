@@ -26,8 +26,44 @@ pub(crate) fn add_unknown_resource(builder: &mut TraceBuilder) -> u32 {
 /// The trace ID given to spans that have none.
 pub const MISSING_TRACE_ID: &str = "(no trace ID)";
 
+/// Tells how far into the input the parser is. Every parser passes each span's ID through
+/// [`TraceCollector::begin_span`], and the ID is borrowed from the input, so its address says
+/// where the parser is, without the parsers knowing about progress.
+pub(crate) struct ProgressHook<'p> {
+    start: usize,
+    len: usize,
+    next: usize,
+    step: usize,
+    report: &'p mut dyn FnMut(f64),
+}
+
+impl<'p> ProgressHook<'p> {
+    /// A hook for parsing `input`, calling `report` with the fraction read (0..1) about a
+    /// hundred times at most.
+    pub(crate) fn new(input: &str, report: &'p mut dyn FnMut(f64)) -> Self {
+        Self {
+            start: input.as_ptr() as usize,
+            len: input.len(),
+            next: 0,
+            step: (input.len() / 100).max(1 << 16),
+            report,
+        }
+    }
+
+    /// The parser is reading the text at address `at`.
+    fn at(&mut self, at: usize) {
+        let offset = at.wrapping_sub(self.start);
+        if offset < self.len && offset >= self.next {
+            self.next = offset + self.step;
+            (self.report)(offset as f64 / self.len as f64);
+        }
+    }
+}
+
 /// Collects builders by trace ID for one file.
-pub(crate) struct TraceCollector {
+pub(crate) struct TraceCollector<'p> {
+    /// Where the parser is, reported as it goes (see [`ProgressHook`]).
+    pub(crate) progress: Option<ProgressHook<'p>>,
     file: Arc<str>,
     builders: Vec<TraceBuilder>,
     by_key: HashMap<String, usize>,
@@ -37,10 +73,11 @@ pub(crate) struct TraceCollector {
     last: Option<(String, usize)>,
 }
 
-impl TraceCollector {
+impl TraceCollector<'_> {
     /// A collector for spans read from `file`.
     pub(crate) fn new(file: &str) -> Self {
         Self {
+            progress: None,
             file: Arc::from(file),
             builders: Vec::new(),
             by_key: HashMap::new(),
@@ -118,6 +155,9 @@ impl TraceCollector {
         operation: &str,
         resource: u32,
     ) -> SpanStart<'_, 'i> {
+        if let (Some(hook), Some(id)) = (self.progress.as_mut(), raw_span_id) {
+            hook.at(id.as_ptr() as usize);
+        }
         let span_id = match raw_span_id {
             Some(id) => normalize_id(id),
             None => Cow::Owned(self.missing_span_id(trace_id, operation)),

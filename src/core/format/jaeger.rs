@@ -128,11 +128,11 @@ enum ResponseField {
 
 /// Reads a query API response into the collector; its value says whether it was a plain
 /// successful one (`data` present, no `errors`).
-struct ResponseSeed<'c> {
-    collector: &'c mut TraceCollector,
+struct ResponseSeed<'c, 'p> {
+    collector: &'c mut TraceCollector<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, '_> {
     type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
@@ -140,7 +140,7 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ResponseSeed<'_> {
+impl<'de> Visitor<'de> for ResponseSeed<'_, '_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -171,11 +171,11 @@ impl<'de> Visitor<'de> for ResponseSeed<'_> {
 
 /// Reads an array of trace objects (or `null`) into the collector, one trace at a time; its
 /// value says whether there was an array.
-struct TracesSeed<'c> {
-    collector: &'c mut TraceCollector,
+struct TracesSeed<'c, 'p> {
+    collector: &'c mut TraceCollector<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for TracesSeed<'_> {
+impl<'de> DeserializeSeed<'de> for TracesSeed<'_, '_> {
     type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
@@ -183,7 +183,7 @@ impl<'de> DeserializeSeed<'de> for TracesSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for TracesSeed<'_> {
+impl<'de> Visitor<'de> for TracesSeed<'_, '_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -231,11 +231,11 @@ enum TraceField {
 
 /// Reads one trace object, handing every span to the collector as soon as it is read (a
 /// million-span trace is never held as parsed JSON).
-struct TraceSeed<'c> {
-    collector: &'c mut TraceCollector,
+struct TraceSeed<'c, 'p> {
+    collector: &'c mut TraceCollector<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for TraceSeed<'_> {
+impl<'de> DeserializeSeed<'de> for TraceSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -243,7 +243,7 @@ impl<'de> DeserializeSeed<'de> for TraceSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for TraceSeed<'_> {
+impl<'de> Visitor<'de> for TraceSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -278,12 +278,12 @@ impl<'de> Visitor<'de> for TraceSeed<'_> {
 }
 
 /// Reads a trace's `spans` array (or `null`), adding each span as it comes.
-struct SpansSeed<'c, 't, 'de> {
-    collector: &'c mut TraceCollector,
+struct SpansSeed<'c, 'p, 't, 'de> {
+    collector: &'c mut TraceCollector<'p>,
     trace: &'t mut TraceState<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, 'de> {
+impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, '_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -291,7 +291,7 @@ impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, 'de> {
     }
 }
 
-impl<'de> Visitor<'de> for SpansSeed<'_, '_, 'de> {
+impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {

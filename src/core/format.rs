@@ -120,7 +120,7 @@ pub fn parse_file_with_progress(
     collector.progress = Some(ProgressHook::new(text, report));
     let collector = match fast_path(text, collector) {
         Ok(parsed) => return Ok(parsed),
-        Err(collector) => collector,
+        Err(fresh) => *fresh,
     };
     parse_general(file, bytes, text, collector)
 }
@@ -177,25 +177,23 @@ fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
 /// document `{"resourceSpans":[…]}` and a Zipkin span array `[{"traceId"…` — read in a single
 /// typed pass, without the detection pass
 /// that first reads every document's top level (a quarter of the parse time). Recognised by the
-/// first key; anything unexpected (other keys first, errors, JSON lines, bad structure) returns
-/// `None` and the general path reads the file and explains what is wrong.
+/// first key; anything unexpected (other keys first, errors, JSON lines, bad structure) gives
+/// back a fresh collector (with the progress hook) for the general path, which reads the file
+/// and explains what is wrong.
 fn fast_path<'p>(
     text: &str,
-    collector: TraceCollector<'p>,
-) -> Result<ParsedFile, TraceCollector<'p>> {
-    // A fresh collector for the general path, keeping the progress hook.
-    let fresh = |mut used: TraceCollector<'p>| {
-        let mut collector = TraceCollector::new(used.file());
-        collector.progress = used.progress.take();
-        collector
-    };
-    let mut collector = collector;
+    mut collector: TraceCollector<'p>,
+) -> Result<ParsedFile, Box<TraceCollector<'p>>> {
     match read_fast(text, &mut collector) {
         Some(format) => Ok(ParsedFile {
             format,
             traces: collector.finish(),
         }),
-        None => Err(fresh(collector)),
+        None => {
+            let mut fresh = TraceCollector::new(collector.file());
+            fresh.progress = collector.progress.take();
+            Err(Box::new(fresh))
+        }
     }
 }
 

@@ -32,8 +32,12 @@ fn main() {
                 );
                 let _ = progress.post_message(&message);
             };
-            report(LoadStage::Reading);
-            let result = match tracagg::source::read_file_bytes_in_worker(&file).await {
+            report(LoadStage::Reading(0.0));
+            let reading = tracagg::source::read_file_bytes_in_worker(&file, |done| {
+                report(LoadStage::Reading(done))
+            })
+            .await;
+            let result = match reading {
                 Ok(bytes) => {
                     let read = now();
                     let encoded = parse_and_encode_with_progress(&name, &bytes, &mut report);

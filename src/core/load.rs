@@ -126,8 +126,8 @@ pub struct BuiltFile {
 /// Where a load in the worker is, for the page's progress line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LoadStage {
-    /// Reading the file's bytes.
-    Reading,
+    /// Reading the file's bytes: the fraction read (0..1).
+    Reading(f64),
     /// Parsing: the fraction of the file read (0..1).
     Parsing(f64),
     /// Assembling the trees and analysing the traces.
@@ -138,7 +138,7 @@ impl LoadStage {
     /// What a person reads: `parsing`, and the fraction done when known.
     pub fn describe(self) -> (&'static str, Option<f64>) {
         match self {
-            Self::Reading => ("reading", None),
+            Self::Reading(done) => ("reading", Some(done)),
             Self::Parsing(done) => ("parsing", Some(done)),
             Self::Building => ("building the traces", None),
         }

@@ -20,9 +20,14 @@ pub async fn read_file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|error| format!("cannot read the file: {error}"))
 }
 
-/// Reads the whole file with `Blob.arrayBuffer()` (one copy into wasm memory): used in the Web
-/// Worker, where it is the fastest of the readers.
-pub async fn read_file_bytes_in_worker(file: &web_sys::File) -> Result<Vec<u8>, String> {
+/// Reads the whole file in the Web Worker, in slices of [`READ_SLICE`] bytes: the browser
+/// reads the next slice while this one is copied into wasm memory, the file is never held
+/// twice in full (a 400 MB file once took 800 MB here), and `on_progress` hears the fraction
+/// read after each slice.
+pub async fn read_file_bytes_in_worker(
+    file: &web_sys::File,
+    mut on_progress: impl FnMut(f64),
+) -> Result<Vec<u8>, String> {
     let size = file.size();
     if size > MAX_FILE_BYTES {
         return Err(format!(
@@ -30,8 +35,30 @@ pub async fn read_file_bytes_in_worker(file: &web_sys::File) -> Result<Vec<u8>, 
             size / MAX_FILE_BYTES
         ));
     }
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|error| format!("cannot read the file: {error:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let read = |start: f64| -> Result<js_sys::Promise, String> {
+        file.slice_with_f64_and_f64(start, (start + READ_SLICE).min(size))
+            .map(|slice| slice.array_buffer())
+            .map_err(|error| format!("cannot read the file: {error:?}"))
+    };
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut next = Some(read(0.0)?);
+    let mut start = 0.0;
+    while let Some(pending) = next.take() {
+        let buffer = wasm_bindgen_futures::JsFuture::from(pending)
+            .await
+            .map_err(|error| format!("cannot read the file: {error:?}"))?;
+        start += READ_SLICE;
+        if start < size {
+            next = Some(read(start)?);
+        }
+        let slice = js_sys::Uint8Array::new(&buffer);
+        let at = bytes.len();
+        bytes.resize(at + slice.length() as usize, 0);
+        slice.copy_to(&mut bytes[at..]);
+        on_progress(bytes.len() as f64 / size.max(1.0));
+    }
+    Ok(bytes)
 }
+
+/// The slice of a file read at a time in the worker (8 MiB).
+const READ_SLICE: f64 = 8.0 * 1024.0 * 1024.0;

@@ -589,14 +589,19 @@ fn add_span(
             Some("FOLLOWS_FROM") => RefKind::FollowsFrom,
             _ => RefKind::ChildOf,
         };
-        let target_trace = match reference.trace_id.get() {
-            Some(id) => normalize_id(id),
-            None => own_trace.clone().unwrap_or_default(),
+        // Most references point into the span's own trace, written the same way: skip
+        // normalising and comparing the long trace ID again.
+        let (target_trace, same_trace) = match reference.trace_id.get() {
+            Some(id) if Some(id) != trace_id => {
+                let target_trace = normalize_id(id);
+                let same = own_trace
+                    .as_deref()
+                    .is_none_or(|own| same_trace_id(own, &target_trace));
+                (target_trace, same)
+            }
+            _ => (own_trace.clone().unwrap_or_default(), true),
         };
         let target_sym = builder.intern(&normalize_id(target));
-        let same_trace = own_trace
-            .as_deref()
-            .is_none_or(|own| same_trace_id(own, &target_trace));
         if same_trace {
             match kind {
                 RefKind::ChildOf if child_of.is_none() => child_of = Some(target_sym),

@@ -67,6 +67,49 @@ async fn read_file_bytes_returns_the_utf8_bytes() {
 }
 
 #[wasm_bindgen_test]
+async fn the_worker_reader_reads_a_file_of_several_slices_whole_and_in_order() {
+    // 20 MB of lines that differ, so a slice out of place would show.
+    let text: String = (0..1_000_000).map(|i| format!("{i:018}\n")).collect();
+    let file = file_from_text("slices.json", &text);
+    let mut seen = Vec::new();
+    let bytes = tracagg::source::read_file_bytes_in_worker(&file, |done| seen.push(done))
+        .await
+        .unwrap();
+    assert!(
+        bytes == text.as_bytes(),
+        "the bytes arrive whole and in order"
+    );
+    assert!(seen.len() >= 3, "progress after each slice: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(seen.last().copied(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_framed_hand_over_is_assembled_between_browser_turns() {
+    use tracagg::core::generate::{write_trace, GenFormat};
+    use tracagg::core::handover::FRAME_ITEMS;
+    use tracagg::core::load::{decode_built, parse_and_encode};
+    let mut trace = Vec::new();
+    write_trace(&mut trace, FRAME_ITEMS + 10, GenFormat::Otlp, 4).unwrap();
+    let encoded = parse_and_encode("framed.json", &trace).unwrap();
+    let buffer = js_sys::Uint8Array::from(encoded.as_slice());
+    let progress = std::cell::RefCell::new(Vec::new());
+    let built = tracagg::source::assemble(&buffer, |done| progress.borrow_mut().push(done))
+        .await
+        .unwrap();
+    let expected = decode_built("framed.json", &encoded).unwrap();
+    assert_eq!(built.span_count, FRAME_ITEMS + 10);
+    assert_eq!(built.analyses, expected.analyses);
+    assert_eq!(built.traces.len(), expected.traces.len());
+    assert_eq!(built.traces[0].spans, expected.traces[0].spans);
+    let progress = progress.into_inner();
+    assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    // A cut buffer is an error, not a panic.
+    let cut = js_sys::Uint8Array::from(&encoded[..encoded.len() / 2]);
+    assert!(tracagg::source::assemble(&cut, |_| {}).await.is_err());
+}
+
+#[wasm_bindgen_test]
 async fn the_app_starts_with_the_drop_zone_and_loads_the_demo() {
     let host = mount_app();
     assert_eq!(wait_for_count(&host, "[data-testid=drop-zone]", 1).await, 1);

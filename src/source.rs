@@ -6,5 +6,6 @@ mod worker;
 
 pub use files::{read_file_bytes, read_file_bytes_in_worker};
 pub use worker::{
-    assemble, cancel_worker_load, parse_in_worker, prepare_worker, yield_to_browser, WorkerFailure,
+    assemble, assemble_in_slices, cancel_worker_load, parse_in_worker, prepare_worker,
+    yield_to_browser, WorkerFailure,
 };

@@ -94,19 +94,33 @@ async fn a_framed_hand_over_is_assembled_between_browser_turns() {
     let encoded = parse_and_encode("framed.json", &trace).unwrap();
     let buffer = js_sys::Uint8Array::from(encoded.as_slice());
     let progress = std::cell::RefCell::new(Vec::new());
-    let built = tracagg::source::assemble(&buffer, |done| progress.borrow_mut().push(done))
-        .await
-        .unwrap();
+    // A turn after every frame, as a slow machine would take.
+    let built =
+        tracagg::source::assemble_in_slices(&buffer, 0.0, |done| progress.borrow_mut().push(done))
+            .await
+            .unwrap();
     let expected = decode_built("framed.json", &encoded).unwrap();
     assert_eq!(built.span_count, FRAME_ITEMS + 10);
     assert_eq!(built.analyses, expected.analyses);
     assert_eq!(built.traces.len(), expected.traces.len());
     assert_eq!(built.traces[0].spans, expected.traces[0].spans);
     let progress = progress.into_inner();
+    assert!(progress.len() > 5, "{progress:?}");
     assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
     // A cut buffer is an error, not a panic.
     let cut = js_sys::Uint8Array::from(&encoded[..encoded.len() / 2]);
-    assert!(tracagg::source::assemble(&cut, |_| {}).await.is_err());
+    assert!(matches!(
+        tracagg::source::assemble(&cut, |_| {}).await,
+        Err(tracagg::source::WorkerFailure::Failed(_))
+    ));
+    // Cancel pressed while it assembles: it stops at the next turn.
+    let cancelling = tracagg::source::assemble_in_slices(&buffer, 0.0, |_| {
+        tracagg::source::cancel_worker_load()
+    });
+    assert!(matches!(
+        cancelling.await,
+        Err(tracagg::source::WorkerFailure::Cancelled)
+    ));
 }
 
 #[wasm_bindgen_test]

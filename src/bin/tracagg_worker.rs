@@ -22,8 +22,15 @@ fn main() {
             let started = now();
             let mut timings = String::new();
             let progress = scope.clone();
+            // When building began, for the timings.
+            let building = std::rc::Rc::new(std::cell::Cell::new(0.0));
+            let building_at = building.clone();
+            let clock_at = scope.performance();
             // ["progress", stage, fraction or null]: the page's progress line.
             let mut report = move |stage: LoadStage| {
+                if stage == LoadStage::Building {
+                    building_at.set(clock_at.as_ref().map_or(0.0, |p| p.now()));
+                }
                 let (label, done) = stage.describe();
                 let message = js_sys::Array::of3(
                     &JsValue::from_str("progress"),
@@ -41,10 +48,12 @@ fn main() {
                 Ok(bytes) => {
                     let read = now();
                     let encoded = parse_and_encode_with_progress(&name, &bytes, &mut report);
+                    let built = building.get().max(read);
                     timings = format!(
-                        "read {:.0} ms, parse+build+encode {:.0} ms",
+                        "read {:.0} ms, parse {:.0} ms, build+analyse+encode {:.0} ms",
                         read - started,
-                        now() - read
+                        built - read,
+                        now() - built
                     );
                     encoded
                 }

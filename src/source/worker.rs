@@ -49,6 +49,8 @@ struct Warm {
 thread_local! {
     static CURRENT: RefCell<Option<Job>> = const { RefCell::new(None) };
     static WARM: RefCell<Option<Warm>> = const { RefCell::new(None) };
+    /// How many times Cancel was pressed: an [`assemble`] that sees it change stops.
+    static CANCELS: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Starts a worker now so the next load does not wait for it (call once the page is up, and
@@ -235,6 +237,7 @@ fn progress_of(data: &JsValue) -> Option<(String, Option<f64>)> {
 
 /// Cancels the load running in a worker, if any.
 pub fn cancel_worker_load() {
+    CANCELS.with(|count| count.set(count.get().wrapping_add(1)));
     if let Some(job) = CURRENT.with(|current| current.borrow_mut().take()) {
         job.worker.terminate();
         let _ = job.reject.call1(&JsValue::NULL, &JsValue::UNDEFINED);
@@ -242,11 +245,24 @@ pub fn cancel_worker_load() {
 }
 
 /// Decodes what a worker sent, frame by frame (see `core::handover`), letting the browser run
-/// between frames so that no task blocks the page for long, however large the file.
+/// between frames so that no task blocks the page for long, however large the file. Stops with
+/// `Cancelled` when [`cancel_worker_load`] is called meanwhile.
 pub async fn assemble(
     encoded: &js_sys::Uint8Array,
     on_progress: impl Fn(f64),
-) -> Result<BuiltFile, String> {
+) -> Result<BuiltFile, WorkerFailure> {
+    assemble_in_slices(encoded, SLICE_MS, on_progress).await
+}
+
+/// [`assemble`], giving the browser a turn whenever `slice_ms` have passed since the last one
+/// (0: after every frame).
+pub async fn assemble_in_slices(
+    encoded: &js_sys::Uint8Array,
+    slice_ms: f64,
+    on_progress: impl Fn(f64),
+) -> Result<BuiltFile, WorkerFailure> {
+    let cancels = CANCELS.with(Cell::get);
+    let failed = WorkerFailure::Failed;
     let clock = web_sys::window().and_then(|w| w.performance());
     let now = move || clock.as_ref().map_or(0.0, |p| p.now());
     let len = encoded.length() as usize;
@@ -257,25 +273,29 @@ pub async fn assemble(
     while offset < len {
         let mut prefix = [0u8; 4];
         if offset + 4 > len {
-            return Err("a cut frame length".to_string());
+            return Err(failed("a cut frame length".to_string()));
         }
         encoded
             .subarray(offset as u32, offset as u32 + 4)
             .copy_to(&mut prefix);
-        let (start, end) = frame_at(len, offset, prefix).ok_or("a cut frame")?;
+        let (start, end) =
+            frame_at(len, offset, prefix).ok_or_else(|| failed("a cut frame".to_string()))?;
         frame.resize(end - start, 0);
         encoded
             .subarray(start as u32, end as u32)
             .copy_to(&mut frame);
-        assembler.feed(&frame)?;
+        assembler.feed(&frame).map_err(failed)?;
         offset = end;
-        if now() - slice_started > SLICE_MS {
+        if now() - slice_started >= slice_ms {
             on_progress(offset as f64 / len as f64);
             yield_to_browser().await;
+            if CANCELS.with(Cell::get) != cancels {
+                return Err(WorkerFailure::Cancelled);
+            }
             slice_started = now();
         }
     }
-    assembler.finish()
+    assembler.finish().map_err(failed)
 }
 
 /// The longest run of frame decoding before the browser gets a turn (ms). One frame takes a

@@ -158,8 +158,7 @@ impl AppState {
         let decoded = assemble(&encoded, move |done| {
             progress.set(Some(("opening".to_string(), Some(done))))
         })
-        .await
-        .map_err(|e| format!("{name}: could not decode the parsed traces: {e}"));
+        .await;
         mark_end_and_measure(measure);
         drop(encoded);
         yield_to_browser().await;
@@ -186,7 +185,13 @@ impl AppState {
                     self.notify(NoticeLevel::Info, report.describe());
                 }
             }
-            Err(error) => self.notify(NoticeLevel::Error, error),
+            Err(WorkerFailure::Cancelled) => {
+                self.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
+            }
+            Err(WorkerFailure::Failed(error) | WorkerFailure::Unavailable(error)) => self.notify(
+                NoticeLevel::Error,
+                format!("{name}: could not decode the parsed traces: {error}"),
+            ),
         }
     }
 

@@ -328,6 +328,22 @@ test('a large file shows the stage and how far it is; Cancel stops it and keeps 
   await page.waitForFunction(() => !document.querySelector('[data-testid=pending]'));
   assert.ok((await app.infoNotices()).some((line) => /large\.json: loading cancelled/.test(line)));
   assert.equal(await app.rows().count(), 2);
+
+  // And cancelled while the page opens what the worker built (Cancel as soon as it shows).
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      const stage = document.querySelector('[data-testid=load-stage]')?.textContent ?? '';
+      if (stage.startsWith('opening')) {
+        observer.disconnect();
+        document.querySelector('[data-testid=cancel-load]').click();
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await app.chooseFiles([file]);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=pending]'));
+  const cancelled = (await app.infoNotices()).filter((line) => /large\.json: loading cancelled/.test(line));
+  assert.equal(cancelled.length, 2, 'both loads say they were cancelled');
+  assert.equal(await app.rows().count(), 2);
   assert.deepEqual(app.problems, []);
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });

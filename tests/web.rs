@@ -72,7 +72,8 @@ async fn the_worker_reader_reads_a_file_of_several_slices_whole_and_in_order() {
     let text: String = (0..1_000_000).map(|i| format!("{i:018}\n")).collect();
     let file = file_from_text("slices.json", &text);
     let mut seen = Vec::new();
-    let bytes = tracagg::source::read_file_bytes_in_worker(&file, |done| seen.push(done))
+    let slice = 8.0 * 1024.0 * 1024.0;
+    let bytes = tracagg::source::read_file_bytes_in_slices(&file, slice, |done| seen.push(done))
         .await
         .unwrap();
     assert!(

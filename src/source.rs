@@ -4,7 +4,10 @@ pub mod backend;
 mod files;
 mod worker;
 
-pub use files::{read_file_bytes, read_file_bytes_in_slices, read_file_bytes_in_worker};
+pub use files::{
+    read_file_bytes, read_file_bytes_in_slices, read_file_bytes_in_worker, read_file_range,
+    WORKER_READ_SLICE,
+};
 pub use worker::{
     assemble, assemble_in_slices, cancel_worker_load, parse_in_worker, prepare_worker,
     yield_to_browser, WorkerFailure,

@@ -1,92 +1,343 @@
 //! The Web Worker that loads files off the main thread (see `src/source/worker.rs` for the
 //! protocol). Trunk builds it to `tracagg-worker.js` + `tracagg-worker_bg.wasm`.
+//!
+//! A worker reads a whole file, or — for a large Jaeger API response — one half of it while
+//! a peer worker reads the other (`core::format::split`): the second half's worker hands its
+//! spans to the first's over a `MessagePort`, which joins, builds and replies to the page.
 #[cfg(target_arch = "wasm32")]
-fn main() {
-    use tracagg::core::load::{parse_and_encode_with_progress, LoadStage, ProgressThrottle};
+mod job {
+    use std::cell::{Cell, RefCell};
+
+    use tracagg::core::format::split;
+    use tracagg::core::load::{
+        merge_and_encode, parse_and_encode_with_progress, LoadStage, ProgressThrottle,
+    };
+    use tracagg::source::{read_file_range, WORKER_READ_SLICE};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
-    use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+    use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, MessagePort};
+
+    /// The least time between two progress messages of one stage (ms).
+    const PROGRESS_GAP_MS: f64 = 100.0;
+
+    thread_local! {
+        /// Resolves the first half's wait for its peer (with `undefined` when the page says
+        /// the peer failed).
+        static PEER_WAIT: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    }
+
+    /// What the page asked for.
+    pub enum Request {
+        /// Read all of the file.
+        Whole(File),
+        /// Read the first half (cut after `from`) and join the peer's half.
+        First(File, usize, MessagePort),
+        /// Read the second half (cut after `from`) and send it to the peer.
+        Second(File, usize, MessagePort),
+    }
+
+    impl Request {
+        /// The request in a page message: a `File`, or `[role, File, from, port]`.
+        pub fn from_message(data: &JsValue) -> Option<Self> {
+            if let Some(file) = data.dyn_ref::<File>() {
+                return Some(Self::Whole(file.clone()));
+            }
+            if !js_sys::Array::is_array(data) {
+                return None;
+            }
+            let parts = js_sys::Array::from(data);
+            let file = parts.get(1).dyn_into::<File>().ok()?;
+            let from = parts.get(2).as_f64()? as usize;
+            let port = parts.get(3).dyn_into::<MessagePort>().ok()?;
+            match parts.get(0).as_string()?.as_str() {
+                "first" => Some(Self::First(file, from, port)),
+                "second" => Some(Self::Second(file, from, port)),
+                _ => None,
+            }
+        }
+    }
+
+    /// The page says the peer failed: stop waiting for it.
+    pub fn peer_failed() {
+        if let Some(resolve) = PEER_WAIT.with(|wait| wait.borrow_mut().take()) {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::UNDEFINED);
+        }
+    }
+
+    /// Clock and progress messages of one job.
+    struct Progress {
+        scope: DedicatedWorkerGlobalScope,
+        throttle: ProgressThrottle,
+        /// When building began.
+        building_ms: Cell<f64>,
+    }
+
+    impl Progress {
+        fn now(&self) -> f64 {
+            self.scope.performance().map_or(0.0, |p| p.now())
+        }
+
+        /// `["progress", stage, fraction or null]`: the page's progress line, ten times a
+        /// second at most.
+        fn report(&mut self, stage: LoadStage) {
+            let at = self.now();
+            if stage == LoadStage::Building {
+                self.building_ms.set(at);
+            }
+            if !self.throttle.should_send(stage, at) {
+                return;
+            }
+            let (label, done) = stage.describe();
+            let message = js_sys::Array::of3(
+                &JsValue::from_str("progress"),
+                &JsValue::from_str(label),
+                &done.map_or(JsValue::NULL, JsValue::from_f64),
+            );
+            let _ = self.scope.post_message(&message);
+        }
+    }
+
+    /// Runs `request` and replies to the page (or, for a second half, to the peer), then
+    /// closes the worker.
+    pub async fn run(scope: DedicatedWorkerGlobalScope, request: Request) {
+        let mut progress = Progress {
+            scope: scope.clone(),
+            throttle: ProgressThrottle::new(PROGRESS_GAP_MS),
+            building_ms: Cell::new(0.0),
+        };
+        match request {
+            Request::Whole(file) => {
+                let started = progress.now();
+                let result = whole(&file, &mut progress).await;
+                let timings = timings(&progress, started, result.1, "");
+                reply(&scope, result.0, &timings);
+            }
+            Request::First(file, from, port) => {
+                let started = progress.now();
+                let (result, read_ms, peer) = first_half(&file, from, port, &mut progress).await;
+                let timings = timings(&progress, started, read_ms, &peer);
+                reply(&scope, result, &timings);
+            }
+            Request::Second(file, from, port) => {
+                second_half(&file, from, &port, &mut progress).await
+            }
+        }
+        // Tear down here, on the worker's own thread, rather than in the page's terminate().
+        scope.close();
+    }
+
+    /// `read … ms, parse … ms, build+analyse+encode … ms` for the bench's breakdown.
+    fn timings(progress: &Progress, started: f64, read_ms: f64, peer: &str) -> String {
+        let read = started + read_ms;
+        let built = progress.building_ms.get().max(read);
+        format!(
+            "read {read_ms:.0} ms, parse {:.0} ms{peer}, build+analyse+encode {:.0} ms",
+            built - read,
+            progress.now() - built
+        )
+    }
+
+    /// Reads and loads the whole file: the encoded traces or the error, and the read time.
+    async fn whole(file: &File, progress: &mut Progress) -> (Result<Vec<u8>, String>, f64) {
+        let name = file.name();
+        let started = progress.now();
+        progress.report(LoadStage::Reading(0.0));
+        let reading = read_file_range(file, 0.0, file.size(), 0, WORKER_READ_SLICE, |done| {
+            progress.report(LoadStage::Reading(done))
+        })
+        .await;
+        let read_ms = progress.now() - started;
+        let result = match reading {
+            Ok(bytes) => {
+                parse_and_encode_with_progress(&name, &bytes, &mut |stage| progress.report(stage))
+            }
+            Err(error) => Err(format!("{name}: {error}")),
+        };
+        (result, read_ms)
+    }
+
+    /// The first half: read up to the cut, parse, wait for the peer's half, join. Falls back
+    /// to the whole file whenever the halves do not work out.
+    async fn first_half(
+        file: &File,
+        from: usize,
+        port: MessagePort,
+        progress: &mut Progress,
+    ) -> (Result<Vec<u8>, String>, f64, String) {
+        let name = file.name();
+        let started = progress.now();
+        // Listen for the peer at once: its half may arrive while this one is parsed.
+        let waiting = js_sys::Promise::new(&mut |resolve, _| {
+            let on_peer = Closure::once_into_js({
+                let resolve = resolve.clone();
+                move |event: MessageEvent| {
+                    let _ = resolve.call1(&JsValue::NULL, &event.data());
+                }
+            });
+            port.set_onmessage(Some(on_peer.unchecked_ref()));
+            PEER_WAIT.with(|wait| *wait.borrow_mut() = Some(resolve));
+        });
+        // Progress is told as a share of the whole file: the page adds up both workers'.
+        let size = file.size().max(1.0);
+        let end = from + split::CUT_WINDOW + split::CUT_LOOKAHEAD;
+        let read_share = (end as f64).min(size) / size;
+        progress.report(LoadStage::Reading(0.0));
+        let read = read_file_range(file, 0.0, end as f64, 0, WORKER_READ_SLICE, |done| {
+            progress.report(LoadStage::Reading(done * read_share))
+        })
+        .await;
+        let read_ms = progress.now() - started;
+        let cut = read
+            .ok()
+            .filter(|bytes| split::is_api_response(bytes))
+            .and_then(|bytes| Some((split::find_cut(&bytes, 0, from)?, bytes)));
+        let Some((cut, mut bytes)) = cut else {
+            port.close();
+            let (result, _) = whole(file, progress).await;
+            return (
+                result,
+                read_ms,
+                " (in one piece: no place to cut)".to_string(),
+            );
+        };
+        bytes.truncate(cut.at);
+        bytes.extend_from_slice(cut.first_half_end());
+        let share = cut.at as f64 / size;
+        progress.report(LoadStage::Parsing(0.0));
+        let first = split::parse_half(&name, &bytes, &mut |done| {
+            progress.report(LoadStage::Parsing(done * share))
+        });
+        drop(bytes);
+        let parsed_ms = progress.now();
+        let first_ms = parsed_ms - started - read_ms;
+        let answer = wasm_bindgen_futures::JsFuture::from(waiting).await.ok();
+        port.close();
+        let waited_ms = progress.now() - parsed_ms;
+        let decoding_ms = progress.now();
+        let second = answer.and_then(|answer| {
+            let answer = js_sys::Array::from(&answer);
+            if answer.get(0).as_bool() != Some(true) {
+                return None;
+            }
+            let bytes = answer
+                .get(1)
+                .dyn_into::<js_sys::Uint8Array>()
+                .ok()?
+                .to_vec();
+            split::decode_half(&bytes).ok()
+        });
+        let peer = format!(
+            " (in two halves: the first {first_ms:.0} ms, then {waited_ms:.0} ms waiting for the \
+             second and {:.0} ms taking it over)",
+            progress.now() - decoding_ms
+        );
+        if let (Some(first), Some(second)) = (first, second) {
+            let joined = merge_and_encode(&name, first, second, &cut, &mut |stage| {
+                progress.report(stage)
+            });
+            if let Some(result) = joined {
+                return (result, read_ms, peer);
+            }
+        }
+        let (result, _) = whole(file, progress).await;
+        (
+            result,
+            read_ms,
+            " (in one piece: the halves did not join)".to_string(),
+        )
+    }
+
+    /// The second half: read from `from`, parse from the cut on, send it to the peer
+    /// (`[true, bytes]`, or `[false, why]`).
+    async fn second_half(file: &File, from: usize, port: &MessagePort, progress: &mut Progress) {
+        let name = file.name();
+        let headroom = split::SECOND_HALF_HEADROOM;
+        let head = read_file_range(file, 0.0, 64.0, 0, 64.0, |_| {}).await;
+        let answer = js_sys::Array::new();
+        let half = if head.is_ok_and(|head| split::is_api_response(&head)) {
+            // Progress as a share of the whole file (see `first_half`).
+            let size = file.size().max(1.0);
+            let read_share = 1.0 - from as f64 / size;
+            let buffer = read_file_range(
+                file,
+                from as f64,
+                size,
+                headroom,
+                WORKER_READ_SLICE,
+                |done| progress.report(LoadStage::Reading(done * read_share)),
+            )
+            .await;
+            buffer.ok().and_then(|mut buffer| {
+                let cut = split::find_cut(buffer.get(headroom..)?, from, from)?;
+                let start = split::place_second_half(&mut buffer, headroom + cut.at - from, &cut)?;
+                let share = 1.0 - cut.at as f64 / size;
+                split::parse_half(&name, buffer.get(start..)?, &mut |done| {
+                    progress.report(LoadStage::Parsing(done * share))
+                })
+            })
+        } else {
+            None
+        };
+        let posted = match half.map(|half| split::encode_half(&half)) {
+            Some(Ok(encoded)) => {
+                let buffer = js_sys::Uint8Array::from(encoded.as_slice());
+                answer.push(&JsValue::TRUE);
+                answer.push(&buffer);
+                port.post_message_with_transferable(&answer, &js_sys::Array::of1(&buffer.buffer()))
+            }
+            _ => {
+                answer.push(&JsValue::FALSE);
+                port.post_message(&answer)
+            }
+        };
+        if let Err(error) = posted {
+            web_sys::console::error_1(&error);
+        }
+    }
+
+    /// `[true, Uint8Array, timings]` or `[false, "error sentence"]` to the page.
+    fn reply(scope: &DedicatedWorkerGlobalScope, result: Result<Vec<u8>, String>, timings: &str) {
+        let reply = js_sys::Array::new();
+        let posted = match result {
+            Ok(encoded) => {
+                let buffer = js_sys::Uint8Array::from(encoded.as_slice());
+                reply.push(&JsValue::TRUE);
+                reply.push(&buffer);
+                reply.push(&JsValue::from_str(timings));
+                drop(encoded);
+                scope.post_message_with_transfer(&reply, &js_sys::Array::of1(&buffer.buffer()))
+            }
+            Err(message) => {
+                reply.push(&JsValue::FALSE);
+                reply.push(&JsValue::from_str(&message));
+                scope.post_message(&reply)
+            }
+        };
+        if let Err(error) = posted {
+            web_sys::console::error_1(&error);
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replier = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let scope = replier.clone();
-        let Ok(file) = event.data().dyn_into::<File>() else {
+        let data = event.data();
+        if data.as_string().as_deref() == Some("peer-failed") {
+            job::peer_failed();
+            return;
+        }
+        let Some(request) = job::Request::from_message(&data) else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            let name = file.name();
-            let clock = scope.performance();
-            let now = move || clock.as_ref().map_or(0.0, |p| p.now());
-            let started = now();
-            let mut timings = String::new();
-            let progress = scope.clone();
-            // When building began, for the timings.
-            let building = std::rc::Rc::new(std::cell::Cell::new(0.0));
-            let building_at = building.clone();
-            let clock_at = scope.performance();
-            // ["progress", stage, fraction or null]: the page's progress line, ten times a
-            // second at most.
-            let mut throttle = ProgressThrottle::new(PROGRESS_GAP_MS);
-            let mut report = move |stage: LoadStage| {
-                let at = clock_at.as_ref().map_or(0.0, |p| p.now());
-                if stage == LoadStage::Building {
-                    building_at.set(at);
-                }
-                if !throttle.should_send(stage, at) {
-                    return;
-                }
-                let (label, done) = stage.describe();
-                let message = js_sys::Array::of3(
-                    &JsValue::from_str("progress"),
-                    &JsValue::from_str(label),
-                    &done.map_or(JsValue::NULL, JsValue::from_f64),
-                );
-                let _ = progress.post_message(&message);
-            };
-            report(LoadStage::Reading(0.0));
-            let reading = tracagg::source::read_file_bytes_in_worker(&file, |done| {
-                report(LoadStage::Reading(done))
-            })
-            .await;
-            let result = match reading {
-                Ok(bytes) => {
-                    let read = now();
-                    let encoded = parse_and_encode_with_progress(&name, &bytes, &mut report);
-                    let built = building.get().max(read);
-                    timings = format!(
-                        "read {:.0} ms, parse {:.0} ms, build+analyse+encode {:.0} ms",
-                        read - started,
-                        built - read,
-                        now() - built
-                    );
-                    encoded
-                }
-                Err(error) => Err(format!("{name}: {error}")),
-            };
-            let reply = js_sys::Array::new();
-            let posted = match result {
-                Ok(encoded) => {
-                    let buffer = js_sys::Uint8Array::from(encoded.as_slice());
-                    reply.push(&JsValue::TRUE);
-                    reply.push(&buffer);
-                    reply.push(&JsValue::from_str(&timings));
-                    drop(encoded);
-                    scope.post_message_with_transfer(&reply, &js_sys::Array::of1(&buffer.buffer()))
-                }
-                Err(message) => {
-                    reply.push(&JsValue::FALSE);
-                    reply.push(&JsValue::from_str(&message));
-                    scope.post_message(&reply)
-                }
-            };
-            if let Err(error) = posted {
-                web_sys::console::error_1(&error);
-            }
-            // Tear down here, on the worker's own thread, rather than in the page's terminate().
-            scope.close();
-        });
+        wasm_bindgen_futures::spawn_local(job::run(replier.clone(), request));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -95,10 +346,6 @@ fn main() {
         web_sys::console::error_1(&error);
     }
 }
-
-/// The least time between two progress messages of one stage (ms).
-#[cfg(target_arch = "wasm32")]
-const PROGRESS_GAP_MS: f64 = 100.0;
 
 /// Runs the parsers on generated traces before saying "ready". The browser compiles wasm
 /// functions lazily, first with a quick baseline compiler, and only optimises those that have

@@ -8,6 +8,7 @@ mod collector;
 mod detect;
 mod jaeger;
 mod otlp;
+pub mod split;
 mod wire;
 mod zipkin;
 

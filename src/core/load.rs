@@ -1,6 +1,8 @@
 //! Loading files into a [`TraceSet`]: parse, then add or merge every trace. Shared by the web
 //! app and the CLI so both report the same things.
-use crate::core::format::{parse_file, parse_file_with_progress, Format, LoadError};
+use crate::core::format::{
+    parse_file, parse_file_with_progress, split, Format, LoadError, ParsedFile,
+};
 use crate::core::handover;
 use std::sync::Arc;
 
@@ -178,6 +180,35 @@ impl ProgressThrottle {
     }
 }
 
+/// One progress line for a file read by two workers, one half each (see [`split`]): both
+/// report their stage and their share of the whole file done; while they are in the same
+/// stage the line shows the sum, otherwise the first worker's stage.
+#[derive(Debug, Clone, Default)]
+pub struct CombinedProgress {
+    stages: [Option<(String, Option<f64>)>; 2],
+}
+
+impl CombinedProgress {
+    /// Records what worker `worker` (0: first half, 1: second) said; returns the line to show.
+    pub fn update(
+        &mut self,
+        worker: usize,
+        stage: String,
+        done: Option<f64>,
+    ) -> Option<(String, Option<f64>)> {
+        if let Some(slot) = self.stages.get_mut(worker) {
+            *slot = Some((stage, done));
+        }
+        match &self.stages {
+            [Some((a, Some(x))), Some((b, Some(y)))] if a == b => {
+                Some((a.clone(), Some((x + y).min(1.0))))
+            }
+            [Some(first), _] | [None, Some(first)] => Some(first.clone()),
+            [None, None] => None,
+        }
+    }
+}
+
 /// Parses `bytes` and builds and analyses its traces, then encodes them for transfer as
 /// frames (see [`crate::core::handover`]). On a parse error, returns the error's sentence.
 pub fn parse_and_encode(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
@@ -195,6 +226,11 @@ pub fn parse_and_encode_with_progress(
         parse_file_with_progress(file, bytes, &mut |done| report(LoadStage::Parsing(done)))
             .map_err(|e| e.to_string())?;
     report(LoadStage::Building);
+    build_and_encode(file, parsed)
+}
+
+/// Builds and analyses every trace of `parsed`, and encodes them for the page.
+fn build_and_encode(file: &str, parsed: ParsedFile) -> Result<Vec<u8>, String> {
     let span_count = parsed.span_count();
     let traces: Vec<Trace> = parsed.traces.into_iter().map(|b| b.build()).collect();
     let built = BuiltFile {
@@ -204,6 +240,21 @@ pub fn parse_and_encode_with_progress(
         traces,
     };
     handover::encode(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
+}
+
+/// Joins the halves of a file that two workers read (see [`split`]), then builds, analyses
+/// and encodes its traces as [`parse_and_encode`] does. `None` when the halves cannot be
+/// joined: read the file in one piece then.
+pub fn merge_and_encode(
+    file: &str,
+    first: split::Half,
+    second: split::Half,
+    cut: &split::Cut,
+    report: &mut dyn FnMut(LoadStage),
+) -> Option<Result<Vec<u8>, String>> {
+    let parsed = split::merge_halves(first, second, cut)?;
+    report(LoadStage::Building);
+    Some(build_and_encode(file, parsed))
 }
 
 /// Decodes what [`parse_and_encode`] produced, all at once (the page decodes it frame by frame
@@ -279,6 +330,77 @@ mod tests {
         assert_eq!(again.traces_merged, expected.traces_added);
         assert_eq!(via_worker.span_count(), direct.span_count());
         assert!(parse_and_encode("bad.json", b"{").is_err());
+    }
+
+    #[test]
+    fn halves_joined_in_the_worker_encode_what_the_whole_file_does() {
+        let mut bytes = Vec::new();
+        write_trace(&mut bytes, 5_000, GenFormat::Jaeger, 3).expect("generate");
+        let from = bytes.len() / 2;
+        let cut = split::find_cut(&bytes, 0, from).expect("a cut");
+        let mut first = bytes[..cut.at].to_vec();
+        first.extend_from_slice(cut.first_half_end());
+        let mut second = cut.second_half_start().into_bytes();
+        second.extend_from_slice(&bytes[cut.at + 1..]);
+        let first = split::parse_half("t.json", &first, &mut |_| {}).expect("first");
+        let second = split::parse_half("t.json", &second, &mut |_| {}).expect("second");
+        let mut stages = Vec::new();
+        let joined = merge_and_encode("t.json", first, second, &cut, &mut |s| stages.push(s))
+            .expect("joined")
+            .expect("encoded");
+        assert_eq!(stages, [LoadStage::Building]);
+        let joined = decode_built("t.json", &joined).expect("decodes");
+        let whole = decode_built(
+            "t.json",
+            &parse_and_encode("t.json", &bytes).expect("whole"),
+        )
+        .expect("decodes");
+        assert_eq!(joined.span_count, whole.span_count);
+        let (x, y) = (&joined.analyses[0], &whole.analyses[0]);
+        assert_eq!(x.self_ns, y.self_ns);
+        assert_eq!(x.critical_path.sections, y.critical_path.sections);
+        assert_eq!(x.bottlenecks, y.bottlenecks);
+        assert_eq!(x.error_paths, y.error_paths);
+        let (a, b) = (&joined.traces[0], &whole.traces[0]);
+        assert_eq!(a.spans.len(), b.spans.len());
+        for (x, y) in a.spans.iter().zip(&b.spans) {
+            assert_eq!(a.str(x.span_id), b.str(y.span_id));
+            assert_eq!(a.str(x.service), b.str(y.service));
+            assert_eq!(
+                (x.start_ns, x.duration_ns, x.parent, x.depth),
+                (y.start_ns, y.duration_ns, y.parent, y.depth)
+            );
+        }
+    }
+
+    #[test]
+    fn two_workers_progress_adds_up_while_they_are_in_the_same_stage() {
+        let mut line = CombinedProgress::default();
+        let parsing = |x| ("parsing".to_string(), Some(x));
+        assert_eq!(
+            line.update(1, "reading".into(), Some(0.5)),
+            Some(("reading".into(), Some(0.5)))
+        );
+        assert_eq!(
+            line.update(0, "parsing".into(), Some(0.1)),
+            Some(parsing(0.1))
+        );
+        assert_eq!(
+            line.update(1, "parsing".into(), Some(0.2)),
+            Some(parsing(0.1 + 0.2))
+        );
+        assert_eq!(
+            line.update(0, "parsing".into(), Some(0.5)),
+            Some(parsing(0.7))
+        );
+        assert_eq!(
+            line.update(1, "parsing".into(), Some(0.6)),
+            Some(parsing(1.0))
+        );
+        assert_eq!(
+            line.update(0, "building the traces".into(), None),
+            Some(("building the traces".into(), None))
+        );
     }
 
     #[test]

@@ -35,6 +35,20 @@ pub async fn read_file_bytes_in_worker(
 pub async fn read_file_bytes_in_slices(
     file: &web_sys::File,
     slice_bytes: f64,
+    on_progress: impl FnMut(f64),
+) -> Result<Vec<u8>, String> {
+    read_file_range(file, 0.0, file.size(), 0, slice_bytes, on_progress).await
+}
+
+/// Reads bytes `start..end` of the file (clamped to its size) after `headroom` zero bytes, in
+/// slices of `slice_bytes` (see [`read_file_bytes_in_worker`]): the halves of a file that two
+/// workers read at once (`core::format::split`).
+pub async fn read_file_range(
+    file: &web_sys::File,
+    start: f64,
+    end: f64,
+    headroom: usize,
+    slice_bytes: f64,
     mut on_progress: impl FnMut(f64),
 ) -> Result<Vec<u8>, String> {
     let size = file.size();
@@ -44,30 +58,37 @@ pub async fn read_file_bytes_in_slices(
             size / MAX_FILE_BYTES
         ));
     }
-    let read = |start: f64| -> Result<js_sys::Promise, String> {
-        file.slice_with_f64_and_f64(start, (start + slice_bytes).min(size))
+    let end = end.min(size);
+    let start = start.clamp(0.0, end);
+    let read = |from: f64| -> Result<js_sys::Promise, String> {
+        file.slice_with_f64_and_f64(from, (from + slice_bytes).min(end))
             .map(|slice| slice.array_buffer())
             .map_err(|error| format!("cannot read the file: {error:?}"))
     };
-    let mut bytes = Vec::with_capacity(size as usize);
-    let mut next = Some(read(0.0)?);
-    let mut start = 0.0;
+    let total = (end - start).max(1.0);
+    let mut bytes = Vec::with_capacity(headroom + (end - start) as usize);
+    bytes.resize(headroom, 0);
+    let mut next = (start < end).then(|| read(start)).transpose()?;
+    let mut at = start;
     while let Some(pending) = next.take() {
         let buffer = wasm_bindgen_futures::JsFuture::from(pending)
             .await
             .map_err(|error| format!("cannot read the file: {error:?}"))?;
-        start += slice_bytes;
-        if start < size {
-            next = Some(read(start)?);
+        at += slice_bytes;
+        if at < end {
+            next = Some(read(at)?);
         }
         let slice = js_sys::Uint8Array::new(&buffer);
-        let at = bytes.len();
-        bytes.resize(at + slice.length() as usize, 0);
-        slice.copy_to(&mut bytes[at..]);
-        on_progress(bytes.len() as f64 / size.max(1.0));
+        let filled = bytes.len();
+        bytes.resize(filled + slice.length() as usize, 0);
+        slice.copy_to(&mut bytes[filled..]);
+        on_progress((bytes.len() - headroom) as f64 / total);
     }
     Ok(bytes)
 }
+
+/// The slice size of [`read_file_bytes_in_worker`].
+pub const WORKER_READ_SLICE: f64 = READ_SLICE;
 
 /// The slice of a file read at a time in the worker (64 MiB): files up to that size arrive
 /// in one read, which the browser serves about twice as fast as 8 MiB slices one after the

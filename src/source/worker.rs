@@ -7,16 +7,25 @@
 //!
 //! Protocol: worker → `"ready"`; page → `File`; worker → `["progress", stage, fraction or
 //! null]` any number of times, then `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
+//!
+//! A large file (at least `split::MIN_SPLIT_BYTES`) goes to two workers at once when two are
+//! ready, one per half (`core::format::split`): page → `["first", File, from, port]` and
+//! `["second", File, from, port]`, the ports being the two ends of one `MessageChannel`; both
+//! send progress (as shares of the whole file, which the page adds up), the second sends its
+//! half to the first through the port, and the first replies as above. If the second fails,
+//! the page tells the first (`"peer-failed"`), which then reads the whole file itself.
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, ErrorEvent, File, MessageEvent, Url, Worker};
+use web_sys::{Blob, BlobPropertyBag, ErrorEvent, File, MessageChannel, MessageEvent, Url, Worker};
+
+use crate::core::format::split;
 
 use crate::core::handover::{frame_at, Assembler};
-use crate::core::load::BuiltFile;
+use crate::core::load::{BuiltFile, CombinedProgress};
 
 /// Why a worker load did not produce traces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +41,8 @@ pub enum WorkerFailure {
 /// The running job, so that it can be cancelled.
 struct Job {
     worker: Worker,
+    /// The worker reading the second half, if the file was split.
+    peer: Option<Worker>,
     reject: js_sys::Function,
 }
 
@@ -48,49 +59,58 @@ struct Warm {
 
 thread_local! {
     static CURRENT: RefCell<Option<Job>> = const { RefCell::new(None) };
-    static WARM: RefCell<Option<Warm>> = const { RefCell::new(None) };
+    /// Up to [`WARM_WORKERS`] workers started ahead of time.
+    static WARM: RefCell<Vec<Warm>> = const { RefCell::new(Vec::new()) };
     /// How many times Cancel was pressed: an [`assemble`] that sees it change stops.
     static CANCELS: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Starts a worker now so the next load does not wait for it (call once the page is up, and
-/// after each load). Does nothing if one is already waiting.
+/// Workers kept ready: two, so that a large file can be read in two halves at once.
+const WARM_WORKERS: usize = 2;
+
+/// Starts workers now so the next load does not wait for them (call once the page is up, and
+/// after each load). Does nothing if enough are already waiting.
 pub fn prepare_worker() {
-    if WARM.with(|warm| warm.borrow().is_some()) {
-        return;
-    }
-    let Ok(worker) = spawn_worker() else {
-        return;
-    };
-    let ready = Rc::new(Cell::new(false));
-    let failed = Rc::new(Cell::new(false));
-    let flag = ready.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if event.data().as_string().as_deref() == Some("ready") {
-            flag.set(true);
-        }
-    });
-    let flag = failed.clone();
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-        event.prevent_default();
-        flag.set(true);
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    WARM.with(|warm| {
-        *warm.borrow_mut() = Some(Warm {
-            worker,
-            ready,
-            failed,
-            _on_message: on_message,
-            _on_error: on_error,
+    while WARM.with(|warm| warm.borrow().len()) < WARM_WORKERS {
+        let Ok(worker) = spawn_worker() else {
+            return;
+        };
+        let ready = Rc::new(Cell::new(false));
+        let failed = Rc::new(Cell::new(false));
+        let flag = ready.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if event.data().as_string().as_deref() == Some("ready") {
+                flag.set(true);
+            }
         });
-    });
+        let flag = failed.clone();
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            flag.set(true);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        WARM.with(|warm| {
+            warm.borrow_mut().push(Warm {
+                worker,
+                ready,
+                failed,
+                _on_message: on_message,
+                _on_error: on_error,
+            });
+        });
+    }
 }
 
-/// The prepared worker (and whether it is ready), or a new one.
+/// A prepared worker (and whether it is ready), or a new one.
 fn take_worker() -> Result<(Worker, bool), WorkerFailure> {
-    if let Some(warm) = WARM.with(|warm| warm.borrow_mut().take()) {
+    let prepared = WARM.with(|warm| {
+        let mut warm = warm.borrow_mut();
+        // The readiest first.
+        let at = warm.iter().position(|w| w.ready.get()).unwrap_or(0);
+        (!warm.is_empty()).then(|| warm.remove(at))
+    });
+    if let Some(warm) = prepared {
         if warm.failed.get() {
             warm.worker.terminate();
             return Err(WorkerFailure::Unavailable(
@@ -102,6 +122,15 @@ fn take_worker() -> Result<(Worker, bool), WorkerFailure> {
     spawn_worker()
         .map(|worker| (worker, false))
         .map_err(|e| WorkerFailure::Unavailable(format!("{e:?}")))
+}
+
+/// A second prepared worker that is ready now (a cold one would start too late to help).
+fn take_ready_peer() -> Option<Worker> {
+    WARM.with(|warm| {
+        let mut warm = warm.borrow_mut();
+        let at = warm.iter().position(|w| w.ready.get() && !w.failed.get())?;
+        Some(warm.remove(at).worker)
+    })
 }
 
 /// The worker script's address, next to the page (works under any sub-path).
@@ -133,24 +162,66 @@ pub async fn parse_in_worker(
     on_progress: impl Fn(&str, Option<f64>) + 'static,
 ) -> Result<js_sys::Uint8Array, WorkerFailure> {
     let (worker, ready) = take_worker()?;
+    let peer = (file.size() >= split::MIN_SPLIT_BYTES as f64)
+        .then(take_ready_peer)
+        .flatten();
     let on_progress = Rc::new(on_progress);
-    let file = file.clone();
+    // A split load shows both workers' progress as one line.
+    let combined = Rc::new(RefCell::new(CombinedProgress::default()));
+    let show = {
+        let on_progress = Rc::clone(&on_progress);
+        move |from_peer: bool, stage: String, done: Option<f64>| {
+            let line = combined
+                .borrow_mut()
+                .update(usize::from(from_peer), stage, done);
+            if let Some((stage, done)) = line {
+                on_progress(&stage, done);
+            }
+        }
+    };
+    // What the first worker is sent: the file, or its half and its end of the channel.
+    let (request, transfer) = match &peer {
+        Some(peer) => match split_request(file, peer) {
+            Ok(first) => first,
+            Err(_) => (JsValue::from(file.clone()), js_sys::Array::new()),
+        },
+        None => (JsValue::from(file.clone()), js_sys::Array::new()),
+    };
+    let peer_handlers = peer.as_ref().map(|peer| {
+        let show = show.clone();
+        let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some((stage, done)) = progress_of(&event.data()) {
+                show(true, stage, done);
+            }
+        });
+        let first = worker.clone();
+        let error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let _ = first.post_message(&JsValue::from_str("peer-failed"));
+        });
+        peer.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        peer.set_onerror(Some(error.as_ref().unchecked_ref()));
+        (message, error)
+    });
     let posting = worker.clone();
     let mut on_message: Option<Closure<dyn FnMut(MessageEvent)>> = None;
     let mut on_error: Option<Closure<dyn FnMut(ErrorEvent)>> = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         let poster = posting.clone();
-        let file_for_ready = file.clone();
+        let request_when_ready = request.clone();
+        let transfer_when_ready = transfer.clone();
         let fail = reject.clone();
-        let on_progress = Rc::clone(&on_progress);
+        let show = show.clone();
         let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
             if data.as_string().as_deref() == Some("ready") {
-                if let Err(error) = poster.post_message(&file_for_ready) {
+                if let Err(error) =
+                    poster.post_message_with_transfer(&request_when_ready, &transfer_when_ready)
+                {
                     let _ = fail.call1(&JsValue::NULL, &error);
                 }
             } else if let Some((stage, done)) = progress_of(&data) {
-                on_progress(&stage, done);
+                show(false, stage, done);
             } else {
                 let _ = resolve.call1(&JsValue::NULL, &data);
             }
@@ -163,7 +234,7 @@ pub async fn parse_in_worker(
         posting.set_onmessage(Some(message.as_ref().unchecked_ref()));
         posting.set_onerror(Some(error.as_ref().unchecked_ref()));
         if ready {
-            if let Err(error) = posting.post_message(&file) {
+            if let Err(error) = posting.post_message_with_transfer(&request, &transfer) {
                 let _ = reject.call1(&JsValue::NULL, &error);
             }
         }
@@ -172,6 +243,7 @@ pub async fn parse_in_worker(
         CURRENT.with(|current| {
             *current.borrow_mut() = Some(Job {
                 worker: posting.clone(),
+                peer: peer.clone(),
                 reject,
             });
         });
@@ -182,7 +254,12 @@ pub async fn parse_in_worker(
     mark("tracagg: worker ended");
     worker.set_onmessage(None);
     worker.set_onerror(None);
-    drop((on_message, on_error));
+    if let Some(peer) = &peer {
+        peer.terminate();
+        peer.set_onmessage(None);
+        peer.set_onerror(None);
+    }
+    drop((on_message, on_error, peer_handlers));
     let was_current = CURRENT.with(|current| current.borrow_mut().take().is_some());
     let reply = match outcome {
         Ok(reply) => reply,
@@ -223,6 +300,17 @@ pub async fn parse_in_worker(
     }
 }
 
+/// Sends `peer` its half of `file` and returns the first half's request for the other worker
+/// with what to transfer along (its end of the channel between the two).
+fn split_request(file: &File, peer: &Worker) -> Result<(JsValue, js_sys::Array), JsValue> {
+    let channel = MessageChannel::new()?;
+    let from = JsValue::from_f64((file.size() / 2.0).floor());
+    let second = js_sys::Array::of4(&"second".into(), file, &from, &channel.port2());
+    peer.post_message_with_transfer(&second, &js_sys::Array::of1(&channel.port2()))?;
+    let first = js_sys::Array::of4(&"first".into(), file, &from, &channel.port1());
+    Ok((first.into(), js_sys::Array::of1(&channel.port1())))
+}
+
 /// The stage and fraction of a `["progress", stage, fraction]` message.
 fn progress_of(data: &JsValue) -> Option<(String, Option<f64>)> {
     if !js_sys::Array::is_array(data) {
@@ -240,6 +328,9 @@ pub fn cancel_worker_load() {
     CANCELS.with(|count| count.set(count.get().wrapping_add(1)));
     if let Some(job) = CURRENT.with(|current| current.borrow_mut().take()) {
         job.worker.terminate();
+        if let Some(peer) = &job.peer {
+            peer.terminate();
+        }
         let _ = job.reject.call1(&JsValue::NULL, &JsValue::UNDEFINED);
     }
 }

@@ -293,6 +293,39 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('a large Jaeger file read by two workers, one half each, shows what one worker shows', async () => {
+  // The same generated trace as Jaeger (cut in two halves) and as OTLP (read in one piece).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
+  const seen = {};
+  for (const format of ['jaeger', 'otlp']) {
+    const file = path.join(dir, `halves.${format}.json`);
+    fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '60000', '--format', format, '--seed', '11'], { maxBuffer: 1 << 30 }));
+    const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const app = new TracaggPage(page);
+    const workerLines = [];
+    page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
+    await app.open(site.url);
+    // Both workers are ready by the time a person picks a file.
+    await page.waitForTimeout(1500);
+    await app.chooseFiles([file]);
+    await app.waitForRows(1);
+    const row = (await app.rows().first().innerText()).replace(/\s+/g, ' ');
+    const traceId = await app.rows().first().getAttribute('data-trace-id');
+    await app.openTrace(traceId);
+    const header = (await app.byTestId('trace-header').innerText()).replace(/\s+/g, ' ');
+    seen[format] = { row, header, rows: await app.rowCount(), workerLines };
+    assert.deepEqual(app.problems, []);
+    await page.close();
+  }
+  assert.ok(seen.jaeger.workerLines.some((l) => /in two halves/.test(l)), seen.jaeger.workerLines.join('\n'));
+  assert.ok(!seen.otlp.workerLines.some((l) => /in two halves/.test(l)));
+  assert.equal(seen.jaeger.rows, 60000);
+  assert.equal(seen.jaeger.rows, seen.otlp.rows);
+  assert.equal(seen.jaeger.row, seen.otlp.row);
+  assert.equal(seen.jaeger.header, seen.otlp.header);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('a large file shows the stage and how far it is; Cancel stops it and keeps what was loaded', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
   const file = path.join(dir, 'large.json');

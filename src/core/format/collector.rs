@@ -71,6 +71,19 @@ pub(crate) struct TraceCollector<'p> {
     /// The raw trace ID of the previous lookup and its builder (spans of one trace come in
     /// runs, so most lookups skip normalising and hashing).
     last: Option<(String, usize)>,
+    /// What each Jaeger trace object left open, in file order — recorded only when reading a
+    /// half of a split file (see `format::split`), `None` otherwise.
+    pub(crate) objects: Option<Vec<ObjectRecord>>,
+}
+
+/// What a Jaeger trace object leaves for the other half of a split file: its `processes`
+/// text, and the placeholder resources it could not describe for lack of one.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ObjectRecord {
+    /// The JSON text of the object's `processes`, if it had any.
+    pub(crate) processes_raw: Option<String>,
+    /// Placeholders: builder index, process ID, resource index.
+    pub(crate) unresolved: Vec<(usize, String, u32)>,
 }
 
 impl TraceCollector<'_> {
@@ -83,6 +96,7 @@ impl TraceCollector<'_> {
             by_key: HashMap::new(),
             missing_span_ids: 0,
             last: None,
+            objects: None,
         }
     }
 
@@ -95,7 +109,8 @@ impl TraceCollector<'_> {
         &mut self.builders[index]
     }
 
-    fn builder_index(&mut self, raw_trace_id: Option<&str>) -> usize {
+    /// The position of [`Self::builder`]'s builder among [`Self::finish`]'s.
+    pub(crate) fn builder_index(&mut self, raw_trace_id: Option<&str>) -> usize {
         if let (Some(raw), Some((last_raw, index))) = (raw_trace_id, &self.last) {
             if raw == last_raw {
                 return *index;
@@ -187,5 +202,10 @@ impl TraceCollector<'_> {
     /// The builders, in order of first appearance.
     pub(crate) fn finish(self) -> Vec<TraceBuilder> {
         self.builders
+    }
+
+    /// How many spans without an ID got a placeholder ID.
+    pub(crate) fn missing_span_ids(&self) -> usize {
+        self.missing_span_ids
     }
 }

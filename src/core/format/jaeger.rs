@@ -14,7 +14,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::collector::{add_unknown_resource, SpanStart, TraceCollector, UNKNOWN_SERVICE};
+use super::collector::{
+    add_unknown_resource, ObjectRecord, SpanStart, TraceCollector, UNKNOWN_SERVICE,
+};
 use super::wire::{one_or_many, Number, Scalar, Text};
 use crate::core::model::{
     normalize_id, same_trace_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus,
@@ -259,6 +261,14 @@ impl<'de> Visitor<'de> for TraceSeed<'_, '_> {
                     collector: &mut *self.collector,
                     trace: &mut trace,
                 })?,
+                TraceField::Processes if self.collector.objects.is_some() => {
+                    // Halves of a split file keep the text for the other half (see `split`).
+                    let raw: &'de RawValue = map.next_value()?;
+                    let processes: Option<HashMap<Cow<'de, str>, WireProcess<'de>>> =
+                        serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+                    trace.processes = Some(processes.unwrap_or_default());
+                    trace.processes_raw = Some(raw.get());
+                }
                 TraceField::Processes => {
                     let processes: Option<HashMap<Cow<'de, str>, WireProcess<'de>>> =
                         map.next_value()?;
@@ -325,6 +335,8 @@ impl<'de> Visitor<'de> for SpansSeed<'_, '_, '_, 'de> {
 struct TraceState<'de> {
     trace_id: Text<'de>,
     processes: Option<HashMap<Cow<'de, str>, WireProcess<'de>>>,
+    /// The JSON text of `processes`, kept only when the collector records trace objects.
+    processes_raw: Option<&'de str>,
     warnings: Option<Vec<Text<'de>>>,
     /// Resource index per trace ID and process ID, created on first use. Looked up by
     /// borrowed keys, so only a new (trace, process) pair allocates.
@@ -401,10 +413,24 @@ impl<'de> TraceState<'de> {
         for span in std::mem::take(&mut self.early) {
             self.take(collector, span);
         }
+        let described = self.processes.is_some();
+        if let Some(objects) = collector.objects.as_mut() {
+            objects.push(ObjectRecord {
+                processes_raw: self.processes_raw.map(str::to_string),
+                unresolved: Vec::new(),
+            });
+        }
         let processes = self.processes.unwrap_or_default();
         let mut touched: Vec<Option<String>> = Vec::new();
         for (trace_id, process_id, index) in self.placeholders {
             let Some(process) = processes.get(process_id.as_str()) else {
+                if !described && collector.objects.is_some() {
+                    // The other half of a split file may describe it.
+                    let builder = collector.builder_index(trace_id.as_deref());
+                    if let Some(record) = collector.objects.as_mut().and_then(|o| o.last_mut()) {
+                        record.unresolved.push((builder, process_id, index));
+                    }
+                }
                 continue;
             };
             let builder = collector.builder(trace_id.as_deref());
@@ -446,6 +472,41 @@ pub(crate) fn read_span_array(
         add_span(collector, None, span, resource);
     }
     Ok(())
+}
+
+/// Describes placeholder resources with a trace object's `processes` JSON text (from the other
+/// half of a split file): `(builder, process ID, resource index)` each. Returns false when the
+/// text does not read as processes.
+pub(crate) fn describe_placeholders(
+    builders: &mut [TraceBuilder],
+    processes_json: &str,
+    placeholders: &[(usize, String, u32)],
+) -> bool {
+    let Ok(processes) =
+        serde_json::from_str::<Option<HashMap<Cow<'_, str>, WireProcess<'_>>>>(processes_json)
+    else {
+        return false;
+    };
+    let processes = processes.unwrap_or_default();
+    let mut touched = Vec::new();
+    for (builder_index, process_id, index) in placeholders {
+        let (Some(process), Some(builder)) = (
+            processes.get(process_id.as_str()),
+            builders.get_mut(*builder_index),
+        ) else {
+            continue;
+        };
+        fill_process(builder, *index, process);
+        if !touched.contains(builder_index) {
+            touched.push(*builder_index);
+        }
+    }
+    for builder_index in touched {
+        if let Some(builder) = builders.get_mut(builder_index) {
+            builder.sync_span_services();
+        }
+    }
+    true
 }
 
 fn add_raw_process(builder: &mut TraceBuilder, raw: &RawValue) -> u32 {

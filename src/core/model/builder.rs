@@ -25,7 +25,7 @@ use super::warning::{Warning, WarningKind};
 const MAX_WARNINGS_PER_KIND: usize = 200;
 
 /// Accumulates the spans of one trace; see the module docs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TraceBuilder {
     trace_id: String,
     strings: Interner,

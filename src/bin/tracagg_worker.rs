@@ -100,6 +100,14 @@ mod job {
     /// Runs `request` and replies to the page (or, for a second half, to the peer), then
     /// closes the worker.
     pub async fn run(scope: DedicatedWorkerGlobalScope, request: Request) {
+        // When the request arrived and the reply left, on the clock the page shares
+        // (`timeOrigin + now()`), for the page's account of the hand-overs.
+        let epoch = |scope: &DedicatedWorkerGlobalScope| {
+            scope
+                .performance()
+                .map_or(0.0, |p| p.time_origin() + p.now())
+        };
+        let received = epoch(&scope);
         let mut progress = Progress {
             scope: scope.clone(),
             throttle: ProgressThrottle::new(PROGRESS_GAP_MS),
@@ -110,12 +118,14 @@ mod job {
                 let started = progress.now();
                 let result = whole(&file, &mut progress).await;
                 let timings = timings(&progress, started, result.1, "");
+                let timings = format!("{timings}; epoch {received} {}", epoch(&scope));
                 reply(&scope, result.0, &timings);
             }
             Request::First(file, from, port) => {
                 let started = progress.now();
                 let (result, read_ms, peer) = first_half(&file, from, port, &mut progress).await;
                 let timings = timings(&progress, started, read_ms, &peer);
+                let timings = format!("{timings}; epoch {received} {}", epoch(&scope));
                 reply(&scope, result, &timings);
             }
             Request::Second(file, from, port) => {
@@ -214,8 +224,10 @@ mod job {
         port.close();
         let waited_ms = progress.now() - parsed_ms;
         let decoding_ms = progress.now();
+        let mut peer_timings = String::new();
         let second = answer.and_then(|answer| {
             let answer = js_sys::Array::from(&answer);
+            peer_timings = answer.get(2).as_string().unwrap_or_default();
             if answer.get(0).as_bool() != Some(true) {
                 return None;
             }
@@ -228,7 +240,7 @@ mod job {
         });
         let peer = format!(
             " (in two halves: the first {first_ms:.0} ms, then {waited_ms:.0} ms waiting for the \
-             second and {:.0} ms taking it over)",
+             second ({peer_timings}) and {:.0} ms taking it over)",
             progress.now() - decoding_ms
         );
         if let (Some(first), Some(second)) = (first, second) {
@@ -251,8 +263,11 @@ mod job {
     /// (`[true, bytes]`, or `[false, why]`).
     async fn second_half(file: &File, from: usize, port: &MessagePort, progress: &mut Progress) {
         let name = file.name();
+        let started = progress.now();
         let headroom = split::SECOND_HALF_HEADROOM;
         let head = read_file_range(file, 0.0, 64.0, 0, 64.0, |_| {}).await;
+        let mut read_ms = 0.0;
+        let mut parsed_ms = 0.0;
         let answer = js_sys::Array::new();
         let half = if head.is_ok_and(|head| split::is_api_response(&head)) {
             // Progress as a share of the whole file (see `first_half`).
@@ -267,14 +282,17 @@ mod job {
                 |done| progress.report(LoadStage::Reading(done * read_share)),
             )
             .await;
-            buffer.ok().and_then(|mut buffer| {
+            read_ms = progress.now() - started;
+            let half = buffer.ok().and_then(|mut buffer| {
                 let cut = split::find_cut(buffer.get(headroom..)?, from, from)?;
                 let start = split::place_second_half(&mut buffer, headroom + cut.at - from, &cut)?;
                 let share = 1.0 - cut.at as f64 / size;
                 split::parse_half(&name, buffer.get(start..)?, &mut |done| {
                     progress.report(LoadStage::Parsing(done * share))
                 })
-            })
+            });
+            parsed_ms = progress.now() - started - read_ms;
+            half
         } else {
             None
         };
@@ -283,6 +301,10 @@ mod job {
                 let buffer = js_sys::Uint8Array::from(encoded.as_slice());
                 answer.push(&JsValue::TRUE);
                 answer.push(&buffer);
+                answer.push(&JsValue::from_str(&format!(
+                    "it read {read_ms:.0} ms, parsed {parsed_ms:.0} ms, encoded {:.0} ms",
+                    progress.now() - started - read_ms - parsed_ms
+                )));
                 port.post_message_with_transferable(&answer, &js_sys::Array::of1(&buffer.buffer()))
             }
             _ => {

@@ -119,6 +119,7 @@ pub fn parse_file_with_progress(
     let text = utf8(file, bytes)?;
     let mut collector = TraceCollector::new(file);
     collector.progress = Some(ProgressHook::new(text, report));
+    collector.expect_input(text.len());
     let collector = match fast_path(text, collector) {
         Ok(parsed) => return Ok(parsed),
         Err(fresh) => *fresh,
@@ -193,6 +194,7 @@ fn fast_path<'p>(
         None => {
             let mut fresh = TraceCollector::new(collector.file());
             fresh.progress = collector.progress.take();
+            fresh.expect_input(text.len());
             Err(Box::new(fresh))
         }
     }

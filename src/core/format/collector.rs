@@ -23,6 +23,11 @@ pub(crate) fn add_unknown_resource(builder: &mut TraceBuilder) -> u32 {
     builder.add_resource(service, Default::default())
 }
 
+/// Bytes of JSON per span assumed when sizing a file's first trace: about what real spans with
+/// a few attributes take (the generated ones take 280–400). A file with smaller spans only
+/// grows its trace later; one with several traces reserves a little too much for a moment.
+const BYTES_PER_SPAN: usize = 600;
+
 /// The trace ID given to spans that have none.
 pub const MISSING_TRACE_ID: &str = "(no trace ID)";
 
@@ -74,6 +79,8 @@ pub(crate) struct TraceCollector<'p> {
     /// What each Jaeger trace object left open, in file order — recorded only when reading a
     /// half of a split file (see `format::split`), `None` otherwise.
     pub(crate) objects: Option<Vec<ObjectRecord>>,
+    /// About how many spans the input holds (see [`Self::expect_input`]).
+    expected_spans: usize,
 }
 
 /// What a Jaeger trace object leaves for the other half of a split file: its `processes`
@@ -97,6 +104,7 @@ impl TraceCollector<'_> {
             missing_span_ids: 0,
             last: None,
             objects: None,
+            expected_spans: 0,
         }
     }
 
@@ -124,7 +132,12 @@ impl TraceCollector<'_> {
         let index = match self.by_key.get(&key) {
             Some(&index) => index,
             None => {
-                let mut builder = TraceBuilder::new(&normalized);
+                // The first trace of a file gets room for as many spans as the file could
+                // hold, most files being one trace.
+                let mut builder = match self.builders.is_empty() {
+                    true => TraceBuilder::with_capacity(&normalized, self.expected_spans),
+                    false => TraceBuilder::new(&normalized),
+                };
                 builder.add_source(&self.file);
                 if normalized == MISSING_TRACE_ID {
                     builder.warn(Warning::general(
@@ -141,6 +154,11 @@ impl TraceCollector<'_> {
             self.last = Some((raw.to_string(), index));
         }
         index
+    }
+
+    /// Sizes the first trace for an input of `bytes` bytes (see [`BYTES_PER_SPAN`]).
+    pub(crate) fn expect_input(&mut self, bytes: usize) {
+        self.expected_spans = bytes / BYTES_PER_SPAN;
     }
 
     /// A placeholder ID for a span that has none, with a warning on its trace.

@@ -356,8 +356,10 @@ impl<'de> TraceState<'de> {
             self.early.push(span);
             return;
         }
-        let default_trace_id = self.trace_id.get().map(str::to_string);
-        let trace_id = span.trace_id.get().or(default_trace_id.as_deref());
+        // A copy of the borrowed text (not a new string per span).
+        let default_trace_id = self.trace_id.0.clone();
+        let default_trace_id = default_trace_id.as_deref().filter(|id| !id.is_empty());
+        let trace_id = span.trace_id.get().or(default_trace_id);
         let trace_key = trace_id.unwrap_or("");
         let process_id = span.process_id.get().unwrap_or("");
         let known = self
@@ -392,7 +394,7 @@ impl<'de> TraceState<'de> {
                 index
             }
         };
-        add_span(collector, default_trace_id.as_deref(), span, resource);
+        add_span(collector, default_trace_id, span, resource);
     }
 
     /// Adds what waited for the end of the object: the trace's warnings, early spans, and the

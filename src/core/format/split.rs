@@ -195,6 +195,7 @@ pub fn parse_half(file: &str, bytes: &[u8], report: &mut dyn FnMut(f64)) -> Opti
     let text = std::str::from_utf8(bytes).ok()?;
     let mut collector = TraceCollector::new(file);
     collector.progress = Some(ProgressHook::new(text, report));
+    collector.expect_input(text.len());
     collector.objects = Some(Vec::new());
     if !jaeger::read_api_response(text, &mut collector).ok()? {
         return None;

@@ -63,14 +63,26 @@ pub fn Timeline() -> impl IntoView {
         width: measured_width,
         height: measured_height,
     } = use_element_size(scroller);
-    // Off-screen (the start-up warm-up) nothing is measured: assume a typical size.
+    // Until the first measurement (a frame later; never off-screen, in the start-up warm-up)
+    // assume the window's size: the first rows then come with the page itself instead of a
+    // frame and a layout later (~20 ms), and are redrawn at once if the guess was off.
     let preview = view.is_preview;
+    let window_size = move || {
+        let window = leptos::prelude::window();
+        let px = |v: Result<leptos::wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+        (
+            px(window.inner_width()).unwrap_or(1200.0),
+            px(window.inner_height()).unwrap_or(600.0),
+        )
+    };
     let width = Signal::derive(move || match measured_width.get() {
         w if w <= 0.0 && preview => 1200.0,
+        w if w <= 0.0 => window_size().0,
         w => w,
     });
     let height = Signal::derive(move || match measured_height.get() {
         h if h <= 0.0 && preview => 600.0,
+        h if h <= 0.0 => window_size().1,
         h => h,
     });
     let scroll_top = RwSignal::new(0.0_f64);
@@ -115,11 +127,6 @@ pub fn Timeline() -> impl IntoView {
     let models = move || {
         let (first, count) = row_window();
         let version = version.get();
-        // Until the first measurement the size is unknown: rendering then would only be
-        // thrown away a moment later.
-        if width.get() <= 0.0 {
-            return Vec::new();
-        }
         let Some(trace) = view.trace.get() else {
             return Vec::new();
         };

@@ -189,7 +189,9 @@ export class TracaggPage {
     };
   }
 
-  async screenshot(name) {
-    await this.page.screenshot({ path: `tests/e2e/out/${name}.png`, fullPage: true });
+  /** A screenshot of the whole page, or (`fullPage: false`) of the window as a person sees it:
+   * a full-page capture draws a scrolled timeline from its top. */
+  async screenshot(name, { fullPage = true } = {}) {
+    await this.page.screenshot({ path: `tests/e2e/out/${name}.png`, fullPage });
   }
 }

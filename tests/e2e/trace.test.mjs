@@ -287,7 +287,7 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
     const view = document.querySelector('[data-testid=timeline-scroller]').getBoundingClientRect();
     return row && row.top >= view.top && row.bottom <= view.bottom;
   });
-  await app.screenshot('trace-100k');
+  await app.screenshot('trace-100k', { fullPage: false });
   assert.deepEqual(app.problems, []);
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -86,6 +86,33 @@ async fn the_worker_reader_reads_a_file_of_several_slices_whole_and_in_order() {
 }
 
 #[wasm_bindgen_test]
+async fn a_range_of_a_file_reads_the_same_in_one_slice_or_several() {
+    let text: String = (0..200_000).map(|i| format!("{i:09}\n")).collect();
+    let file = file_from_text("range.json", &text);
+    let (start, end) = (123_457usize, 1_654_321usize);
+    for slice in [64.0 * 1024.0 * 1024.0, 100_000.0] {
+        let mut seen = Vec::new();
+        let bytes =
+            tracagg::source::read_file_range(&file, start as f64, end as f64, slice, |done| {
+                seen.push(done)
+            })
+            .await
+            .unwrap();
+        assert!(bytes == text.as_bytes()[start..end], "slice {slice}");
+        assert_eq!(seen.last().copied(), Some(1.0));
+    }
+    // Past the end is clamped; an empty range is empty.
+    let tail = tracagg::source::read_file_range(&file, 1_999_990.0, 5e9, 1e6, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(tail, text.as_bytes()[1_999_990..]);
+    let none = tracagg::source::read_file_range(&file, 10.0, 10.0, 1e6, |_| {})
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn a_framed_hand_over_is_assembled_between_browser_turns() {
     use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::handover::FRAME_ITEMS;

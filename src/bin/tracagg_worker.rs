@@ -152,7 +152,7 @@ mod job {
         let name = file.name();
         let started = progress.now();
         progress.report(LoadStage::Reading(0.0));
-        let reading = read_file_range(file, 0.0, file.size(), 0, WORKER_READ_SLICE, |done| {
+        let reading = read_file_range(file, 0.0, file.size(), WORKER_READ_SLICE, |done| {
             progress.report(LoadStage::Reading(done))
         })
         .await;
@@ -192,7 +192,7 @@ mod job {
         let end = from + split::CUT_WINDOW + split::CUT_LOOKAHEAD;
         let read_share = (end as f64).min(size) / size;
         progress.report(LoadStage::Reading(0.0));
-        let read = read_file_range(file, 0.0, end as f64, 0, WORKER_READ_SLICE, |done| {
+        let read = read_file_range(file, 0.0, end as f64, WORKER_READ_SLICE, |done| {
             progress.report(LoadStage::Reading(done * read_share))
         })
         .await;
@@ -264,8 +264,7 @@ mod job {
     async fn second_half(file: &File, from: usize, port: &MessagePort, progress: &mut Progress) {
         let name = file.name();
         let started = progress.now();
-        let headroom = split::SECOND_HALF_HEADROOM;
-        let head = read_file_range(file, 0.0, 64.0, 0, 64.0, |_| {}).await;
+        let head = read_file_range(file, 0.0, 64.0, 64.0, |_| {}).await;
         let mut read_ms = 0.0;
         let mut parsed_ms = 0.0;
         let answer = js_sys::Array::new();
@@ -273,19 +272,16 @@ mod job {
             // Progress as a share of the whole file (see `first_half`).
             let size = file.size().max(1.0);
             let read_share = 1.0 - from as f64 / size;
-            let buffer = read_file_range(
-                file,
-                from as f64,
-                size,
-                headroom,
-                WORKER_READ_SLICE,
-                |done| progress.report(LoadStage::Reading(done * read_share)),
-            )
+            // From a little before `from`: those bytes make room for the half's opening.
+            let buffer_at = from.saturating_sub(split::SECOND_HALF_HEADROOM);
+            let buffer = read_file_range(file, buffer_at as f64, size, WORKER_READ_SLICE, |done| {
+                progress.report(LoadStage::Reading(done * read_share))
+            })
             .await;
             read_ms = progress.now() - started;
             let half = buffer.ok().and_then(|mut buffer| {
-                let cut = split::find_cut(buffer.get(headroom..)?, from, from)?;
-                let start = split::place_second_half(&mut buffer, headroom + cut.at - from, &cut)?;
+                let cut = split::find_cut(&buffer, buffer_at, from)?;
+                let start = split::place_second_half(&mut buffer, cut.at - buffer_at, &cut)?;
                 let share = 1.0 - cut.at as f64 / size;
                 split::parse_half(&name, buffer.get(start..)?, &mut |done| {
                     progress.report(LoadStage::Parsing(done * share))

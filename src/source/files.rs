@@ -37,17 +37,17 @@ pub async fn read_file_bytes_in_slices(
     slice_bytes: f64,
     on_progress: impl FnMut(f64),
 ) -> Result<Vec<u8>, String> {
-    read_file_range(file, 0.0, file.size(), 0, slice_bytes, on_progress).await
+    read_file_range(file, 0.0, file.size(), slice_bytes, on_progress).await
 }
 
-/// Reads bytes `start..end` of the file (clamped to its size) after `headroom` zero bytes, in
-/// slices of `slice_bytes` (see [`read_file_bytes_in_worker`]): the halves of a file that two
-/// workers read at once (`core::format::split`).
+/// Reads bytes `start..end` of the file (clamped to its size) in slices of `slice_bytes` (see
+/// [`read_file_bytes_in_worker`]): also the halves of a file that two workers read at once
+/// (`core::format::split`). A range that fits one slice is copied once, straight into a new
+/// vector (no zeroing first).
 pub async fn read_file_range(
     file: &web_sys::File,
     start: f64,
     end: f64,
-    headroom: usize,
     slice_bytes: f64,
     mut on_progress: impl FnMut(f64),
 ) -> Result<Vec<u8>, String> {
@@ -66,8 +66,7 @@ pub async fn read_file_range(
             .map_err(|error| format!("cannot read the file: {error:?}"))
     };
     let total = (end - start).max(1.0);
-    let mut bytes = Vec::with_capacity(headroom + (end - start) as usize);
-    bytes.resize(headroom, 0);
+    let mut bytes = Vec::new();
     let mut next = (start < end).then(|| read(start)).transpose()?;
     let mut at = start;
     while let Some(pending) = next.take() {
@@ -79,10 +78,17 @@ pub async fn read_file_range(
             next = Some(read(at)?);
         }
         let slice = js_sys::Uint8Array::new(&buffer);
-        let filled = bytes.len();
-        bytes.resize(filled + slice.length() as usize, 0);
-        slice.copy_to(&mut bytes[filled..]);
-        on_progress((bytes.len() - headroom) as f64 / total);
+        if bytes.is_empty() && next.is_none() {
+            bytes = slice.to_vec();
+        } else {
+            if bytes.is_empty() {
+                bytes.reserve_exact(total as usize);
+            }
+            let filled = bytes.len();
+            bytes.resize(filled + slice.length() as usize, 0);
+            slice.copy_to(&mut bytes[filled..]);
+        }
+        on_progress(bytes.len() as f64 / total);
     }
     Ok(bytes)
 }

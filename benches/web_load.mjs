@@ -104,9 +104,9 @@ try {
       page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
       await page.goto(`${base}#trace=${traceId}`);
       await page.getByTestId('trace-not-loaded').waitFor();
-      // Let the page settle (its parsing worker starts and warms up at page load), as it has by
-      // the time a person has picked a file.
-      await page.waitForTimeout(2000);
+      // Let the page settle (its two parsing workers start and warm up one after the other at
+      // page load), as it has by the time a person has picked a file.
+      await page.waitForTimeout(3000);
       await page.getByTestId('file-input').setInputFiles(file);
       await page.waitForFunction(() => window.__bench.t1 !== null, null, { timeout: 600_000, polling: 50 });
       const timing = await page.evaluate(() => {

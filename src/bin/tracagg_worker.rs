@@ -383,6 +383,43 @@ fn warm_up() {
             for _ in 0..runs {
                 let _ = tracagg::core::load::parse_and_encode("warm-up.json", &sample);
             }
+            if format == GenFormat::Jaeger {
+                warm_up_halves(&sample);
+            }
+        }
+    }
+}
+
+/// Runs the two-halves path (see `core::format::split`) on `sample`: cut, read each half, hand
+/// one over as bytes, join.
+#[cfg(target_arch = "wasm32")]
+fn warm_up_halves(sample: &[u8]) {
+    use tracagg::core::format::split;
+    let Some(cut) = split::find_cut(sample, 0, sample.len() / 2) else {
+        return;
+    };
+    let (Some(before), Some(after)) = (sample.get(..cut.at), sample.get(cut.at + 1..)) else {
+        return;
+    };
+    let mut first = before.to_vec();
+    first.extend_from_slice(cut.first_half_end());
+    let mut second = cut.second_half_start().into_bytes();
+    second.extend_from_slice(after);
+    for _ in 0..2 {
+        let halves = (
+            split::parse_half("warm-up.json", &first, &mut |_| {}),
+            split::parse_half("warm-up.json", &second, &mut |_| {})
+                .and_then(|half| split::encode_half(&half).ok())
+                .and_then(|bytes| split::decode_half(&bytes).ok()),
+        );
+        if let (Some(first), Some(second)) = halves {
+            let _ = tracagg::core::load::merge_and_encode(
+                "warm-up.json",
+                first,
+                second,
+                &cut,
+                &mut |_| {},
+            );
         }
     }
 }

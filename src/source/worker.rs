@@ -68,10 +68,22 @@ thread_local! {
 /// Workers kept ready: two, so that a large file can be read in two halves at once.
 const WARM_WORKERS: usize = 2;
 
-/// Starts workers now so the next load does not wait for them (call once the page is up, and
-/// after each load). Does nothing if enough are already waiting.
+/// Starts workers so the next load does not wait for them (call once the page is up, and
+/// after each load), one at a time: each warms up for a few hundred milliseconds, and two at
+/// once took both cores from the page (scrolling right after a load dropped frames). The next
+/// starts when one says it is ready, unless a load is running. Does nothing if enough are
+/// waiting or one is still warming up.
 pub fn prepare_worker() {
-    while WARM.with(|warm| warm.borrow().len()) < WARM_WORKERS {
+    let (count, warming) = WARM.with(|warm| {
+        let warm = warm.borrow();
+        let warming = warm.iter().any(|w| !w.ready.get() && !w.failed.get());
+        (warm.len(), warming)
+    });
+    let loading = CURRENT.with(|current| current.borrow().is_some());
+    if count >= WARM_WORKERS || warming || loading {
+        return;
+    }
+    {
         let Ok(worker) = spawn_worker() else {
             return;
         };
@@ -81,6 +93,7 @@ pub fn prepare_worker() {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if event.data().as_string().as_deref() == Some("ready") {
                 flag.set(true);
+                prepare_worker();
             }
         });
         let flag = failed.clone();
@@ -333,10 +346,11 @@ fn describe_hand_overs(timings: &str, posted: f64, replied_seen: f64) -> String 
     }
 }
 
-/// Where a split file is cut, as a share of its size. The first worker takes the larger part:
-/// the second's part must also be encoded, sent and taken over before the first can build, and
-/// at 0.5 the first waited ~20 ms for it (of ~70 ms per half at 100,000 spans).
-const FIRST_HALF_SHARE: f64 = 0.56;
+/// Where a split file is cut, as a share of its size. The first worker takes a little more:
+/// the second's part must also be encoded, sent and taken over before the first can build
+/// (at 0.5 the first waited up to ~20 ms for it, at 0.56 the second up to ~30 ms for the
+/// first, of ~70 ms per half at 100,000 spans).
+const FIRST_HALF_SHARE: f64 = 0.52;
 
 /// Sends `peer` its half of `file` and returns the first half's request for the other worker
 /// with what to transfer along (its end of the channel between the two).

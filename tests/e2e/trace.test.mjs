@@ -305,8 +305,8 @@ test('a large Jaeger file read by two workers, one half each, shows what one wor
     const workerLines = [];
     page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
     await app.open(site.url);
-    // Both workers are ready by the time a person picks a file.
-    await page.waitForTimeout(1500);
+    // Both workers (warmed up one after the other) are ready by the time a person picks a file.
+    await page.waitForTimeout(3000);
     await app.chooseFiles([file]);
     await app.waitForRows(1);
     const row = (await app.rows().first().innerText()).replace(/\s+/g, ' ');

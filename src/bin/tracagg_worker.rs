@@ -187,6 +187,17 @@ mod job {
             port.set_onmessage(Some(on_peer.unchecked_ref()));
             PEER_WAIT.with(|wait| *wait.borrow_mut() = Some(resolve));
         });
+        // Other formats are read whole at once (rather than after half of them).
+        let head = read_file_range(file, 0.0, 64.0, 64.0, |_| {}).await;
+        if !head.is_ok_and(|head| split::is_api_response(&head)) {
+            port.close();
+            let (result, read_ms) = whole(file, progress).await;
+            return (
+                result,
+                read_ms,
+                " (in one piece: not a Jaeger API response)".to_string(),
+            );
+        }
         // Progress is told as a share of the whole file: the page adds up both workers'.
         let size = file.size().max(1.0);
         let end = from + split::CUT_WINDOW + split::CUT_LOOKAHEAD;
@@ -199,7 +210,6 @@ mod job {
         let read_ms = progress.now() - started;
         let cut = read
             .ok()
-            .filter(|bytes| split::is_api_response(bytes))
             .and_then(|bytes| Some((split::find_cut(&bytes, 0, from)?, bytes)));
         let Some((cut, mut bytes)) = cut else {
             port.close();

@@ -83,36 +83,34 @@ pub fn prepare_worker() {
     if count >= WARM_WORKERS || warming || loading {
         return;
     }
-    {
-        let Ok(worker) = spawn_worker() else {
-            return;
-        };
-        let ready = Rc::new(Cell::new(false));
-        let failed = Rc::new(Cell::new(false));
-        let flag = ready.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if event.data().as_string().as_deref() == Some("ready") {
-                flag.set(true);
-                prepare_worker();
-            }
-        });
-        let flag = failed.clone();
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
+    let Ok(worker) = spawn_worker() else {
+        return;
+    };
+    let ready = Rc::new(Cell::new(false));
+    let failed = Rc::new(Cell::new(false));
+    let flag = ready.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        if event.data().as_string().as_deref() == Some("ready") {
             flag.set(true);
+            prepare_worker();
+        }
+    });
+    let flag = failed.clone();
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        flag.set(true);
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    WARM.with(|warm| {
+        warm.borrow_mut().push(Warm {
+            worker,
+            ready,
+            failed,
+            _on_message: on_message,
+            _on_error: on_error,
         });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        WARM.with(|warm| {
-            warm.borrow_mut().push(Warm {
-                worker,
-                ready,
-                failed,
-                _on_message: on_message,
-                _on_error: on_error,
-            });
-        });
-    }
+    });
 }
 
 /// A prepared worker (and whether it is ready), or a new one.

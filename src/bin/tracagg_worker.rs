@@ -190,13 +190,7 @@ mod job {
         // Other formats are read whole at once (rather than after half of them).
         let head = read_file_range(file, 0.0, 64.0, 64.0, |_| {}).await;
         if !head.is_ok_and(|head| split::is_api_response(&head)) {
-            port.close();
-            let (result, read_ms) = whole(file, progress).await;
-            return (
-                result,
-                read_ms,
-                " (in one piece: not a Jaeger API response)".to_string(),
-            );
+            return in_one_piece(file, &port, progress, "not a Jaeger API response").await;
         }
         // Progress is told as a share of the whole file: the page adds up both workers'.
         let size = file.size().max(1.0);
@@ -212,13 +206,7 @@ mod job {
             .ok()
             .and_then(|bytes| Some((split::find_cut(&bytes, 0, from)?, bytes)));
         let Some((cut, mut bytes)) = cut else {
-            port.close();
-            let (result, _) = whole(file, progress).await;
-            return (
-                result,
-                read_ms,
-                " (in one piece: no place to cut)".to_string(),
-            );
+            return in_one_piece(file, &port, progress, "no place to cut").await;
         };
         bytes.truncate(cut.at);
         bytes.extend_from_slice(cut.first_half_end());
@@ -261,12 +249,20 @@ mod job {
                 return (result, read_ms, peer);
             }
         }
-        let (result, _) = whole(file, progress).await;
-        (
-            result,
-            read_ms,
-            " (in one piece: the halves did not join)".to_string(),
-        )
+        in_one_piece(file, &port, progress, "the halves did not join").await
+    }
+
+    /// The first half's way out: stop listening to the peer and read the whole file, saying
+    /// why in the timings.
+    async fn in_one_piece(
+        file: &File,
+        port: &MessagePort,
+        progress: &mut Progress,
+        why: &str,
+    ) -> (Result<Vec<u8>, String>, f64, String) {
+        port.close();
+        let (result, read_ms) = whole(file, progress).await;
+        (result, read_ms, format!(" (in one piece: {why})"))
     }
 
     /// The second half: read from `from`, parse from the cut on, send it to the peer

@@ -20,7 +20,7 @@ pub async fn read_file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|error| format!("cannot read the file: {error}"))
 }
 
-/// Reads the whole file in the Web Worker, in slices of [`READ_SLICE`] bytes: the browser
+/// Reads the whole file in the Web Worker, in slices of [`WORKER_READ_SLICE`] bytes: the browser
 /// reads the next slice while this one is copied into wasm memory, the file is never held
 /// twice in full (a 400 MB file once took 800 MB here), and `on_progress` hears the fraction
 /// read after each slice.
@@ -28,7 +28,7 @@ pub async fn read_file_bytes_in_worker(
     file: &web_sys::File,
     on_progress: impl FnMut(f64),
 ) -> Result<Vec<u8>, String> {
-    read_file_bytes_in_slices(file, READ_SLICE, on_progress).await
+    read_file_bytes_in_slices(file, WORKER_READ_SLICE, on_progress).await
 }
 
 /// [`read_file_bytes_in_worker`] with slices of `slice_bytes`.
@@ -93,11 +93,8 @@ pub async fn read_file_range(
     Ok(bytes)
 }
 
-/// The slice size of [`read_file_bytes_in_worker`].
-pub const WORKER_READ_SLICE: f64 = READ_SLICE;
-
 /// The slice of a file read at a time in the worker (64 MiB): files up to that size arrive
 /// in one read, which the browser serves about twice as fast as 8 MiB slices one after the
 /// other (40 vs 55–90 ms for 41 MB, measured in this project's Chromium); larger ones cost at
 /// most one slice beyond the file itself.
-const READ_SLICE: f64 = 64.0 * 1024.0 * 1024.0;
+pub const WORKER_READ_SLICE: f64 = 64.0 * 1024.0 * 1024.0;

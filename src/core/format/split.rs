@@ -36,7 +36,8 @@ pub const CUT_LOOKAHEAD: usize = 4096;
 /// The longest trace ID a cut accepts (longer ones are not IDs Jaeger writes).
 const MAX_TRACE_ID: usize = 128;
 
-/// Room to leave before the second half's bytes for [`place_second_half`]'s prefix.
+/// How far before the cut search's start the second worker reads, so that
+/// [`place_second_half`] can write the half's opening over bytes it does not need.
 pub const SECOND_HALF_HEADROOM: usize = 32 + MAX_TRACE_ID;
 
 /// Where a file is cut: the byte offset of the `,` between two spans (or two traces), and
@@ -163,7 +164,8 @@ pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize) -> Option<Cut> {
 
 /// Writes the second half's opening in place of the cut's `,` in `buffer`, where the cut's
 /// `,` is at `cut_in_buffer`; returns where the second half now starts in `buffer` (`None`
-/// when there is not enough room before it: leave [`SECOND_HALF_HEADROOM`] bytes).
+/// when there is not enough room before it: hold [`SECOND_HALF_HEADROOM`] bytes before the
+/// search's start).
 pub fn place_second_half(buffer: &mut [u8], cut_in_buffer: usize, cut: &Cut) -> Option<usize> {
     let opening = cut.second_half_start();
     let start = (cut_in_buffer + 1).checked_sub(opening.len())?;

@@ -4,6 +4,7 @@ mod backend_panel;
 mod backend_results;
 mod charts;
 mod copy_button;
+mod deferred;
 mod download;
 mod file_picker;
 mod graph_view;

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::app::AppState;
 use super::charts::{LatencyHistogram, TraceScatter};
+use super::deferred::Deferred;
 use super::graph_view::GraphView;
 use super::routing::navigate;
 use super::shared::Shared;
@@ -21,8 +22,8 @@ use crate::core::analysis::{
 use crate::core::model::Trace;
 use crate::core::view_model::{
     bottlenecks_table, critical_table, latency_histogram, operations_table, services_table,
-    slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, TableRow, TraceSummary,
-    ViewState,
+    slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, Table, TableRow,
+    TraceSummary, ViewState,
 };
 
 /// Traces that contain `service` (all of them without a filter), in load order.
@@ -36,6 +37,11 @@ pub fn traces_with_service(traces: &[Arc<Trace>], service: Option<&str>) -> Vec<
         .filter(|t| query.matches(t))
         .cloned()
         .collect()
+}
+
+/// Whether a row of `service` passes the service filter (`None`: no filter).
+fn keeps(filter: &Option<String>, service: &str) -> bool {
+    filter.as_deref().is_none_or(|s| s == service)
 }
 
 /// Moves to the trace `trace_id`, with `span_id` selected.
@@ -89,16 +95,22 @@ pub fn ServicesView() -> impl IntoView {
             .collect();
         Shared::new(list)
     });
-    let graph = Memo::new(move |_| Shared::new(ServiceGraph::build(&all.get())));
-    let drawing = Memo::new(move |_| Shared::new(GraphDrawing::of_services(&graph.get())));
+    // The heavy statistics come as deferred values, each in a browser task of its own (see
+    // `deferred`), so that opening the tab or changing the filter never freezes the page.
+    // Counting the calls goes over every span, the layout over the services, and drawing it
+    // builds the SVG: three tasks.
+    let counted = Deferred::new(move || all.get(), |all| ServiceGraph::counted(&all));
+    let graph = counted.then(|counted| counted.clone().laid_out());
+    let graph_now = graph.signal();
+    let drawing = graph.then(GraphDrawing::of_services);
     let selected_edge = RwSignal::new(None::<EdgeTraces>);
     // A new graph (more files) closes the edge's trace list.
     Effect::new(move |_| {
-        graph.track();
+        graph_now.track();
         selected_edge.set(None);
     });
     let on_graph_click = Callback::new(move |target: GraphTarget| {
-        let graph = graph.get_untracked();
+        let graph = graph_now.get_untracked();
         match target {
             GraphTarget::Node(i) => {
                 let name = graph.nodes.get(i).map(|n| n.name.clone());
@@ -137,38 +149,59 @@ pub fn ServicesView() -> impl IntoView {
         }
     });
 
-    let operations = Memo::new(move |_| {
-        let mut rows = operation_stats(&traces.get());
-        if let Some(name) = service.get() {
+    let with_service = move || (traces.get(), service.get());
+    let operations = Deferred::new(with_service, |(traces, service)| {
+        let mut rows = operation_stats(&traces);
+        if let Some(name) = service {
             rows.retain(|o| o.service == name);
         }
-        Shared::new(rows)
+        rows
     });
-    let keep_service =
-        move |row_service: &str| service.with(|s| s.as_deref().is_none_or(|s| s == row_service));
-    let services_tbl =
-        Memo::new(move |_| Shared::new(services_table(&service_stats(&traces.get()))));
-    let operations_tbl = Memo::new(move |_| Shared::new(operations_table(&operations.get())));
-    let slowest_tbl = Memo::new(move |_| {
-        let mut rows = slowest_operations(&traces.get(), usize::MAX);
-        rows.retain(|r| keep_service(&r.service));
+    let services_tbl = Deferred::new(
+        move || traces.get(),
+        |traces| services_table(&service_stats(&traces)),
+    );
+    let operations_tbl = Memo::new(move |_| {
+        Shared::new(
+            operations
+                .get()
+                .map_or_else(Table::default, |o| operations_table(&o)),
+        )
+    });
+    let slowest_tbl = Deferred::new(with_service, |(traces, service)| {
+        let mut rows = slowest_operations(&traces, usize::MAX);
+        rows.retain(|r| keeps(&service, &r.service));
         rows.truncate(20);
-        Shared::new(slowest_table(&rows))
+        slowest_table(&rows)
     });
-    let bottlenecks_tbl = Memo::new(move |_| {
-        let mut rows = bottleneck_summary(&analysed.get());
-        rows.retain(|r| keep_service(&r.service));
-        Shared::new(bottlenecks_table(&rows))
+    let with_analyses = move || (analysed.get(), service.get());
+    let bottlenecks_tbl = Deferred::new(with_analyses, |(analysed, service)| {
+        let mut rows = bottleneck_summary(&analysed);
+        rows.retain(|r| keeps(&service, &r.service));
+        bottlenecks_table(&rows)
     });
-    let critical_tbl = Memo::new(move |_| {
-        let mut rows = critical_contributors(&analysed.get());
-        rows.retain(|r| keep_service(&r.service));
-        Shared::new(critical_table(&rows))
+    let critical_tbl = Deferred::new(with_analyses, |(analysed, service)| {
+        let mut rows = critical_contributors(&analysed);
+        rows.retain(|r| keeps(&service, &r.service));
+        critical_table(&rows)
     });
-    let points = Memo::new(move |_| Shared::new(trace_scatter(&traces.get())));
+    let points = Deferred::new(move || traces.get(), |traces| trace_scatter(&traces));
+    let busy = move || {
+        counted.busy()
+            || graph.busy()
+            || drawing.busy()
+            || operations.busy()
+            || services_tbl.busy()
+            || slowest_tbl.busy()
+            || bottlenecks_tbl.busy()
+            || critical_tbl.busy()
+            || points.busy()
+    };
     let choices = Signal::derive(move || {
+        let Some(operations) = operations.get() else {
+            return Vec::new();
+        };
         let mut ops: Vec<(usize, String, String)> = operations
-            .get()
             .iter()
             .map(|o| (o.count, o.service.clone(), o.operation.clone()))
             .collect();
@@ -205,7 +238,7 @@ pub fn ServicesView() -> impl IntoView {
         })
     };
     view! {
-        <section class="services-view" data-testid="services-view">
+        <section class="services-view" data-testid="services-view" aria-busy=move || busy().to_string()>
             {move || backend_graph.get().map(|drawing| view! {
                 <div class="panel" data-testid="backend-dependencies-panel">
                     <h2>"Dependencies reported by the backend"</h2>
@@ -223,13 +256,16 @@ pub fn ServicesView() -> impl IntoView {
             <div class="panel">
                 <h2>"Service dependencies"</h2>
                 <p class="hint">"Every loaded trace. Boxes are services (green: no errors, amber: under 5 % errors, red: more); arrows are calls with their count. Click a service to filter everything to it, an arrow to list the traces with that call."</p>
-                <Show when=move || graph.with(|g| g.hidden_edges > 0)>
-                    <p class="hint" data-testid="hidden-edges">{move || graph.with(|g| format!(
+                <Show when=move || !drawing.ready()>
+                    <p class="hint" data-testid="graph-computing">"Laying out the graph…"</p>
+                </Show>
+                <Show when=move || graph_now.with(|g| g.hidden_edges > 0)>
+                    <p class="hint" data-testid="hidden-edges">{move || graph_now.with(|g| format!(
                         "Showing the {} busiest of {} calls between services.", g.edges.len(), g.edges.len() + g.hidden_edges))}</p>
                 </Show>
-                <Show when=move || graph.with(|g| !g.nodes.is_empty())>
+                <Show when=move || drawing.ready() && graph_now.with(|g| !g.nodes.is_empty())>
                     <GraphView
-                        drawing=drawing
+                        drawing=drawing.signal()
                         highlighted=service
                         on_click=on_graph_click
                         export_name=Signal::derive(|| "service-dependencies".to_string())
@@ -259,19 +295,33 @@ pub fn ServicesView() -> impl IntoView {
                 })}
             </div>
             <div class="charts">
-                <TraceScatter points=points on_open=Callback::new(move |id| open_span(state, id, None))/>
-                <LatencyHistogram choices=choices histogram_of=histogram_of/>
+                <Show when=move || points.ready()>
+                    <TraceScatter points=points.signal() on_open=Callback::new(move |id| open_span(state, id, None))/>
+                </Show>
+                <Show when=move || operations.ready()>
+                    <LatencyHistogram choices=choices histogram_of=histogram_of/>
+                </Show>
             </div>
-            <StatsTable title="Services" testid="table-services" table=services_tbl on_row=on_row
-                hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
-            <StatsTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row
-                hint="Latency per operation: percentiles interpolate between the closest ranks."/>
-            <StatsTable title="Slowest operations" testid="table-slowest" table=slowest_tbl on_row=on_row
-                hint="By p95; click a row to open the operation's slowest span."/>
-            <StatsTable title="Bottlenecks" testid="table-bottlenecks" table=bottlenecks_tbl on_row=on_row
-                hint="Operations among their traces' bottlenecks (most self time, critical path first); click to open the worst one."/>
-            <StatsTable title="Critical-path contributors" testid="table-critical" table=critical_tbl on_row=on_row
-                hint="Time each operation spends on its traces' critical paths; click to open its longest stretch."/>
+            <Show when=move || services_tbl.ready()>
+                <StatsTable title="Services" testid="table-services" table=services_tbl.signal() on_row=on_row
+                    hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
+            </Show>
+            <Show when=move || operations.ready()>
+                <StatsTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row
+                    hint="Latency per operation: percentiles interpolate between the closest ranks."/>
+            </Show>
+            <Show when=move || slowest_tbl.ready()>
+                <StatsTable title="Slowest operations" testid="table-slowest" table=slowest_tbl.signal() on_row=on_row
+                    hint="By p95; click a row to open the operation's slowest span."/>
+            </Show>
+            <Show when=move || bottlenecks_tbl.ready()>
+                <StatsTable title="Bottlenecks" testid="table-bottlenecks" table=bottlenecks_tbl.signal() on_row=on_row
+                    hint="Operations among their traces' bottlenecks (most self time, critical path first); click to open the worst one."/>
+            </Show>
+            <Show when=move || critical_tbl.ready()>
+                <StatsTable title="Critical-path contributors" testid="table-critical" table=critical_tbl.signal() on_row=on_row
+                    hint="Time each operation spends on its traces' critical paths; click to open its longest stretch."/>
+            </Show>
             </Show>
         </section>
     }

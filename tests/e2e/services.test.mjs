@@ -21,6 +21,7 @@ async function servicesWith(files, traces) {
   await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'));
   await app.byTestId('tab-services').click();
   await app.byTestId('service-graph').waitFor();
+  await app.waitForServices();
   return app;
 }
 
@@ -84,6 +85,7 @@ test('clicking a service filters the graph highlight, charts, tables and trace l
   assert.equal(allPoints, 19);
   await app.page.locator('[data-testid="graph-node"][data-key="redis-manual"]').click();
   await app.byTestId('service-filter').waitFor();
+  await app.waitForServices();
   assert.match(app.page.url(), /view=services&service=redis-manual/);
   assert.equal(await app.byTestId('scatter-canvas').getAttribute('data-points'), '1');
   const operations = app.byTestId('table-operations');

@@ -82,6 +82,13 @@ export class TracaggPage {
     return this.page.locator(`[data-testid="trace-row"][data-trace-id="${traceId}"]`);
   }
 
+  /** Waits until the services view has computed everything it shows (it computes in steps). */
+  async waitForServices() {
+    await this.page.waitForFunction(
+      () => document.querySelector('[data-testid="services-view"]')?.getAttribute('aria-busy') === 'false',
+    );
+  }
+
   async waitForRows(count) {
     await this.page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="trace-row"]').length === n,

@@ -104,6 +104,12 @@ pub struct ServiceGraph {
 impl ServiceGraph {
     /// Builds and lays out the graph of `traces`.
     pub fn build(traces: &[Arc<Trace>]) -> Self {
+        Self::counted(traces).laid_out()
+    }
+
+    /// The graph of `traces` not laid out yet: counting goes over every span, the layout
+    /// over the services only, so the page runs the two in separate tasks.
+    pub fn counted(traces: &[Arc<Trace>]) -> Self {
         let mut nodes: Vec<ServiceNode> = service_stats(traces)
             .into_iter()
             .map(|s| ServiceNode {
@@ -134,7 +140,11 @@ impl ServiceGraph {
                 route: EdgeRoute::default(),
             });
         }
-        Self::laid_out(nodes, edges)
+        Self {
+            nodes,
+            edges,
+            ..Self::default()
+        }
     }
 
     /// The graph of dependency links a backend reports (Jaeger's `/api/dependencies`, Zipkin's
@@ -156,11 +166,24 @@ impl ServiceGraph {
                 route: EdgeRoute::default(),
             });
         }
-        Self::laid_out(nodes, edges)
+        Self {
+            nodes,
+            edges,
+            ..Self::default()
+        }
+        .laid_out()
     }
 
-    fn laid_out(mut nodes: Vec<ServiceNode>, mut edges: Vec<ServiceEdge>) -> Self {
-        let hidden_edges = keep_busiest(&mut edges, |e| e.calls);
+    /// This graph laid out: only its busiest [`MAX_DRAWN_EDGES`] edges are kept (the others
+    /// are counted in `hidden_edges`), and every node and edge gets its place.
+    pub fn laid_out(self) -> Self {
+        let Self {
+            mut nodes,
+            mut edges,
+            hidden_edges,
+            ..
+        } = self;
+        let hidden_edges = hidden_edges + keep_busiest(&mut edges, |e| e.calls);
         let sizes: Vec<(f64, f64)> = nodes
             .iter()
             .map(|n| (text_box_width(&[&n.name, &n.detail()]), NODE_HEIGHT))
@@ -356,6 +379,42 @@ mod tests {
         let mut few = vec![3, 1];
         assert_eq!(keep_busiest(&mut few, |&calls| calls), 0);
         assert_eq!(few, vec![3, 1]);
+    }
+
+    #[test]
+    fn counting_then_laying_out_keeps_every_call_and_draws_the_busiest() {
+        // A generated trace of 40 services has more calls between them than are drawn.
+        let mut bytes = Vec::new();
+        crate::core::generate::write_trace(
+            &mut bytes,
+            20_000,
+            crate::core::generate::GenFormat::Jaeger,
+            7,
+        )
+        .expect("generates");
+        let mut set = TraceSet::new();
+        crate::core::load::load_into(&mut set, "gen.json", &bytes).expect("loads");
+        let counted = ServiceGraph::counted(set.traces());
+        assert!(
+            counted.edges.len() > MAX_DRAWN_EDGES,
+            "{}",
+            counted.edges.len()
+        );
+        assert_eq!(counted.hidden_edges, 0);
+        assert!(counted.nodes.iter().all(|n| n.rect == Rect::default()));
+        let calls = |g: &ServiceGraph| g.edges.iter().map(|e| e.calls).collect::<Vec<_>>();
+        let mut busiest = calls(&counted);
+        busiest.sort_unstable_by(|a, b| b.cmp(a));
+
+        let laid = counted.clone().laid_out();
+        assert_eq!(laid.hidden_edges, counted.edges.len() - MAX_DRAWN_EDGES);
+        let mut drawn = calls(&laid);
+        drawn.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(drawn, busiest[..MAX_DRAWN_EDGES]);
+        assert_eq!(laid, ServiceGraph::build(set.traces()));
+        assert_eq!(laid.nodes.len(), counted.nodes.len());
+        assert!(laid.nodes.iter().all(|n| n.rect.width > 0.0));
+        assert_readable(&laid);
     }
 
     #[test]

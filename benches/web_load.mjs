@@ -1,6 +1,7 @@
 // Load benchmark in headless Chromium (a script, not a test): `./run bench-web [SIZES...]`.
 //
-// For generated Jaeger traces of 1,000 … 1,000,000 spans, handed to the page through the file
+// For generated traces (Jaeger; BENCH_FORMAT=otlp or zipkin for the others) of 1,000 …
+// 1,000,000 spans, handed to the page through the file
 // input, prints per size:
 //   load      time from the file input's change event to the frame showing the first
 //             timeline rows (the page is opened on `#trace=<id>`, so it opens the trace as
@@ -27,6 +28,8 @@ const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const SIZES = sizes.length ? sizes : [1000, 10000, 100000, 1000000];
 // Runs per size (BENCH_RUNS, default 3): single runs on a noisy 2-core machine vary by ±25 %.
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+// The generated file's format (BENCH_FORMAT: jaeger, the default, otlp or zipkin).
+const FORMAT = process.env.BENCH_FORMAT ?? 'jaeger';
 
 const INSTRUMENT = `
   window.__bench = { longTasks: [], t0: null, t1: null, file: null };
@@ -90,9 +93,9 @@ const results = [];
 try {
   for (const spans of SIZES) {
     const file = path.join(dir, `trace-${spans}.json`);
-    fs.writeFileSync(file, execFileSync(CLI, ['gen', '--spans', String(spans), '--format', 'jaeger'], { maxBuffer: 2 ** 31 - 1 }));
+    fs.writeFileSync(file, execFileSync(CLI, ['gen', '--spans', String(spans), '--format', FORMAT], { maxBuffer: 2 ** 31 - 1 }));
     const head = fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096);
-    const traceId = /"traceID":"([0-9a-f]+)"/.exec(head)?.[1];
+    const traceId = /"trace(?:ID|Id)":"([0-9a-f]+)"/.exec(head)?.[1];
     const mb = fs.statSync(file).size / 1e6;
     const runs = [];
     for (let run = 0; run < RUNS; run++) {

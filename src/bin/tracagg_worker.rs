@@ -189,9 +189,10 @@ mod job {
         });
         // Other formats are read whole at once (rather than after half of them).
         let head = read_file_range(file, 0.0, 64.0, 64.0, |_| {}).await;
-        if !head.is_ok_and(|head| split::is_api_response(&head)) {
-            return in_one_piece(file, &port, progress, "not a Jaeger API response").await;
-        }
+        let Some(shape) = head.ok().and_then(|head| split::shape_of(&head)) else {
+            let why = "not a Jaeger API response or OTLP document";
+            return in_one_piece(file, &port, progress, why).await;
+        };
         // Progress is told as a share of the whole file: the page adds up both workers'.
         let size = file.size().max(1.0);
         let end = from + split::CUT_WINDOW + split::CUT_LOOKAHEAD;
@@ -204,7 +205,7 @@ mod job {
         let read_ms = progress.now() - started;
         let cut = read
             .ok()
-            .and_then(|bytes| Some((split::find_cut(&bytes, 0, from)?, bytes)));
+            .and_then(|bytes| Some((split::find_cut(&bytes, 0, from, shape)?, bytes)));
         let Some((cut, mut bytes)) = cut else {
             return in_one_piece(file, &port, progress, "no place to cut").await;
         };
@@ -212,7 +213,7 @@ mod job {
         bytes.extend_from_slice(cut.first_half_end());
         let share = cut.at as f64 / size;
         progress.report(LoadStage::Parsing(0.0));
-        let first = split::parse_half(&name, &bytes, &mut |done| {
+        let first = split::parse_half(&name, &bytes, &cut, &mut |done| {
             progress.report(LoadStage::Parsing(done * share))
         });
         drop(bytes);
@@ -274,7 +275,8 @@ mod job {
         let mut read_ms = 0.0;
         let mut parsed_ms = 0.0;
         let answer = js_sys::Array::new();
-        let half = if head.is_ok_and(|head| split::is_api_response(&head)) {
+        let shape = head.ok().and_then(|head| split::shape_of(&head));
+        let half = if let Some(shape) = shape {
             // Progress as a share of the whole file (see `first_half`).
             let size = file.size().max(1.0);
             let read_share = 1.0 - from as f64 / size;
@@ -286,10 +288,10 @@ mod job {
             .await;
             read_ms = progress.now() - started;
             let half = buffer.ok().and_then(|mut buffer| {
-                let cut = split::find_cut(&buffer, buffer_at, from)?;
+                let cut = split::find_cut(&buffer, buffer_at, from, shape)?;
                 let start = split::place_second_half(&mut buffer, cut.at - buffer_at, &cut)?;
                 let share = 1.0 - cut.at as f64 / size;
-                split::parse_half(&name, buffer.get(start..)?, &mut |done| {
+                split::parse_half(&name, buffer.get(start..)?, &cut, &mut |done| {
                     progress.report(LoadStage::Parsing(done * share))
                 })
             });
@@ -389,7 +391,7 @@ fn warm_up() {
             for _ in 0..runs {
                 let _ = tracagg::core::load::parse_and_encode("warm-up.json", &sample);
             }
-            if format == GenFormat::Jaeger {
+            if format != GenFormat::Zipkin {
                 warm_up_halves(&sample);
             }
         }
@@ -401,7 +403,9 @@ fn warm_up() {
 #[cfg(target_arch = "wasm32")]
 fn warm_up_halves(sample: &[u8]) {
     use tracagg::core::format::split;
-    let Some(cut) = split::find_cut(sample, 0, sample.len() / 2) else {
+    let Some(cut) = split::shape_of(sample)
+        .and_then(|shape| split::find_cut(sample, 0, sample.len() / 2, shape))
+    else {
         return;
     };
     let (Some(before), Some(after)) = (sample.get(..cut.at), sample.get(cut.at + 1..)) else {
@@ -413,8 +417,8 @@ fn warm_up_halves(sample: &[u8]) {
     second.extend_from_slice(after);
     for _ in 0..2 {
         let halves = (
-            split::parse_half("warm-up.json", &first, &mut |_| {}),
-            split::parse_half("warm-up.json", &second, &mut |_| {})
+            split::parse_half("warm-up.json", &first, &cut, &mut |_| {}),
+            split::parse_half("warm-up.json", &second, &cut, &mut |_| {})
                 .and_then(|half| split::encode_half(&half).ok())
                 .and_then(|bytes| split::decode_half(&bytes).ok()),
         );

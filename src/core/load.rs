@@ -337,13 +337,13 @@ mod tests {
         let mut bytes = Vec::new();
         write_trace(&mut bytes, 5_000, GenFormat::Jaeger, 3).expect("generate");
         let from = bytes.len() / 2;
-        let cut = split::find_cut(&bytes, 0, from).expect("a cut");
+        let cut = split::find_cut(&bytes, 0, from, split::Shape::JaegerApi).expect("a cut");
         let mut first = bytes[..cut.at].to_vec();
         first.extend_from_slice(cut.first_half_end());
         let mut second = cut.second_half_start().into_bytes();
         second.extend_from_slice(&bytes[cut.at + 1..]);
-        let first = split::parse_half("t.json", &first, &mut |_| {}).expect("first");
-        let second = split::parse_half("t.json", &second, &mut |_| {}).expect("second");
+        let first = split::parse_half("t.json", &first, &cut, &mut |_| {}).expect("first");
+        let second = split::parse_half("t.json", &second, &cut, &mut |_| {}).expect("second");
         let mut stages = Vec::new();
         let joined = merge_and_encode("t.json", first, second, &cut, &mut |s| stages.push(s))
             .expect("joined")

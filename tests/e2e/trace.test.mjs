@@ -293,11 +293,12 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('a large Jaeger file read by two workers, one half each, shows what one worker shows', async () => {
-  // The same generated trace as Jaeger (cut in two halves) and as OTLP (read in one piece).
+test('large Jaeger and OTLP files read by two workers, one half each, show what one worker shows', async () => {
+  // The same generated trace as Jaeger and OTLP (each cut in two halves) and as Zipkin (read
+  // in one piece).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
   const seen = {};
-  for (const format of ['jaeger', 'otlp']) {
+  for (const format of ['jaeger', 'otlp', 'zipkin']) {
     const file = path.join(dir, `halves.${format}.json`);
     fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '60000', '--format', format, '--seed', '11'], { maxBuffer: 1 << 30 }));
     const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -317,12 +318,14 @@ test('a large Jaeger file read by two workers, one half each, shows what one wor
     assert.deepEqual(app.problems, []);
     await page.close();
   }
-  assert.ok(seen.jaeger.workerLines.some((l) => /in two halves/.test(l)), seen.jaeger.workerLines.join('\n'));
-  assert.ok(!seen.otlp.workerLines.some((l) => /in two halves/.test(l)));
-  assert.equal(seen.jaeger.rows, 60000);
-  assert.equal(seen.jaeger.rows, seen.otlp.rows);
-  assert.equal(seen.jaeger.row, seen.otlp.row);
-  assert.equal(seen.jaeger.header, seen.otlp.header);
+  for (const halves of ['jaeger', 'otlp']) {
+    assert.ok(seen[halves].workerLines.some((l) => /in two halves/.test(l)), seen[halves].workerLines.join('\n'));
+    assert.equal(seen[halves].rows, 60000);
+    assert.equal(seen[halves].rows, seen.zipkin.rows);
+    assert.equal(seen[halves].row, seen.zipkin.row);
+    assert.equal(seen[halves].header, seen.zipkin.header);
+  }
+  assert.ok(seen.zipkin.workerLines.some((l) => /in one piece/.test(l)), seen.zipkin.workerLines.join('\n'));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

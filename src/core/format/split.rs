@@ -1,5 +1,6 @@
-//! Reading one large Jaeger query API response as two halves at once (two Web Workers use
-//! both cores of a 2-core machine; parsing is most of a load's time).
+//! Reading one large file as two halves at once (two Web Workers use both cores of a 2-core
+//! machine; parsing is most of a load's time). Two shapes are cut: a Jaeger query API
+//! response, and an OTLP/JSON document (or JSON lines of them).
 //!
 //! ```text
 //!  {"data":[{"traceID":"t","spans":[{…},{…},{"traceID":"t","spanID":…},{…}],"processes":{…}}]}
@@ -16,10 +17,22 @@
 //! so a cut never changes what is loaded. [`merge_halves`] joins the halves: spans of the same
 //! trace go into one builder, and a trace object's `processes`, which Jaeger writes after the
 //! spans, describe the first half's spans too.
+//!
+//! ```text
+//!  {"resourceSpans":[{"resource":{…},"scopeSpans":[…]},{"resource":{…},"scopeSpans":[…]}]}
+//!                                                     ^ cut: `,` before a `{"resource":`
+//!  first half:  {"resourceSpans":[{"resource":{…},"scopeSpans":[…]}  + ]}
+//!  second half: {"resourceSpans":[ + {"resource":{…},"scopeSpans":[…]}]}
+//! ```
+//!
+//! OTLP is cut only between two `resourceSpans` elements (only those objects have a
+//! `resource` key), so each half holds whole resources with their scopes and spans and needs
+//! nothing from the other; a file of one resource has no place to cut and is read whole.
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::collector::{ObjectRecord, ProgressHook, TraceCollector};
-use super::{jaeger, Format, ParsedFile, MISSING_TRACE_ID};
+use super::{jaeger, otlp, Format, ParsedFile, MISSING_TRACE_ID};
 use crate::core::model::{trace_key, TraceBuilder};
 
 /// Files smaller than this are read in one piece: a second worker would not pay for itself.
@@ -40,64 +53,100 @@ const MAX_TRACE_ID: usize = 128;
 /// [`place_second_half`] can write the half's opening over bytes it does not need.
 pub const SECOND_HALF_HEADROOM: usize = 32 + MAX_TRACE_ID;
 
-/// Where a file is cut: the byte offset of the `,` between two spans (or two traces), and
-/// what the second half needs to open with.
+/// The shapes of file that are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A Jaeger query API response, `{"data":[…]}`.
+    JaegerApi,
+    /// An OTLP/JSON document, `{"resourceSpans":[…]}` (or Tempo's `batches`), or JSON lines
+    /// of them.
+    Otlp,
+}
+
+/// Where a file is cut: the byte offset of the `,` between two spans, traces or resources,
+/// and what the second half needs to open with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cut {
     /// Offset of the `,` in the file (the first half ends before it).
     pub at: usize,
-    /// The trace ID the span (or trace object) after the cut gives.
-    trace_id: String,
-    /// Between two spans of a trace's `spans` (else between two traces of `data`).
-    between_spans: bool,
+    /// What is on either side of it.
+    between: Between,
+}
+
+/// What a cut stands between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Between {
+    /// Two spans of one Jaeger trace object's `spans`: the trace ID the span after it gives.
+    JaegerSpans(String),
+    /// Two trace objects of a Jaeger response's `data`.
+    JaegerTraces,
+    /// Two elements of an OTLP document's `resourceSpans`.
+    OtlpResources,
+    /// Two OTLP documents of JSON lines (the cut at the white space between them).
+    OtlpDocuments,
 }
 
 impl Cut {
     /// What closes the first half: the `spans` array, its trace object, `data` and the
-    /// document (or only `data` and the document).
+    /// document (or only `data`, or `resourceSpans`, and the document).
     pub fn first_half_end(&self) -> &'static [u8] {
-        if self.between_spans {
-            b"]}]}"
-        } else {
-            b"]}"
+        match self.between {
+            Between::JaegerSpans(_) => b"]}]}",
+            Between::JaegerTraces | Between::OtlpResources => b"]}",
+            Between::OtlpDocuments => b"",
         }
     }
 
-    /// What opens the second half, in place of the cut's `,`.
+    /// What opens the second half, in place of the cut's `,` (or white space).
     pub fn second_half_start(&self) -> String {
-        if self.between_spans {
-            format!(
-                "{{\"data\":[{{\"traceID\":\"{}\",\"spans\":[",
-                self.trace_id
-            )
-        } else {
-            "{\"data\":[".to_string()
+        match &self.between {
+            Between::JaegerSpans(trace_id) => {
+                format!("{{\"data\":[{{\"traceID\":\"{trace_id}\",\"spans\":[")
+            }
+            Between::JaegerTraces => "{\"data\":[".to_string(),
+            Between::OtlpResources => "{\"resourceSpans\":[".to_string(),
+            Between::OtlpDocuments => String::new(),
+        }
+    }
+
+    /// The shape of the file this cut is in.
+    pub fn shape(&self) -> Shape {
+        match self.between {
+            Between::JaegerSpans(_) | Between::JaegerTraces => Shape::JaegerApi,
+            Between::OtlpResources | Between::OtlpDocuments => Shape::Otlp,
         }
     }
 }
 
-/// Whether `bytes` starts as a Jaeger query API response, `{"data":[`: the only shape cut.
-pub fn is_api_response(bytes: &[u8]) -> bool {
+/// The shape of a file that starts with `bytes`, if it is one that is cut: `{"data":[` (a
+/// Jaeger query API response) or `{"resourceSpans":[` (OTLP; also `resource_spans` and
+/// Tempo's `batches`). Anything else is read in one piece.
+pub fn shape_of(bytes: &[u8]) -> Option<Shape> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let rest = skip_ws(text);
-    let Some(rest) = rest.strip_prefix(b"{") else {
-        return false;
-    };
-    let Some(rest) = skip_ws(rest).strip_prefix(b"\"data\"") else {
-        return false;
-    };
-    let Some(rest) = skip_ws(rest).strip_prefix(b":") else {
-        return false;
-    };
-    skip_ws(rest).starts_with(b"[")
+    let rest = skip_ws(text).strip_prefix(b"{")?;
+    let rest = skip_ws(rest);
+    let (shape, rest) = [
+        (Shape::JaegerApi, &b"\"data\""[..]),
+        (Shape::Otlp, b"\"resourceSpans\""),
+        (Shape::Otlp, b"\"resource_spans\""),
+        (Shape::Otlp, b"\"batches\""),
+    ]
+    .into_iter()
+    .find_map(|(shape, key)| Some((shape, rest.strip_prefix(key)?)))?;
+    let rest = skip_ws(rest).strip_prefix(b":")?;
+    skip_ws(rest).starts_with(b"[").then_some(shape)
 }
 
 /// The first place at or after `from` in `bytes` (at most [`CUT_WINDOW`] on) where the file
 /// can be cut, if any. `bytes` may be only part of the file, starting at file offset
 /// `bytes_offset`; offsets in the result are file offsets. Two readers given the same bytes
 /// find the same cut.
-pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize) -> Option<Cut> {
-    const KEY: &[u8] = b"\"traceID\"";
+pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize, shape: Shape) -> Option<Cut> {
+    // OTLP: `"resource"` (a resource object) or `"resourceSpans"` (a document of JSON lines).
+    let key: &[u8] = match shape {
+        Shape::JaegerApi => b"\"traceID\"",
+        Shape::Otlp => b"\"resource",
+    };
     let start = from.checked_sub(bytes_offset)?;
     let limit = start
         .saturating_add(CUT_WINDOW + CUT_LOOKAHEAD)
@@ -107,7 +156,7 @@ pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize) -> Option<Cut> {
     let mut search = start;
     while search < end {
         let window = bytes.get(search..end)?;
-        let found = window.windows(KEY.len()).position(|w| w == KEY)? + search;
+        let found = window.windows(key.len()).position(|w| w == key)? + search;
         search = found + 1;
         // Backwards: `{`, then `,` (white space allowed between).
         let before = bytes.get(..found)?;
@@ -120,14 +169,22 @@ pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize) -> Option<Cut> {
         let Some(comma) = last_non_ws(before.get(..brace)?) else {
             continue;
         };
+        if shape == Shape::Otlp {
+            if let Some(cut) = otlp_cut(bytes, found + key.len(), comma, start) {
+                return Some(Cut {
+                    at: cut.0 + bytes_offset,
+                    between: cut.1,
+                });
+            }
+            continue;
+        }
         if before.get(comma) != Some(&b',') || comma < start {
             continue;
         }
-        // Forwards: `: "id"`, then `,` and the next key.
-        let after = bytes.get(found + KEY.len()..)?;
-        let Some(after) = skip_ws(after).strip_prefix(b":") else {
+        let Some(after) = skip_ws(bytes.get(found + key.len()..)?).strip_prefix(b":") else {
             continue;
         };
+        // Forwards: `"id"`, then `,` and the next key.
         let Some(after) = skip_ws(after).strip_prefix(b"\"") else {
             continue;
         };
@@ -145,21 +202,53 @@ pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize) -> Option<Cut> {
             continue;
         };
         let next_key = skip_ws(after);
-        let between_spans = if next_key.starts_with(b"\"spanID\"") {
-            true
+        let between = if next_key.starts_with(b"\"spanID\"") {
+            Between::JaegerSpans(String::from_utf8(id.to_vec()).ok()?)
         } else if next_key.starts_with(b"\"spans\"") {
-            false
+            Between::JaegerTraces
         } else {
             continue;
         };
-        let trace_id = String::from_utf8(id.to_vec()).ok()?;
         return Some(Cut {
             at: comma + bytes_offset,
-            trace_id,
-            between_spans,
+            between,
         });
     }
     None
+}
+
+/// An OTLP cut where `"resource` ends at `after_key` and the last character before its
+/// object's `{` is at `before_brace`, if there is one at or after `start`: `,{"resource":{`
+/// (between two resources; the cut at the `,`), or `}` white space `{"resourceSpans":[`
+/// (between two documents of JSON lines; the cut at the first white space).
+fn otlp_cut(
+    bytes: &[u8],
+    after_key: usize,
+    before_brace: usize,
+    start: usize,
+) -> Option<(usize, Between)> {
+    let rest = bytes.get(after_key..)?;
+    let (at, rest, between) = if let Some(rest) = rest.strip_prefix(b"\"") {
+        // Only `resourceSpans` elements have a `resource` key.
+        (before_brace, rest, Between::OtlpResources)
+    } else if let Some(rest) = rest.strip_prefix(b"Spans\"") {
+        // The previous document ended before white space.
+        if !bytes.get(before_brace + 1)?.is_ascii_whitespace() {
+            return None;
+        }
+        (before_brace + 1, rest, Between::OtlpDocuments)
+    } else {
+        return None;
+    };
+    let expected = match between {
+        Between::OtlpDocuments => (b'}', b'['),
+        _ => (b',', b'{'),
+    };
+    let value = skip_ws(skip_ws(rest).strip_prefix(b":")?);
+    (at >= start
+        && bytes.get(before_brace) == Some(&expected.0)
+        && value.first() == Some(&expected.1))
+    .then_some((at, between))
 }
 
 /// Writes the second half's opening in place of the cut's `,` in `buffer`, where the cut's
@@ -190,17 +279,28 @@ impl Half {
     }
 }
 
-/// Reads one half (see [`Cut`]) of the file `file`. `None` when the half is not a plain API
-/// response: the cut was not between spans or traces, the file has errors, or is not JSON
-/// — read the file in one piece then, which also explains any error.
-pub fn parse_half(file: &str, bytes: &[u8], report: &mut dyn FnMut(f64)) -> Option<Half> {
+/// Reads one half of the file `file` cut at `cut`. `None` when the half is not a plain API
+/// response or OTLP document (or JSON lines of them): the cut was not where it looked to be,
+/// the file has errors, or is not JSON — read the file in one piece then, which also explains
+/// any error.
+pub fn parse_half(
+    file: &str,
+    bytes: &[u8],
+    cut: &Cut,
+    report: &mut dyn FnMut(f64),
+) -> Option<Half> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut collector = TraceCollector::new(file);
     collector.progress = Some(ProgressHook::new(text, report));
     collector.expect_input(text.len());
-    collector.objects = Some(Vec::new());
-    if !jaeger::read_api_response(text, &mut collector).ok()? {
-        return None;
+    match cut.shape() {
+        Shape::JaegerApi => {
+            collector.objects = Some(Vec::new());
+            if !jaeger::read_api_response(text, &mut collector).ok()? {
+                return None;
+            }
+        }
+        Shape::Otlp => read_otlp_documents(text, &mut collector)?,
     }
     let missing_span_ids = collector.missing_span_ids();
     let objects = collector.objects.take().unwrap_or_default();
@@ -209,6 +309,28 @@ pub fn parse_half(file: &str, bytes: &[u8], report: &mut dyn FnMut(f64)) -> Opti
         objects,
         missing_span_ids,
     })
+}
+
+/// Reads `text` as one OTLP document or as JSON lines of them, as the general reader does.
+fn read_otlp_documents(text: &str, collector: &mut TraceCollector) -> Option<()> {
+    if otlp::read_document(text, collector).is_ok() {
+        return Some(());
+    }
+    // JSON lines (the Collector's file exporter): read again from a fresh collector, one
+    // document at a time, each of them OTLP.
+    let mut fresh = TraceCollector::new(collector.file());
+    fresh.progress = collector.progress.take();
+    fresh.expect_input(text.len());
+    *collector = fresh;
+    let documents = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+    for document in documents {
+        let raw = document.ok()?.get();
+        if shape_of(raw.as_bytes()) != Some(Shape::Otlp) {
+            return None;
+        }
+        otlp::read_document(raw, collector).ok()?;
+    }
+    Some(())
 }
 
 /// Joins the two halves of a file cut at `cut` into what reading it in one piece gives.
@@ -229,7 +351,8 @@ pub fn merge_halves(mut first: Half, mut second: Half, cut: &Cut) -> Option<Pars
     // A trace object cut between its spans: the first half's last, the second half's first.
     // Each half describes the other's spans when it alone holds the object's `processes`.
     let cut_object = (first.objects.last(), second.objects.first());
-    if let (true, Some(before), Some(after)) = (cut.between_spans, cut_object.0, cut_object.1) {
+    let between_spans = matches!(cut.between, Between::JaegerSpans(_));
+    if let (true, Some(before), Some(after)) = (between_spans, cut_object.0, cut_object.1) {
         if let Some(processes) = &after.processes_raw {
             if !jaeger::describe_placeholders(&mut first.traces, processes, &before.unresolved) {
                 return None;
@@ -252,10 +375,11 @@ pub fn merge_halves(mut first: Half, mut second: Half, cut: &Cut) -> Option<Pars
             None => traces.push(builder),
         }
     }
-    Some(ParsedFile {
-        format: Format::Jaeger,
-        traces,
-    })
+    let format = match cut.shape() {
+        Shape::JaegerApi => Format::Jaeger,
+        Shape::Otlp => Format::Otlp,
+    };
+    Some(ParsedFile { format, traces })
 }
 
 /// The half as bytes, for the worker that joins them.
@@ -289,15 +413,15 @@ mod tests {
 
     /// Reads `bytes` in two halves cut at or after `from`, as the two workers do.
     fn parse_in_halves(bytes: &[u8], from: usize) -> Option<ParsedFile> {
-        let cut = find_cut(bytes, 0, from)?;
+        let cut = find_cut(bytes, 0, from, shape_of(bytes)?)?;
         let mut first = bytes.get(..cut.at)?.to_vec();
         first.extend_from_slice(cut.first_half_end());
         // The second worker reads from `from`, with room before it.
         let mut buffer = vec![0u8; SECOND_HALF_HEADROOM];
         buffer.extend_from_slice(bytes.get(from..)?);
         let start = place_second_half(&mut buffer, SECOND_HALF_HEADROOM + cut.at - from, &cut)?;
-        let first = parse_half("f.json", &first, &mut |_| {})?;
-        let second = parse_half("f.json", buffer.get(start..)?, &mut |_| {})?;
+        let first = parse_half("f.json", &first, &cut, &mut |_| {})?;
+        let second = parse_half("f.json", buffer.get(start..)?, &cut, &mut |_| {})?;
         // Through bytes, as between workers.
         let second = decode_half(&encode_half(&second).ok()?).ok()?;
         merge_halves(first, second, &cut)
@@ -374,14 +498,14 @@ mod tests {
         let mut cut_files = 0;
         for entry in std::fs::read_dir(dir).expect("fixtures") {
             let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
-            if !is_api_response(&bytes) {
+            if shape_of(&bytes) != Some(Shape::JaegerApi) {
                 continue;
             }
             let expected = whole(&bytes);
             let mut cuts = 0;
             for eighth in 1..8 {
                 let from = bytes.len() * eighth / 8;
-                if find_cut(&bytes, 0, from).is_none() {
+                if find_cut(&bytes, 0, from, Shape::JaegerApi).is_none() {
                     continue;
                 }
                 let halves = parse_in_halves(&bytes, from).expect("a cut that reads");
@@ -442,8 +566,8 @@ mod tests {
         let expected = whole(text.as_bytes());
         assert_eq!(expected.len(), 4);
         let boundary = text.find(&traces[2]).expect("third trace") - 1;
-        let cut = find_cut(text.as_bytes(), 0, boundary).expect("between traces");
-        assert_eq!((cut.at, cut.between_spans), (boundary, false));
+        let cut = find_cut(text.as_bytes(), 0, boundary, Shape::JaegerApi).expect("between traces");
+        assert_eq!((cut.at, cut.between), (boundary, Between::JaegerTraces));
         for from in [boundary, text.len() / 3, text.len() / 2 + 17] {
             let halves = parse_in_halves(text.as_bytes(), from).expect("cut");
             assert_eq!(described(halves), expected, "from {from}");
@@ -451,28 +575,150 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_otlp_trace_read_in_halves_equals_the_whole() {
+        let mut bytes = Vec::new();
+        write_trace(&mut bytes, 3_000, GenFormat::Otlp, 5).expect("generate");
+        assert_eq!(shape_of(&bytes), Some(Shape::Otlp));
+        let expected = whole(&bytes);
+        for from in [bytes.len() / 2, bytes.len() / 7, bytes.len() * 9 / 10, 40] {
+            let cut = find_cut(&bytes, 0, from, Shape::Otlp).expect("a cut");
+            assert_eq!(cut.between, Between::OtlpResources);
+            assert!(bytes[cut.at + 1..].starts_with(b"{\"resource\":{"));
+            let halves = parse_in_halves(&bytes, from).expect("cut and read");
+            assert_eq!(halves.format, Format::Otlp);
+            assert_eq!(described(halves), expected, "cut at {from}");
+        }
+    }
+
+    #[test]
+    fn real_otlp_files_read_in_halves_equal_the_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otlp");
+        let mut cut_files = Vec::new();
+        let mut between = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            if shape_of(&bytes) != Some(Shape::Otlp) {
+                continue;
+            }
+            let expected = whole(&bytes);
+            let mut cuts = 0;
+            for sixteenth in 1..16 {
+                let from = bytes.len() * sixteenth / 16;
+                let Some(cut) = find_cut(&bytes, 0, from, Shape::Otlp) else {
+                    continue;
+                };
+                between.push(cut.between);
+                let halves = parse_in_halves(&bytes, from).expect("a cut that reads");
+                assert_eq!(described(halves), expected, "{path:?} cut after {from}");
+                cuts += 1;
+            }
+            if cuts > 0 {
+                cut_files.push(path.file_name().map(|n| n.to_string_lossy().to_string()));
+            }
+        }
+        // A pretty-printed document of several resources, and the JSON-lines file (the
+        // others hold one resource each: no place to cut).
+        assert!(cut_files.len() >= 2, "{cut_files:?}");
+        assert!(
+            cut_files
+                .iter()
+                .flatten()
+                .any(|name| name == "otlp2jaeger-multi-in.json.txt"),
+            "{cut_files:?}"
+        );
+        // Its lines hold one resource each: cut between the lines.
+        assert!(between.contains(&Between::OtlpDocuments), "{between:?}");
+        assert!(between.contains(&Between::OtlpResources), "{between:?}");
+    }
+
+    #[test]
+    fn otlp_json_lines_are_cut_between_documents_or_resources() {
+        let text = crate::core::demo::demo_otlp_json_lines();
+        let bytes = text.as_bytes();
+        let expected = whole(bytes);
+        let mut kinds = Vec::new();
+        for tenth in 1..10 {
+            let from = bytes.len() * tenth / 10;
+            let Some(cut) = find_cut(bytes, 0, from, Shape::Otlp) else {
+                continue;
+            };
+            kinds.push(cut.between.clone());
+            let halves = parse_in_halves(bytes, from).expect("cut");
+            assert_eq!(described(halves), expected, "from {from}");
+        }
+        // Several resources a line: cut between resources, inside a line.
+        assert_eq!(kinds.len(), 9, "{kinds:?}");
+    }
+
+    #[test]
+    fn otlp_traces_spread_over_resources_join_across_the_cut() {
+        // Three traces whose resources alternate: each trace has spans on both sides.
+        let mut resources: Vec<Vec<String>> = Vec::new();
+        for seed in 1..=3 {
+            let mut one = Vec::new();
+            write_trace(&mut one, 150, GenFormat::Otlp, seed).expect("generate");
+            let value: serde_json::Value = serde_json::from_slice(&one).expect("json");
+            let list = value["resourceSpans"]
+                .as_array()
+                .expect("resources")
+                .clone();
+            resources.push(list.iter().map(|r| r.to_string()).collect());
+        }
+        let longest = resources.iter().map(Vec::len).max().unwrap_or(0);
+        let mut mixed = Vec::new();
+        for i in 0..longest {
+            for list in &resources {
+                mixed.extend(list.get(i).cloned());
+            }
+        }
+        let text = format!("{{\"resourceSpans\":[{}]}}", mixed.join(","));
+        let expected = whole(text.as_bytes());
+        assert_eq!(expected.len(), 3);
+        for from in [text.len() / 3, text.len() / 2, text.len() * 3 / 4] {
+            let halves = parse_in_halves(text.as_bytes(), from).expect("cut");
+            assert_eq!(described(halves), expected, "from {from}");
+        }
+    }
+
+    #[test]
+    fn otlp_without_a_place_to_cut_is_read_whole() {
+        // One resource: nothing between two resources to cut at.
+        let one = r#"{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{},"spans":[{"traceId":"ab","spanId":"01","name":"a"},{"traceId":"ab","spanId":"02","name":"b"}]}]}]}"#;
+        assert_eq!(find_cut(one.as_bytes(), 0, 10, Shape::Otlp), None);
+        // The resource written after the scopes: no `{"resource"` to cut before.
+        let late = r#"{"resourceSpans":[{"scopeSpans":[],"resource":{"attributes":[]}},{"scopeSpans":[],"resource":{}}]}"#;
+        assert_eq!(find_cut(late.as_bytes(), 0, 10, Shape::Otlp), None);
+        // `resource` only as an attribute's key or value: not a cut.
+        let attr = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"resource","value":{"stringValue":",{\"resource\":{"}}]}}]}"#;
+        assert_eq!(find_cut(attr.as_bytes(), 0, 20, Shape::Otlp), None);
+    }
+
+    #[test]
     fn places_that_only_look_like_cuts_are_refused_or_fail_safely() {
         // In a string, quotes are escaped: no cut.
         let text = r#"{"data":[{"traceID":"ab","spans":[{"traceID":"ab","spanID":"1","operationName":"x,{\"traceID\":\"ab\",\"spanID\":1"}]}]}"#;
-        assert_eq!(find_cut(text.as_bytes(), 0, 40), None);
+        assert_eq!(find_cut(text.as_bytes(), 0, 40, Shape::JaegerApi), None);
         // References written traceID-first look like a cut between spans; the first half is
         // then not valid JSON, so the file must be read whole.
         let refs = r#"{"data":[{"traceID":"ab","spans":[{"traceID":"ab","spanID":"2","operationName":"x","references":[{"traceID":"ab","spanID":"0","refType":"FOLLOWS_FROM"},{"traceID":"ab","spanID":"1","refType":"CHILD_OF"}],"startTime":1,"duration":1}]}]}"#;
-        assert!(find_cut(refs.as_bytes(), 0, 90).is_some());
+        assert!(find_cut(refs.as_bytes(), 0, 90, Shape::JaegerApi).is_some());
         assert!(parse_in_halves(refs.as_bytes(), 90).is_none());
         // Spans without IDs are numbered per reader: not joined.
         let no_ids = r#"{"data":[{"traceID":"ab","spans":[{"traceID":"ab","operationName":"a","spanID":"1"},{"traceID":"ab","spanID":"2","operationName":"b"},{"traceID":"ab","spanID":"3"},{"traceID":"ab","spanID":"4"}]}]}"#;
         assert!(parse_in_halves(no_ids.as_bytes(), 60).is_some());
         let unnamed = no_ids.replace(r#""spanID":"1""#, r#""x":1"#);
-        assert!(find_cut(unnamed.as_bytes(), 0, 60).is_some());
+        assert!(find_cut(unnamed.as_bytes(), 0, 60, Shape::JaegerApi).is_some());
         assert!(parse_in_halves(unnamed.as_bytes(), 60).is_none());
         // Not an API response, or broken JSON: refused or not joined.
-        assert!(!is_api_response(br#"[{"traceID":"ab"}]"#));
-        assert!(is_api_response(b" \n{ \"data\" : ["));
+        assert_eq!(shape_of(br#"[{"traceID":"ab"}]"#), None);
+        assert_eq!(shape_of(br#"{"trace":{"resourceSpans":[]}}"#), None);
+        assert_eq!(shape_of(b" \n{ \"data\" : ["), Some(Shape::JaegerApi));
+        assert_eq!(shape_of(b"\xEF\xBB\xBF{\"batches\": ["), Some(Shape::Otlp));
         let broken = no_ids.replace(r#""spanID":"4"}"#, r#""spanID":"4"#);
         assert!(parse_in_halves(broken.as_bytes(), 60).is_none());
         // No room for the opening.
-        let cut = find_cut(no_ids.as_bytes(), 0, 60).expect("cut");
+        let cut = find_cut(no_ids.as_bytes(), 0, 60, Shape::JaegerApi).expect("cut");
         assert_eq!(place_second_half(&mut [0u8; 4], 2, &cut), None);
     }
 }

@@ -190,7 +190,7 @@ mod job {
         // Other formats are read whole at once (rather than after half of them).
         let head = read_file_range(file, 0.0, 64.0, 64.0, |_| {}).await;
         let Some(shape) = head.ok().and_then(|head| split::shape_of(&head)) else {
-            let why = "not a Jaeger API response or OTLP document";
+            let why = "not a Jaeger API response, OTLP document or Zipkin span array";
             return in_one_piece(file, &port, progress, why).await;
         };
         // Progress is told as a share of the whole file: the page adds up both workers'.
@@ -391,9 +391,7 @@ fn warm_up() {
             for _ in 0..runs {
                 let _ = tracagg::core::load::parse_and_encode("warm-up.json", &sample);
             }
-            if format != GenFormat::Zipkin {
-                warm_up_halves(&sample);
-            }
+            warm_up_halves(&sample);
         }
     }
 }

@@ -293,14 +293,15 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('large Jaeger and OTLP files read by two workers, one half each, show what one worker shows', async () => {
-  // The same generated trace as Jaeger and OTLP (each cut in two halves) and as Zipkin (read
-  // in one piece).
+test('large Jaeger, OTLP and Zipkin files read by two workers, one half each, show what one worker shows', async () => {
+  // The same generated trace as Jaeger, OTLP and Zipkin span arrays (each cut in two halves),
+  // and as a Zipkin list of traces (`[[…]]`, a shape read in one piece).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
   const seen = {};
-  for (const format of ['jaeger', 'otlp', 'zipkin']) {
+  for (const format of ['jaeger', 'otlp', 'zipkin', 'whole']) {
     const file = path.join(dir, `halves.${format}.json`);
-    fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '60000', '--format', format, '--seed', '11'], { maxBuffer: 1 << 30 }));
+    const gen = (as) => execFileSync('target/debug/tracagg', ['gen', '--spans', '60000', '--format', as, '--seed', '11'], { maxBuffer: 1 << 30 });
+    fs.writeFileSync(file, format === 'whole' ? `[${gen('zipkin')}]` : gen(format));
     const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const app = new TracaggPage(page);
     const workerLines = [];
@@ -318,14 +319,14 @@ test('large Jaeger and OTLP files read by two workers, one half each, show what 
     assert.deepEqual(app.problems, []);
     await page.close();
   }
-  for (const halves of ['jaeger', 'otlp']) {
+  for (const halves of ['jaeger', 'otlp', 'zipkin']) {
     assert.ok(seen[halves].workerLines.some((l) => /in two halves/.test(l)), seen[halves].workerLines.join('\n'));
     assert.equal(seen[halves].rows, 60000);
-    assert.equal(seen[halves].rows, seen.zipkin.rows);
-    assert.equal(seen[halves].row, seen.zipkin.row);
-    assert.equal(seen[halves].header, seen.zipkin.header);
+    assert.equal(seen[halves].rows, seen.whole.rows);
+    assert.equal(seen[halves].row, seen.whole.row);
+    assert.equal(seen[halves].header, seen.whole.header);
   }
-  assert.ok(seen.zipkin.workerLines.some((l) => /in one piece/.test(l)), seen.zipkin.workerLines.join('\n'));
+  assert.ok(seen.whole.workerLines.some((l) => /in one piece/.test(l)), seen.whole.workerLines.join('\n'));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,6 @@
 //! Reading one large file as two halves at once (two Web Workers use both cores of a 2-core
-//! machine; parsing is most of a load's time). Two shapes are cut: a Jaeger query API
-//! response, and an OTLP/JSON document (or JSON lines of them).
+//! machine; parsing is most of a load's time). Three shapes are cut: a Jaeger query API
+//! response, an OTLP/JSON document (or JSON lines of them) and a Zipkin v2 span array.
 //!
 //! ```text
 //!  {"data":[{"traceID":"t","spans":[{…},{…},{"traceID":"t","spanID":…},{…}],"processes":{…}}]}
@@ -28,11 +28,15 @@
 //! OTLP is cut only between two `resourceSpans` elements (only those objects have a
 //! `resource` key), so each half holds whole resources with their scopes and spans and needs
 //! nothing from the other; a file of one resource has no place to cut and is read whole.
+//!
+//! A Zipkin span array is cut at a `,` before `{"traceId":` (only spans have that key); each
+//! half is a span array. Zipkin readers merge the fragments of one span (same ID, service and
+//! `shared` flag) — when fragments lie on both sides of the cut, the file is read whole.
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::collector::{ObjectRecord, ProgressHook, TraceCollector};
-use super::{jaeger, otlp, Format, ParsedFile, MISSING_TRACE_ID};
+use super::{jaeger, otlp, zipkin, Format, ParsedFile, MISSING_TRACE_ID};
 use crate::core::model::{trace_key, TraceBuilder};
 
 /// Files smaller than this are read in one piece: a second worker would not pay for itself.
@@ -61,6 +65,8 @@ pub enum Shape {
     /// An OTLP/JSON document, `{"resourceSpans":[…]}` (or Tempo's `batches`), or JSON lines
     /// of them.
     Otlp,
+    /// A Zipkin v2 span array, `[{"traceId":…},…]`.
+    Zipkin,
 }
 
 /// Where a file is cut: the byte offset of the `,` between two spans, traces or resources,
@@ -84,6 +90,8 @@ enum Between {
     OtlpResources,
     /// Two OTLP documents of JSON lines (the cut at the white space between them).
     OtlpDocuments,
+    /// Two spans of a Zipkin span array.
+    ZipkinSpans,
 }
 
 impl Cut {
@@ -94,6 +102,7 @@ impl Cut {
             Between::JaegerSpans(_) => b"]}]}",
             Between::JaegerTraces | Between::OtlpResources => b"]}",
             Between::OtlpDocuments => b"",
+            Between::ZipkinSpans => b"]",
         }
     }
 
@@ -106,6 +115,7 @@ impl Cut {
             Between::JaegerTraces => "{\"data\":[".to_string(),
             Between::OtlpResources => "{\"resourceSpans\":[".to_string(),
             Between::OtlpDocuments => String::new(),
+            Between::ZipkinSpans => "[".to_string(),
         }
     }
 
@@ -114,15 +124,21 @@ impl Cut {
         match self.between {
             Between::JaegerSpans(_) | Between::JaegerTraces => Shape::JaegerApi,
             Between::OtlpResources | Between::OtlpDocuments => Shape::Otlp,
+            Between::ZipkinSpans => Shape::Zipkin,
         }
     }
 }
 
 /// The shape of a file that starts with `bytes`, if it is one that is cut: `{"data":[` (a
-/// Jaeger query API response) or `{"resourceSpans":[` (OTLP; also `resource_spans` and
-/// Tempo's `batches`). Anything else is read in one piece.
+/// Jaeger query API response), `{"resourceSpans":[` (OTLP; also `resource_spans` and
+/// Tempo's `batches`) or `[{"traceId"` (a Zipkin span array). Anything else is read in one
+/// piece.
 pub fn shape_of(bytes: &[u8]) -> Option<Shape> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(array) = skip_ws(text).strip_prefix(b"[") {
+        let first = skip_ws(skip_ws(array).strip_prefix(b"{")?);
+        return first.starts_with(b"\"traceId\"").then_some(Shape::Zipkin);
+    }
     let rest = skip_ws(text).strip_prefix(b"{")?;
     let rest = skip_ws(rest);
     let (shape, rest) = [
@@ -146,6 +162,7 @@ pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize, shape: Shape) ->
     let key: &[u8] = match shape {
         Shape::JaegerApi => b"\"traceID\"",
         Shape::Otlp => b"\"resource",
+        Shape::Zipkin => b"\"traceId\"",
     };
     let start = from.checked_sub(bytes_offset)?;
     let limit = start
@@ -184,6 +201,16 @@ pub fn find_cut(bytes: &[u8], bytes_offset: usize, from: usize, shape: Shape) ->
         let Some(after) = skip_ws(bytes.get(found + key.len()..)?).strip_prefix(b":") else {
             continue;
         };
+        if shape == Shape::Zipkin {
+            // `"traceId": "`: only spans have a trace ID (annotations and endpoints do not).
+            if !skip_ws(after).starts_with(b"\"") {
+                continue;
+            }
+            return Some(Cut {
+                at: comma + bytes_offset,
+                between: Between::ZipkinSpans,
+            });
+        }
         // Forwards: `"id"`, then `,` and the next key.
         let Some(after) = skip_ws(after).strip_prefix(b"\"") else {
             continue;
@@ -280,7 +307,8 @@ impl Half {
 }
 
 /// Reads one half of the file `file` cut at `cut`. `None` when the half is not a plain API
-/// response or OTLP document (or JSON lines of them): the cut was not where it looked to be,
+/// response, OTLP document (or JSON lines of them) or Zipkin span array: the cut was not
+/// where it looked to be,
 /// the file has errors, or is not JSON — read the file in one piece then, which also explains
 /// any error.
 pub fn parse_half(
@@ -301,6 +329,7 @@ pub fn parse_half(
             }
         }
         Shape::Otlp => read_otlp_documents(text, &mut collector)?,
+        Shape::Zipkin => zipkin::read_spans(text, &mut collector).ok()?,
     }
     let missing_span_ids = collector.missing_span_ids();
     let objects = collector.objects.take().unwrap_or_default();
@@ -335,7 +364,8 @@ fn read_otlp_documents(text: &str, collector: &mut TraceCollector) -> Option<()>
 
 /// Joins the two halves of a file cut at `cut` into what reading it in one piece gives.
 /// `None` when they cannot be joined faithfully (spans without IDs or trace IDs: their
-/// placeholders are numbered per reader) — read the file in one piece then.
+/// placeholders are numbered per reader; Zipkin fragments of one span in both halves) —
+/// read the file in one piece then.
 pub fn merge_halves(mut first: Half, mut second: Half, cut: &Cut) -> Option<ParsedFile> {
     let placeholder_trace = |half: &Half| {
         half.traces
@@ -378,7 +408,13 @@ pub fn merge_halves(mut first: Half, mut second: Half, cut: &Cut) -> Option<Pars
     let format = match cut.shape() {
         Shape::JaegerApi => Format::Jaeger,
         Shape::Otlp => Format::Otlp,
+        Shape::Zipkin => Format::Zipkin,
     };
+    // Zipkin merges the fragments of a span (same ID, service and `shared` flag) in one reader:
+    // fragments on both sides of the cut are two spans here, so read such a file whole.
+    if format == Format::Zipkin && traces.iter().any(TraceBuilder::has_unmerged_fragments) {
+        return None;
+    }
     Some(ParsedFile { format, traces })
 }
 
@@ -695,6 +731,73 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_zipkin_trace_read_in_halves_equals_the_whole() {
+        let mut bytes = Vec::new();
+        write_trace(&mut bytes, 3_000, GenFormat::Zipkin, 5).expect("generate");
+        assert_eq!(shape_of(&bytes), Some(Shape::Zipkin));
+        let expected = whole(&bytes);
+        for from in [bytes.len() / 2, bytes.len() / 7, bytes.len() * 9 / 10, 40] {
+            let cut = find_cut(&bytes, 0, from, Shape::Zipkin).expect("a cut");
+            assert_eq!(cut.between, Between::ZipkinSpans);
+            let halves = parse_in_halves(&bytes, from).expect("cut and read");
+            assert_eq!(halves.format, Format::Zipkin);
+            assert_eq!(described(halves), expected, "cut at {from}");
+        }
+    }
+
+    #[test]
+    fn real_zipkin_files_read_in_halves_equal_the_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zipkin");
+        let (mut cuts, mut joined) = (0, 0);
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            if shape_of(&bytes) != Some(Shape::Zipkin) || parse_file("f.json", &bytes).is_err() {
+                continue;
+            }
+            let expected = whole(&bytes);
+            for sixteenth in 1..16 {
+                let from = bytes.len() * sixteenth / 16;
+                if find_cut(&bytes, 0, from, Shape::Zipkin).is_none() {
+                    continue;
+                }
+                cuts += 1;
+                // Fragments of one span on both sides of the cut: not joined (read whole).
+                if let Some(halves) = parse_in_halves(&bytes, from) {
+                    assert_eq!(described(halves), expected, "{path:?} cut after {from}");
+                    joined += 1;
+                }
+            }
+        }
+        assert!(joined >= 40, "{joined} of {cuts} cuts joined");
+    }
+
+    #[test]
+    fn zipkin_fragments_of_a_span_on_both_sides_are_read_whole() {
+        let span = |id: &str, extra: &str| {
+            format!(
+                r#"{{"traceId":"ab","id":"{id}","parentId":"01","name":"op","timestamp":10,"localEndpoint":{{"serviceName":"api"}}{extra}}}"#
+            )
+        };
+        let root = r#"{"traceId":"ab","id":"01","name":"root","timestamp":1,"duration":100,"localEndpoint":{"serviceName":"api"}}"#;
+        let first = span("02", r#","duration":5"#);
+        let fragment = span("02", r#","tags":{"late":"yes"}"#);
+        let other = span("03", r#","duration":7"#);
+        // The fragment after the cut: joined apart it would be a second span 02.
+        let apart = format!("[{root},{first},{other},{fragment}]");
+        let from = apart.find(&other).expect("other") - 1;
+        assert!(find_cut(apart.as_bytes(), 0, from, Shape::Zipkin).is_some());
+        assert!(parse_in_halves(apart.as_bytes(), from).is_none());
+        // Both fragments before the cut: merged as in one piece.
+        let together = format!("[{root},{first},{fragment},{other}]");
+        let from = together.find(&other).expect("other") - 1;
+        let expected = whole(together.as_bytes());
+        assert_eq!(expected[0].len(), 1 + 3);
+        let halves = parse_in_halves(together.as_bytes(), from).expect("joined");
+        assert_eq!(described(halves), expected);
+    }
+
+    #[test]
     fn places_that_only_look_like_cuts_are_refused_or_fail_safely() {
         // In a string, quotes are escaped: no cut.
         let text = r#"{"data":[{"traceID":"ab","spans":[{"traceID":"ab","spanID":"1","operationName":"x,{\"traceID\":\"ab\",\"spanID\":1"}]}]}"#;
@@ -712,6 +815,11 @@ mod tests {
         assert!(parse_in_halves(unnamed.as_bytes(), 60).is_none());
         // Not an API response, or broken JSON: refused or not joined.
         assert_eq!(shape_of(br#"[{"traceID":"ab"}]"#), None);
+        assert_eq!(
+            shape_of(b" [ {\n \"traceId\": \"ab\"}]"),
+            Some(Shape::Zipkin)
+        );
+        assert_eq!(shape_of(br#"[[{"traceId":"ab"}]]"#), None);
         assert_eq!(shape_of(br#"{"trace":{"resourceSpans":[]}}"#), None);
         assert_eq!(shape_of(b" \n{ \"data\" : ["), Some(Shape::JaegerApi));
         assert_eq!(shape_of(b"\xEF\xBB\xBF{\"batches\": ["), Some(Shape::Otlp));

@@ -102,6 +102,16 @@ impl TraceBuilder {
         self.spans.len()
     }
 
+    /// Whether two spans have the same ID, service and `shared` flag: what a Zipkin reader
+    /// merges as fragments of one span, so after one it means fragments read apart.
+    pub fn has_unmerged_fragments(&self) -> bool {
+        let mut seen = std::collections::HashSet::with_capacity(self.spans.len());
+        !self.spans.iter().all(|span| {
+            let shared = span.flags.has(SpanFlags::SHARED);
+            seen.insert((span.span_id, span.service, shared))
+        })
+    }
+
     /// Interns a string in this trace's table.
     pub fn intern(&mut self, text: &str) -> Sym {
         self.strings.get_or_intern(text)

@@ -49,8 +49,10 @@ impl<T: Send + Sync + 'static> Deferred<T> {
         Deferred::maybe(move || self.get(), move |input| input.map(|v| compute(&v)))
     }
 
-    /// [`Deferred::new`] where `compute` may have nothing to say yet (`None`: still busy).
-    fn maybe<S: 'static>(
+    /// [`Deferred::new`] where `compute` may have nothing to say yet: `None` leaves the
+    /// previous value (and [`Deferred::busy`] true) until the inputs change again — for a
+    /// value made of other deferred values, once they are all computed.
+    pub fn maybe<S: 'static>(
         source: impl Fn() -> S + 'static,
         compute: impl Fn(S) -> Option<T> + 'static,
     ) -> Self {

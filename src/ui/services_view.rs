@@ -16,8 +16,8 @@ use super::shared::Shared;
 use super::stats_table::StatsTable;
 use crate::core::analysis::TraceQuery;
 use crate::core::analysis::{
-    bottleneck_summary, calls_between, critical_contributors, operation_durations, operation_stats,
-    service_stats, slowest_operations, TraceAnalysis,
+    bottleneck_summary, calls_between, critical_contributors, dependencies, operation_durations,
+    operation_stats, service_stats, slowest_operations, TraceAnalysis,
 };
 use crate::core::model::Trace;
 use crate::core::view_model::{
@@ -97,9 +97,18 @@ pub fn ServicesView() -> impl IntoView {
     });
     // The heavy statistics come as deferred values, each in a browser task of its own (see
     // `deferred`), so that opening the tab or changing the filter never freezes the page.
-    // Counting the calls goes over every span, the layout over the services, and drawing it
-    // builds the SVG: three tasks.
-    let counted = Deferred::new(move || all.get(), |all| ServiceGraph::counted(&all));
+    // Counting services and calls goes over every span, the layout over the services, and
+    // drawing it builds the SVG: a task each.
+    let node_stats = Deferred::new(move || all.get(), |all| service_stats(&all));
+    let calls = Deferred::new(move || all.get(), |all| dependencies(&all));
+    // Both counts of the same traces: once neither is being recomputed.
+    let counted = Deferred::maybe(
+        move || (!node_stats.busy() && !calls.busy()).then(|| (node_stats.get(), calls.get())),
+        |counts| match counts? {
+            (Some(services), Some(calls)) => Some(ServiceGraph::from_counts(&services, &calls)),
+            _ => None,
+        },
+    );
     let graph = counted.then(|counted| counted.clone().laid_out());
     let graph_now = graph.signal();
     let drawing = graph.then(GraphDrawing::of_services);
@@ -187,7 +196,9 @@ pub fn ServicesView() -> impl IntoView {
     });
     let points = Deferred::new(move || traces.get(), |traces| trace_scatter(&traces));
     let busy = move || {
-        counted.busy()
+        node_stats.busy()
+            || calls.busy()
+            || counted.busy()
             || graph.busy()
             || drawing.busy()
             || operations.busy()

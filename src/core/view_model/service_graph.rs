@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
-use crate::core::analysis::{dependencies, service_stats};
+use crate::core::analysis::{dependencies, service_stats, Dependency, ServiceStats};
 use crate::core::backend::BackendDependency;
 use crate::core::model::Trace;
 
@@ -110,10 +110,17 @@ impl ServiceGraph {
     /// The graph of `traces` not laid out yet: counting goes over every span, the layout
     /// over the services only, so the page runs the two in separate tasks.
     pub fn counted(traces: &[Arc<Trace>]) -> Self {
-        let mut nodes: Vec<ServiceNode> = service_stats(traces)
-            .into_iter()
+        Self::from_counts(&service_stats(traces), &dependencies(traces))
+    }
+
+    /// The graph, not laid out, of services with their figures (`service_stats`) and the
+    /// calls between them (`dependencies`): each goes over every span, so the page computes
+    /// them in separate tasks.
+    pub fn from_counts(services: &[ServiceStats], calls: &[Dependency]) -> Self {
+        let mut nodes: Vec<ServiceNode> = services
+            .iter()
             .map(|s| ServiceNode {
-                name: s.service,
+                name: s.service.clone(),
                 span_count: s.span_count,
                 error_count: s.error_count,
                 error_rate: s.error_rate,
@@ -127,7 +134,7 @@ impl ServiceGraph {
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
         let mut edges: Vec<ServiceEdge> = Vec::new();
-        for d in dependencies(traces) {
+        for d in calls {
             let from = node_named(&mut nodes, &mut index, &d.parent, false);
             let to = node_named(&mut nodes, &mut index, &d.child, false);
             edges.push(ServiceEdge {

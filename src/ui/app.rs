@@ -280,7 +280,7 @@ pub fn App() -> impl IntoView {
     // run the trace page once off-screen for the same reason.
     Effect::new(move |_| prepare_worker());
     set_timeout(
-        move || warm_up_trace_page(state),
+        move || spawn_local(warm_up_trace_page(state)),
         std::time::Duration::from_millis(300),
     );
 

@@ -18,6 +18,7 @@ use super::trace_toolbar::TraceToolbar;
 use super::trace_view::TraceView;
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{CollapseState, TimeWindow, ViewState};
+use crate::source::yield_to_browser;
 
 /// The trace page for the trace `trace_id` (which may not be loaded yet).
 #[component]
@@ -124,24 +125,32 @@ pub fn TracePage(
 /// Renders the trace page once for a small built-in trace into a detached element, then drops
 /// it. Browsers compile WebAssembly functions lazily, on first call; this moves that one-time
 /// cost of the trace page's code to start-up instead of the first time a person opens a trace.
-pub fn warm_up_trace_page(state: AppState) {
+/// Runs in steps with a browser turn between them (all at once blocked the page for ~170 ms
+/// just after it appeared).
+pub async fn warm_up_trace_page(state: AppState) {
     /// Decodes of the demo's hand-over (370 spans) at start-up, ~10 ms in all.
     const HAND_OVER_WARM_UPS: usize = 20;
-    let mut set = crate::core::model::TraceSet::new();
     let demo = crate::core::demo::demo_otlp_json_lines();
+    yield_to_browser().await;
+    let mut set = crate::core::model::TraceSet::new();
     if crate::core::load::load_into(&mut set, "warm-up", demo.as_bytes()).is_err() {
         return;
     }
+    yield_to_browser().await;
     // The worker's hand-over is decoded once per file on the page: run that code on the demo
     // too, until the browser has optimised it (a 100,000-span hand-over decoded in 41 ms cold).
     if let Ok(encoded) = crate::core::load::parse_and_encode("warm-up", demo.as_bytes()) {
-        for _ in 0..HAND_OVER_WARM_UPS {
+        for round in 0..HAND_OVER_WARM_UPS {
+            if round % 5 == 0 {
+                yield_to_browser().await;
+            }
             let _ = crate::core::load::decode_built("warm-up", &encoded);
         }
     }
     let Some(trace) = set.traces().first().cloned() else {
         return;
     };
+    yield_to_browser().await;
     let Ok(host) = document().create_element("div") else {
         return;
     };

@@ -10,5 +10,5 @@ pub use files::{
 };
 pub use worker::{
     assemble, assemble_in_slices, cancel_worker_load, parse_in_worker, prepare_worker,
-    yield_to_browser, WorkerFailure,
+    yield_to_browser, WorkerFailure, FIRST_WORKER_ALONE,
 };

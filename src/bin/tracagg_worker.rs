@@ -12,7 +12,7 @@ mod job {
     use tracagg::core::load::{
         merge_and_encode, parse_and_encode_with_progress, LoadStage, ProgressThrottle,
     };
-    use tracagg::source::{read_file_range, WORKER_READ_SLICE};
+    use tracagg::source::{read_file_range, FIRST_WORKER_ALONE as ALONE, WORKER_READ_SLICE};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, MessagePort};
@@ -262,6 +262,9 @@ mod job {
         why: &str,
     ) -> (Result<Vec<u8>, String>, f64, String) {
         port.close();
+        // The page stops the peer (its half is of no use now; it would take a core from this
+        // read) and leaves its progress out of the line.
+        let _ = progress.scope.post_message(&JsValue::from_str(ALONE));
         let (result, read_ms) = whole(file, progress).await;
         (result, read_ms, format!(" (in one piece: {why})"))
     }

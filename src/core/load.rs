@@ -186,9 +186,21 @@ impl ProgressThrottle {
 #[derive(Debug, Clone, Default)]
 pub struct CombinedProgress {
     stages: [Option<(String, Option<f64>)>; 2],
+    /// Workers left out by [`CombinedProgress::forget`].
+    forgotten: [bool; 2],
 }
 
 impl CombinedProgress {
+    /// Leaves worker `worker` out from now on (the first one reads the whole file after all).
+    pub fn forget(&mut self, worker: usize) {
+        if let Some(slot) = self.stages.get_mut(worker) {
+            *slot = None;
+        }
+        if let Some(flag) = self.forgotten.get_mut(worker) {
+            *flag = true;
+        }
+    }
+
     /// Records what worker `worker` (0: first half, 1: second) said; returns the line to show.
     pub fn update(
         &mut self,
@@ -196,7 +208,8 @@ impl CombinedProgress {
         stage: String,
         done: Option<f64>,
     ) -> Option<(String, Option<f64>)> {
-        if let Some(slot) = self.stages.get_mut(worker) {
+        let forgotten = self.forgotten.get(worker).copied().unwrap_or(true);
+        if let (Some(slot), false) = (self.stages.get_mut(worker), forgotten) {
             *slot = Some((stage, done));
         }
         match &self.stages {
@@ -400,6 +413,25 @@ mod tests {
         assert_eq!(
             line.update(0, "building the traces".into(), None),
             Some(("building the traces".into(), None))
+        );
+
+        // The first worker reads the whole file after all: the other one's share goes, and
+        // stays out even if a late report of it arrives.
+        let mut line = CombinedProgress::default();
+        line.update(1, "reading".into(), Some(0.45));
+        assert_eq!(
+            line.update(0, "reading".into(), Some(0.3)),
+            Some(("reading".into(), Some(0.75)))
+        );
+        line.forget(1);
+        assert_eq!(
+            line.update(0, "reading".into(), Some(0.4)),
+            Some(("reading".into(), Some(0.4)))
+        );
+        line.update(1, "reading".into(), Some(0.5));
+        assert_eq!(
+            line.update(0, "reading".into(), Some(0.5)),
+            Some(("reading".into(), Some(0.5)))
         );
     }
 

@@ -65,6 +65,10 @@ thread_local! {
     static CANCELS: Cell<u64> = const { Cell::new(0) };
 }
 
+/// What the first worker of a split load tells the page when it reads the whole file after
+/// all: the page then stops the other worker and leaves its progress out of the line.
+pub const FIRST_WORKER_ALONE: &str = "alone";
+
 /// Workers kept ready: two, so that a large file can be read in two halves at once.
 const WARM_WORKERS: usize = 2;
 
@@ -181,6 +185,7 @@ pub async fn parse_in_worker(
     let combined = Rc::new(RefCell::new(CombinedProgress::default()));
     let show = {
         let on_progress = Rc::clone(&on_progress);
+        let combined = Rc::clone(&combined);
         move |from_peer: bool, stage: String, done: Option<f64>| {
             let line = combined
                 .borrow_mut()
@@ -227,9 +232,15 @@ pub async fn parse_in_worker(
         let fail = reject.clone();
         let show = show.clone();
         let posted_when_ready = Rc::clone(&posted_when_ready);
+        let (split_peer, combined) = (peer.clone(), Rc::clone(&combined));
         let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            if data.as_string().as_deref() == Some("ready") {
+            if data.as_string().as_deref() == Some(FIRST_WORKER_ALONE) {
+                if let Some(peer) = &split_peer {
+                    peer.terminate();
+                }
+                combined.borrow_mut().forget(1);
+            } else if data.as_string().as_deref() == Some("ready") {
                 posted_when_ready.set(epoch_now());
                 if let Err(error) =
                     poster.post_message_with_transfer(&request_when_ready, &transfer_when_ready)

@@ -330,6 +330,32 @@ test('large Jaeger, OTLP and Zipkin files read by two workers, one half each, sh
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('a large OTLP file of one resource has no place to cut: one worker reads it all', async () => {
+  // All spans of a generated OTLP trace under one resource and scope.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
+  const doc = JSON.parse(execFileSync('target/debug/tracagg', ['gen', '--spans', '20000', '--format', 'otlp', '--seed', '3'], { maxBuffer: 1 << 30 }));
+  const spans = doc.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+  const one = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'monolith' } }] }, scopeSpans: [{ scope: { name: 'one' }, spans }] }] };
+  const file = path.join(dir, 'one-resource.json');
+  fs.writeFileSync(file, JSON.stringify(one));
+  assert.ok(fs.statSync(file).size > 4 * 1024 * 1024);
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  const workerLines = [];
+  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
+  await app.open(site.url);
+  await page.waitForTimeout(3000);
+  await app.chooseFiles([file]);
+  await app.waitForRows(1);
+  assert.match(await app.rows().first().innerText(), /monolith/);
+  await app.openTrace(await app.rows().first().getAttribute('data-trace-id'));
+  assert.equal(await app.rowCount(), 20000);
+  assert.ok(workerLines.some((l) => /in one piece: no place to cut/.test(l)), workerLines.join('\n'));
+  assert.deepEqual(app.problems, []);
+  await page.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('a large file shows the stage and how far it is; Cancel stops it and keeps what was loaded', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-e2e-'));
   const file = path.join(dir, 'large.json');

@@ -293,6 +293,20 @@ test('100,000 spans: only the rows on screen are in the DOM, and scrolling reach
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** A new page that loads `file` once its workers are ready; what the workers logged. */
+async function loadAfterWarmUp(file) {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  const workerLines = [];
+  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
+  await app.open(site.url);
+  // Both workers (warmed up one after the other) are ready by the time a person picks a file.
+  await page.waitForTimeout(3000);
+  await app.chooseFiles([file]);
+  await app.waitForRows(1);
+  return { page, app, workerLines };
+}
+
 test('large Jaeger, OTLP and Zipkin files read by two workers, one half each, show what one worker shows', async () => {
   // The same generated trace as Jaeger, OTLP and Zipkin span arrays (each cut in two halves),
   // and as a Zipkin list of traces (`[[…]]`, a shape read in one piece).
@@ -302,15 +316,7 @@ test('large Jaeger, OTLP and Zipkin files read by two workers, one half each, sh
     const file = path.join(dir, `halves.${format}.json`);
     const gen = (as) => execFileSync('target/debug/tracagg', ['gen', '--spans', '60000', '--format', as, '--seed', '11'], { maxBuffer: 1 << 30 });
     fs.writeFileSync(file, format === 'whole' ? `[${gen('zipkin')}]` : gen(format));
-    const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const app = new TracaggPage(page);
-    const workerLines = [];
-    page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
-    await app.open(site.url);
-    // Both workers (warmed up one after the other) are ready by the time a person picks a file.
-    await page.waitForTimeout(3000);
-    await app.chooseFiles([file]);
-    await app.waitForRows(1);
+    const { page, app, workerLines } = await loadAfterWarmUp(file);
     const row = (await app.rows().first().innerText()).replace(/\s+/g, ' ');
     const traceId = await app.rows().first().getAttribute('data-trace-id');
     await app.openTrace(traceId);
@@ -339,14 +345,7 @@ test('a large OTLP file of one resource has no place to cut: one worker reads it
   const file = path.join(dir, 'one-resource.json');
   fs.writeFileSync(file, JSON.stringify(one));
   assert.ok(fs.statSync(file).size > 4 * 1024 * 1024);
-  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const app = new TracaggPage(page);
-  const workerLines = [];
-  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
-  await app.open(site.url);
-  await page.waitForTimeout(3000);
-  await app.chooseFiles([file]);
-  await app.waitForRows(1);
+  const { page, app, workerLines } = await loadAfterWarmUp(file);
   assert.match(await app.rows().first().innerText(), /monolith/);
   await app.openTrace(await app.rows().first().getAttribute('data-trace-id'));
   assert.equal(await app.rowCount(), 20000);

@@ -69,7 +69,8 @@ impl<T: Send + Sync + 'static> Deferred<T> {
             let compute = Rc::clone(&compute);
             spawn_local(async move {
                 yield_to_browser().await;
-                if generation.get() != ticket {
+                // Inputs changed meanwhile (a later task computes), or the view has gone.
+                if generation.get() != ticket || value.try_with_untracked(|_| ()).is_none() {
                     return;
                 }
                 let Some(computed) = compute(input) else {

@@ -191,12 +191,7 @@ fn fast_path<'p>(
             format,
             traces: collector.finish(),
         }),
-        None => {
-            let mut fresh = TraceCollector::new(collector.file());
-            fresh.progress = collector.progress.take();
-            fresh.expect_input(text.len());
-            Err(Box::new(fresh))
-        }
+        None => Err(Box::new(collector.start_over())),
     }
 }
 

@@ -170,13 +170,7 @@ pub fn ServicesView() -> impl IntoView {
         move || traces.get(),
         |traces| services_table(&service_stats(&traces)),
     );
-    let operations_tbl = Memo::new(move |_| {
-        Shared::new(
-            operations
-                .get()
-                .map_or_else(Table::default, |o| operations_table(&o)),
-        )
-    });
+    let operations_tbl = operations.then(|rows| operations_table(rows));
     let slowest_tbl = Deferred::new(with_service, |(traces, service)| {
         let mut rows = slowest_operations(&traces, usize::MAX);
         rows.retain(|r| keeps(&service, &r.service));
@@ -202,6 +196,7 @@ pub fn ServicesView() -> impl IntoView {
             || graph.busy()
             || drawing.busy()
             || operations.busy()
+            || operations_tbl.busy()
             || services_tbl.busy()
             || slowest_tbl.busy()
             || bottlenecks_tbl.busy()
@@ -313,27 +308,38 @@ pub fn ServicesView() -> impl IntoView {
                     <LatencyHistogram choices=choices histogram_of=histogram_of/>
                 </Show>
             </div>
-            <Show when=move || services_tbl.ready()>
-                <StatsTable title="Services" testid="table-services" table=services_tbl.signal() on_row=on_row
-                    hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
-            </Show>
-            <Show when=move || operations.ready()>
-                <StatsTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row
-                    hint="Latency per operation: percentiles interpolate between the closest ranks."/>
-            </Show>
-            <Show when=move || slowest_tbl.ready()>
-                <StatsTable title="Slowest operations" testid="table-slowest" table=slowest_tbl.signal() on_row=on_row
-                    hint="By p95; click a row to open the operation's slowest span."/>
-            </Show>
-            <Show when=move || bottlenecks_tbl.ready()>
-                <StatsTable title="Bottlenecks" testid="table-bottlenecks" table=bottlenecks_tbl.signal() on_row=on_row
-                    hint="Operations among their traces' bottlenecks (most self time, critical path first); click to open the worst one."/>
-            </Show>
-            <Show when=move || critical_tbl.ready()>
-                <StatsTable title="Critical-path contributors" testid="table-critical" table=critical_tbl.signal() on_row=on_row
-                    hint="Time each operation spends on its traces' critical paths; click to open its longest stretch."/>
-            </Show>
+            <ReadyTable title="Services" testid="table-services" table=services_tbl on_row=on_row
+                hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
+            <ReadyTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row
+                hint="Latency per operation: percentiles interpolate between the closest ranks."/>
+            <ReadyTable title="Slowest operations" testid="table-slowest" table=slowest_tbl on_row=on_row
+                hint="By p95; click a row to open the operation's slowest span."/>
+            <ReadyTable title="Bottlenecks" testid="table-bottlenecks" table=bottlenecks_tbl on_row=on_row
+                hint="Operations among their traces' bottlenecks (most self time, critical path first); click to open the worst one."/>
+            <ReadyTable title="Critical-path contributors" testid="table-critical" table=critical_tbl on_row=on_row
+                hint="Time each operation spends on its traces' critical paths; click to open its longest stretch."/>
             </Show>
         </section>
+    }
+}
+
+/// A statistics table shown once its deferred value has been computed.
+#[component]
+fn ReadyTable(
+    /// Heading above the table.
+    title: &'static str,
+    /// One sentence on what the table shows.
+    hint: &'static str,
+    /// The table, computed in a task of its own.
+    table: Deferred<Table>,
+    /// `data-testid` of the section.
+    testid: &'static str,
+    /// Called with a clicked row.
+    on_row: Callback<TableRow>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || table.ready()>
+            <StatsTable title testid hint table=table.signal() on_row=on_row/>
+        </Show>
     }
 }

@@ -156,6 +156,15 @@ impl TraceCollector<'_> {
         index
     }
 
+    /// A new, empty collector for the same file and input that takes over this one's progress
+    /// hook: to read the input again another way after a first attempt failed part-way.
+    pub(crate) fn start_over(&mut self) -> Self {
+        let mut fresh = TraceCollector::new(self.file());
+        fresh.progress = self.progress.take();
+        fresh.expected_spans = self.expected_spans;
+        fresh
+    }
+
     /// Sizes the first trace for an input of `bytes` bytes (see [`BYTES_PER_SPAN`]).
     pub(crate) fn expect_input(&mut self, bytes: usize) {
         self.expected_spans = bytes / BYTES_PER_SPAN;

@@ -69,6 +69,17 @@ pub enum Shape {
     Zipkin,
 }
 
+impl Shape {
+    /// The format a file of this shape is read as.
+    pub fn format(self) -> Format {
+        match self {
+            Shape::JaegerApi => Format::Jaeger,
+            Shape::Otlp => Format::Otlp,
+            Shape::Zipkin => Format::Zipkin,
+        }
+    }
+}
+
 /// Where a file is cut: the byte offset of the `,` between two spans, traces or resources,
 /// and what the second half needs to open with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,10 +358,7 @@ fn read_otlp_documents(text: &str, collector: &mut TraceCollector) -> Option<()>
     }
     // JSON lines (the Collector's file exporter): read again from a fresh collector, one
     // document at a time, each of them OTLP.
-    let mut fresh = TraceCollector::new(collector.file());
-    fresh.progress = collector.progress.take();
-    fresh.expect_input(text.len());
-    *collector = fresh;
+    *collector = collector.start_over();
     let documents = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
     for document in documents {
         let raw = document.ok()?.get();
@@ -405,11 +413,7 @@ pub fn merge_halves(mut first: Half, mut second: Half, cut: &Cut) -> Option<Pars
             None => traces.push(builder),
         }
     }
-    let format = match cut.shape() {
-        Shape::JaegerApi => Format::Jaeger,
-        Shape::Otlp => Format::Otlp,
-        Shape::Zipkin => Format::Zipkin,
-    };
+    let format = cut.shape().format();
     // Zipkin merges the fragments of a span (same ID, service and `shared` flag) in one reader:
     // fragments on both sides of the cut are two spans here, so read such a file whole.
     if format == Format::Zipkin && traces.iter().any(TraceBuilder::has_unmerged_fragments) {
@@ -517,6 +521,69 @@ mod tests {
         described(parse_file("f.json", bytes).expect("parses"))
     }
 
+    /// One cut of a real fixture: the file, what the cut stands between, and whether its
+    /// halves joined.
+    struct FixtureCut {
+        file: String,
+        between: Between,
+        joined: bool,
+    }
+
+    /// Cuts every fixture in `tests/fixtures/<dir>` of `shape` that loads, at every
+    /// `1/pieces` of it; the halves of each cut that join must read as the whole file does.
+    fn cut_fixtures(dir: &str, shape: Shape, pieces: usize) -> Vec<FixtureCut> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(dir);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            if shape_of(&bytes) != Some(shape) || parse_file("f.json", &bytes).is_err() {
+                continue;
+            }
+            let expected = whole(&bytes);
+            for piece in 1..pieces {
+                let from = bytes.len() * piece / pieces;
+                let Some(cut) = find_cut(&bytes, 0, from, shape) else {
+                    continue;
+                };
+                let halves = parse_in_halves(&bytes, from);
+                let joined = halves.is_some();
+                if let Some(halves) = halves {
+                    assert_eq!(described(halves), expected, "{path:?} cut after {from}");
+                }
+                out.push(FixtureCut {
+                    file: path
+                        .file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().to_string()),
+                    between: cut.between,
+                    joined,
+                });
+            }
+        }
+        out
+    }
+
+    /// Cuts a generated trace of `format` at several points: each cut stands between
+    /// `between` and reads as the whole file does. Returns the file and the cuts.
+    fn generated_cuts(format: GenFormat, shape: Shape, between: Between) -> (Vec<u8>, Vec<Cut>) {
+        let mut bytes = Vec::new();
+        write_trace(&mut bytes, 3_000, format, 5).expect("generate");
+        assert_eq!(shape_of(&bytes), Some(shape));
+        let expected = whole(&bytes);
+        let mut cuts = Vec::new();
+        for from in [bytes.len() / 2, bytes.len() / 7, bytes.len() * 9 / 10, 40] {
+            let cut = find_cut(&bytes, 0, from, shape).expect("a cut");
+            assert_eq!(cut.between, between);
+            let halves = parse_in_halves(&bytes, from).expect("cut and read");
+            assert_eq!(halves.format, shape.format());
+            assert_eq!(described(halves), expected, "cut at {from}");
+            cuts.push(cut);
+        }
+        (bytes, cuts)
+    }
+
     #[test]
     fn a_generated_trace_read_in_halves_equals_the_whole() {
         let mut bytes = Vec::new();
@@ -530,29 +597,13 @@ mod tests {
 
     #[test]
     fn real_jaeger_files_read_in_halves_equal_the_whole() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jaeger");
-        let mut cut_files = 0;
-        for entry in std::fs::read_dir(dir).expect("fixtures") {
-            let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
-            if shape_of(&bytes) != Some(Shape::JaegerApi) {
-                continue;
-            }
-            let expected = whole(&bytes);
-            let mut cuts = 0;
-            for eighth in 1..8 {
-                let from = bytes.len() * eighth / 8;
-                if find_cut(&bytes, 0, from, Shape::JaegerApi).is_none() {
-                    continue;
-                }
-                let halves = parse_in_halves(&bytes, from).expect("a cut that reads");
-                assert_eq!(described(halves), expected, "cut after {from}");
-                cuts += 1;
-            }
-            cut_files += usize::from(cuts > 0);
-        }
+        let cuts = cut_fixtures("jaeger", Shape::JaegerApi, 8);
+        assert!(cuts.iter().all(|c| c.joined), "a cut that reads");
+        let cut_files: std::collections::HashSet<&str> =
+            cuts.iter().map(|c| c.file.as_str()).collect();
         // oltp2jaeger-multi-out.json (pretty-printed, several traces); the other API response
         // writes its keys in alphabetical order, so it has no place to cut.
-        assert!(cut_files >= 1, "{cut_files} fixtures cut");
+        assert!(!cut_files.is_empty(), "{cut_files:?} fixtures cut");
     }
 
     #[test]
@@ -612,60 +663,29 @@ mod tests {
 
     #[test]
     fn a_generated_otlp_trace_read_in_halves_equals_the_whole() {
-        let mut bytes = Vec::new();
-        write_trace(&mut bytes, 3_000, GenFormat::Otlp, 5).expect("generate");
-        assert_eq!(shape_of(&bytes), Some(Shape::Otlp));
-        let expected = whole(&bytes);
-        for from in [bytes.len() / 2, bytes.len() / 7, bytes.len() * 9 / 10, 40] {
-            let cut = find_cut(&bytes, 0, from, Shape::Otlp).expect("a cut");
-            assert_eq!(cut.between, Between::OtlpResources);
+        let (bytes, cuts) = generated_cuts(GenFormat::Otlp, Shape::Otlp, Between::OtlpResources);
+        for cut in cuts {
             assert!(bytes[cut.at + 1..].starts_with(b"{\"resource\":{"));
-            let halves = parse_in_halves(&bytes, from).expect("cut and read");
-            assert_eq!(halves.format, Format::Otlp);
-            assert_eq!(described(halves), expected, "cut at {from}");
         }
     }
 
     #[test]
     fn real_otlp_files_read_in_halves_equal_the_whole() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otlp");
-        let mut cut_files = Vec::new();
-        let mut between = Vec::new();
-        for entry in std::fs::read_dir(dir).expect("fixtures") {
-            let path = entry.expect("entry").path();
-            let bytes = std::fs::read(&path).expect("read");
-            if shape_of(&bytes) != Some(Shape::Otlp) {
-                continue;
-            }
-            let expected = whole(&bytes);
-            let mut cuts = 0;
-            for sixteenth in 1..16 {
-                let from = bytes.len() * sixteenth / 16;
-                let Some(cut) = find_cut(&bytes, 0, from, Shape::Otlp) else {
-                    continue;
-                };
-                between.push(cut.between);
-                let halves = parse_in_halves(&bytes, from).expect("a cut that reads");
-                assert_eq!(described(halves), expected, "{path:?} cut after {from}");
-                cuts += 1;
-            }
-            if cuts > 0 {
-                cut_files.push(path.file_name().map(|n| n.to_string_lossy().to_string()));
-            }
-        }
+        let cuts = cut_fixtures("otlp", Shape::Otlp, 16);
+        assert!(cuts.iter().all(|c| c.joined), "a cut that reads");
+        let cut_files: std::collections::HashSet<&str> =
+            cuts.iter().map(|c| c.file.as_str()).collect();
         // A pretty-printed document of several resources, and the JSON-lines file (the
         // others hold one resource each: no place to cut).
         assert!(cut_files.len() >= 2, "{cut_files:?}");
         assert!(
-            cut_files
-                .iter()
-                .flatten()
-                .any(|name| name == "otlp2jaeger-multi-in.json.txt"),
+            cut_files.contains("otlp2jaeger-multi-in.json.txt"),
             "{cut_files:?}"
         );
         // Its lines hold one resource each: cut between the lines.
-        assert!(between.contains(&Between::OtlpDocuments), "{between:?}");
-        assert!(between.contains(&Between::OtlpResources), "{between:?}");
+        let between: Vec<&Between> = cuts.iter().map(|c| &c.between).collect();
+        assert!(between.contains(&&Between::OtlpDocuments), "{between:?}");
+        assert!(between.contains(&&Between::OtlpResources), "{between:?}");
     }
 
     #[test]
@@ -732,44 +752,15 @@ mod tests {
 
     #[test]
     fn a_generated_zipkin_trace_read_in_halves_equals_the_whole() {
-        let mut bytes = Vec::new();
-        write_trace(&mut bytes, 3_000, GenFormat::Zipkin, 5).expect("generate");
-        assert_eq!(shape_of(&bytes), Some(Shape::Zipkin));
-        let expected = whole(&bytes);
-        for from in [bytes.len() / 2, bytes.len() / 7, bytes.len() * 9 / 10, 40] {
-            let cut = find_cut(&bytes, 0, from, Shape::Zipkin).expect("a cut");
-            assert_eq!(cut.between, Between::ZipkinSpans);
-            let halves = parse_in_halves(&bytes, from).expect("cut and read");
-            assert_eq!(halves.format, Format::Zipkin);
-            assert_eq!(described(halves), expected, "cut at {from}");
-        }
+        generated_cuts(GenFormat::Zipkin, Shape::Zipkin, Between::ZipkinSpans);
     }
 
     #[test]
     fn real_zipkin_files_read_in_halves_equal_the_whole() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zipkin");
-        let (mut cuts, mut joined) = (0, 0);
-        for entry in std::fs::read_dir(dir).expect("fixtures") {
-            let path = entry.expect("entry").path();
-            let bytes = std::fs::read(&path).expect("read");
-            if shape_of(&bytes) != Some(Shape::Zipkin) || parse_file("f.json", &bytes).is_err() {
-                continue;
-            }
-            let expected = whole(&bytes);
-            for sixteenth in 1..16 {
-                let from = bytes.len() * sixteenth / 16;
-                if find_cut(&bytes, 0, from, Shape::Zipkin).is_none() {
-                    continue;
-                }
-                cuts += 1;
-                // Fragments of one span on both sides of the cut: not joined (read whole).
-                if let Some(halves) = parse_in_halves(&bytes, from) {
-                    assert_eq!(described(halves), expected, "{path:?} cut after {from}");
-                    joined += 1;
-                }
-            }
-        }
-        assert!(joined >= 40, "{joined} of {cuts} cuts joined");
+        // Fragments of one span on both sides of a cut: not joined (read whole).
+        let cuts = cut_fixtures("zipkin", Shape::Zipkin, 16);
+        let joined = cuts.iter().filter(|c| c.joined).count();
+        assert!(joined >= 40, "{joined} of {} cuts joined", cuts.len());
     }
 
     #[test]

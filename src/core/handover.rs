@@ -14,10 +14,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::analysis::{Bottleneck, CriticalPath, CriticalSection, ErrorPath, TraceAnalysis};
 use crate::core::format::Format;
-use crate::core::load::BuiltFile;
 use crate::core::model::{
     Attribute, Event, Interner, Reference, Resource, Span, SpanIdx, Sym, Trace, Warning,
 };
+
+/// A file parsed and its traces built elsewhere (in a Web Worker), ready to be handed over as
+/// bytes: the expensive part of a load happens off the main thread, and the main thread only
+/// decodes the compact binary form ([`decode`], or an [`Assembler`]) and adds the traces. `load` re-exports it.
+#[derive(Debug)]
+pub struct BuiltFile {
+    /// The detected format.
+    pub format: Format,
+    /// Spans read.
+    pub span_count: usize,
+    /// The built traces.
+    pub traces: Vec<Trace>,
+    /// The analysis of each trace (same order), so the page need not compute it.
+    pub analyses: Vec<TraceAnalysis>,
+}
 
 /// At most this many items (spans, strings, …) go in one frame: decoding one frame then takes a
 /// few milliseconds, even in the browser.

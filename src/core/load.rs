@@ -4,6 +4,7 @@ use crate::core::format::{
     parse_file, parse_file_with_progress, split, Format, LoadError, ParsedFile,
 };
 use crate::core::handover;
+pub use crate::core::handover::BuiltFile;
 use std::sync::Arc;
 
 use crate::core::analysis::{analyze_trace, TraceAnalysis};
@@ -108,21 +109,6 @@ impl LoadReport {
         }
         report
     }
-}
-
-/// A file parsed and its traces built elsewhere (in a Web Worker), ready to be handed over as
-/// bytes: the expensive part of a load happens off the main thread, and the main thread only
-/// decodes the compact binary form ([`decode_built`]) and adds the traces.
-#[derive(Debug)]
-pub struct BuiltFile {
-    /// The detected format.
-    pub format: Format,
-    /// Spans read.
-    pub span_count: usize,
-    /// The built traces.
-    pub traces: Vec<Trace>,
-    /// The analysis of each trace (same order), so the page need not compute it.
-    pub analyses: Vec<TraceAnalysis>,
 }
 
 /// Where a load in the worker is, for the page's progress line.

@@ -11,6 +11,7 @@
 mod builder;
 mod ids;
 mod span;
+mod strings;
 mod trace;
 mod trace_set;
 mod warning;
@@ -21,6 +22,7 @@ pub use span::{
     AttrValue, Attribute, Event, IdxRange, RefKind, Reference, Resource, Span, SpanFlags, SpanIdx,
     SpanKind, SpanStatus,
 };
-pub use trace::{Interner, Sym, Trace};
+pub use strings::{Interner, Sym};
+pub use trace::Trace;
 pub use trace_set::{MergeOutcome, TraceSet};
 pub use warning::{Warning, WarningKind};

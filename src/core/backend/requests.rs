@@ -81,7 +81,7 @@ impl SearchQuery {
     /// Reads `key=value` pairs separated by spaces (values may be quoted: `http.url="/a b"`).
     pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
         let mut pairs = Vec::new();
-        let tokens = crate::core::view_model::search::split_terms(text);
+        let tokens = crate::core::view_model::trace::search::split_terms(text);
         for token in tokens {
             match token.split_once('=') {
                 Some((key, value)) if !key.is_empty() => {

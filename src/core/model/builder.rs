@@ -18,7 +18,8 @@ use super::span::{
     AttrValue, Attribute, Event, IdxRange, Reference, Resource, Span, SpanFlags, SpanIdx, SpanKind,
     SpanStatus,
 };
-use super::trace::{Interner, Sym, Trace};
+use super::strings::{Interner, Sym};
+use super::trace::Trace;
 use super::warning::{Warning, WarningKind};
 
 /// Structural warnings kept per kind before the rest are only counted.

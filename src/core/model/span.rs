@@ -3,7 +3,7 @@
 //! A [`Span`] holds only fixed-size fields; its attributes, events and references live in the
 //! trace's shared arrays and are addressed with [`IdxRange`]s, which keeps a million-span trace
 //! at roughly a hundred bytes per span.
-use super::trace::Sym;
+use super::strings::Sym;
 
 /// Index of a span in [`super::Trace::spans`] (our arena index, never the span ID from the file).
 #[derive(

@@ -1,14 +1,7 @@
 //! The assembled, immutable [`Trace`] and its string interner.
 use super::span::{Attribute, Event, IdxRange, Reference, Resource, Span, SpanFlags, SpanIdx};
+use super::strings::{Interner, Sym};
 use super::warning::Warning;
-
-/// An interned string: a 4-byte handle into [`Trace::strings`].
-pub type Sym = lasso::Spur;
-
-/// The per-trace string table (service and operation names, IDs, attribute keys and values).
-/// Hashed with FxHash: the strings come from the user's own files, so hash flooding is not a
-/// concern, and interning is on the per-span hot path.
-pub type Interner = lasso::Rodeo<Sym, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// One trace, assembled: spans in pre-order with their tree, plus shared side tables.
 ///

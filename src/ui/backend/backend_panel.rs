@@ -7,16 +7,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::app::AppState;
-use super::backend_results::BackendResults;
-use super::notices::NoticeLevel;
-use super::routing::navigate;
 use crate::core::backend::{parse_duration_us, Auth, BackendKind, SearchQuery};
 use crate::core::view_model::{parse_utc_datetime_us, BackendLink, ViewState};
 use crate::source::backend::{
     backend_dependencies, connect, operations, search, tempo_tag_values, tempo_tags, trace_by_id,
     Connection,
 };
+use crate::ui::backend::backend_results::BackendResults;
+use crate::ui::shell::routing::navigate;
+use crate::ui::state::AppState;
+use crate::ui::state::NoticeLevel;
 
 /// Storage keys (localStorage, or sessionStorage for a token not to be remembered).
 const KEY_KIND: &str = "tracagg.backend.kind";

@@ -3,10 +3,10 @@
 //! the address bar.
 use leptos::prelude::*;
 
-use super::app::AppState;
-use super::routing::navigate;
 use crate::core::backend::rank_found;
 use crate::core::view_model::{format_duration_ns, BackendLink, TraceSummary, ViewState};
+use crate::ui::shell::routing::navigate;
+use crate::ui::state::AppState;
 
 /// The list of found traces under the search form.
 #[component]

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use super::shared::Shared;
 use crate::core::view_model::{format_duration_ns, format_start_ns, Histogram, ScatterPoint};
+use crate::ui::widgets::shared::Shared;
 
 /// Canvas size, CSS px.
 const WIDTH: u32 = 560;

@@ -7,13 +7,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::app::AppState;
-use super::charts::{LatencyHistogram, TraceScatter};
-use super::deferred::Deferred;
-use super::graph_view::GraphView;
-use super::routing::navigate;
-use super::shared::Shared;
-use super::stats_table::StatsTable;
 use crate::core::analysis::TraceQuery;
 use crate::core::analysis::{
     bottleneck_summary, calls_between, critical_contributors, dependencies, operation_durations,
@@ -25,6 +18,13 @@ use crate::core::view_model::{
     slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, Table, TableRow,
     TraceSummary, ViewState,
 };
+use crate::ui::services::charts::{LatencyHistogram, TraceScatter};
+use crate::ui::shell::routing::navigate;
+use crate::ui::state::AppState;
+use crate::ui::widgets::deferred::Deferred;
+use crate::ui::widgets::graph_view::GraphView;
+use crate::ui::widgets::shared::Shared;
+use crate::ui::widgets::stats_table::StatsTable;
 
 /// Traces that contain `service` (all of them without a filter), in load order.
 pub fn traces_with_service(traces: &[Arc<Trace>], service: Option<&str>) -> Vec<Arc<Trace>> {

@@ -2,27 +2,7 @@
 //! loaded fold into one "Loaded N files" line once there are several.
 use leptos::prelude::*;
 
-use super::app::AppState;
-
-/// How a notice is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeLevel {
-    /// A file loaded.
-    Info,
-    /// A file could not be loaded.
-    Error,
-}
-
-/// One message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// Stable key for the list.
-    pub id: u64,
-    /// Info or error.
-    pub level: NoticeLevel,
-    /// The message, shown as text.
-    pub text: String,
-}
+use crate::ui::state::{AppState, NoticeLevel};
 
 /// Errors, then the load log.
 #[component]

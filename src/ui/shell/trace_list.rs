@@ -2,10 +2,10 @@
 //! errors and warnings.
 use leptos::prelude::*;
 
-use super::app::AppState;
-use super::routing::navigate;
-use super::services_view::traces_with_service;
 use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary, ViewState};
+use crate::ui::services::services_view::traces_with_service;
+use crate::ui::shell::routing::navigate;
+use crate::ui::state::AppState;
 
 /// The table of loaded traces, in load order.
 #[component]

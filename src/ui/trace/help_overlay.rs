@@ -1,7 +1,7 @@
 //! The keyboard-shortcut overlay (`?`).
 use leptos::prelude::*;
 
-use super::trace_view::TraceView;
+use crate::ui::trace::trace_view::TraceView;
 
 /// Shortcuts of the trace page, as (keys, what they do).
 pub const SHORTCUTS: [(&str, &str); 13] = [

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_use::{use_element_size, UseElementSizeReturn};
 use wasm_bindgen::JsCast;
 
-use super::trace_view::TraceView;
 use crate::core::view_model::{overview_lines, service_colour, TimeWindow};
+use crate::ui::trace::trace_view::TraceView;
 
 /// Height of the minimap, CSS px.
 const HEIGHT_PX: f64 = 64.0;

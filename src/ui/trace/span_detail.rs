@@ -2,11 +2,11 @@
 //! `core::view_model::SpanDetail`. Values are text nodes (never HTML); JSON is pretty-printed.
 use leptos::prelude::*;
 
-use super::app::AppState;
-use super::copy_button::CopyButton;
-use super::routing::navigate;
-use super::trace_view::TraceView;
 use crate::core::view_model::{KeyValue, ReferenceDetail, SpanDetail, ViewState};
+use crate::ui::shell::routing::navigate;
+use crate::ui::state::AppState;
+use crate::ui::trace::trace_view::TraceView;
+use crate::ui::widgets::copy_button::CopyButton;
 
 /// The detail of the selected span, beside the timeline.
 #[component]

@@ -15,12 +15,12 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_use::{use_element_size, UseElementSizeReturn};
 
-use super::trace_view::{ErrorMark, TraceView};
 use crate::core::model::SpanIdx;
 use crate::core::view_model::{
     bar_layout, descendant_count, format_duration_ns, service_colour, ticks, BarLayout, BarOptions,
     Segment,
 };
+use crate::ui::trace::trace_view::{ErrorMark, TraceView};
 
 /// Height of one row, px (also in style/main.css as --row-height).
 pub const ROW_PX: f64 = 24.0;

@@ -3,11 +3,11 @@
 //! spans in the timeline.
 use leptos::prelude::*;
 
-use super::download::file_stem;
-use super::graph_view::GraphView;
-use super::shared::Shared;
-use super::trace_view::TraceView;
 use crate::core::view_model::{GraphDrawing, GraphTarget, OperationGraph};
+use crate::ui::trace::trace_view::TraceView;
+use crate::ui::widgets::download::file_stem;
+use crate::ui::widgets::graph_view::GraphView;
+use crate::ui::widgets::shared::Shared;
 
 /// Which tab of the trace page is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,9 +2,9 @@
 //! errors, warnings) and the clock-skew toggle.
 use leptos::prelude::*;
 
-use super::copy_button::CopyButton;
-use super::trace_view::TraceView;
 use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary};
+use crate::ui::trace::trace_view::TraceView;
+use crate::ui::widgets::copy_button::CopyButton;
 
 /// The header of the open trace.
 #[component]

@@ -4,21 +4,21 @@ use leptos::prelude::*;
 use leptos::web_sys::KeyboardEvent;
 use wasm_bindgen::JsCast;
 
-use super::app::AppState;
-use super::help_overlay::HelpOverlay;
-use super::minimap::Minimap;
-use super::routing::navigate;
-use super::shared::Shared;
-use super::span_detail::SpanDetailPanel;
-use super::timeline::Timeline;
-use super::trace_graph::{TraceGraph, TraceTab};
-use super::trace_header::TraceHeader;
-use super::trace_statistics::TraceStatistics;
-use super::trace_toolbar::TraceToolbar;
-use super::trace_view::TraceView;
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{CollapseState, TimeWindow, ViewState};
 use crate::source::yield_to_browser;
+use crate::ui::shell::routing::navigate;
+use crate::ui::state::AppState;
+use crate::ui::trace::help_overlay::HelpOverlay;
+use crate::ui::trace::minimap::Minimap;
+use crate::ui::trace::span_detail::SpanDetailPanel;
+use crate::ui::trace::timeline::Timeline;
+use crate::ui::trace::trace_graph::{TraceGraph, TraceTab};
+use crate::ui::trace::trace_header::TraceHeader;
+use crate::ui::trace::trace_statistics::TraceStatistics;
+use crate::ui::trace::trace_toolbar::TraceToolbar;
+use crate::ui::trace::trace_view::TraceView;
+use crate::ui::widgets::shared::Shared;
 
 /// The trace page for the trace `trace_id` (which may not be loaded yet).
 #[component]

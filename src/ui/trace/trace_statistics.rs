@@ -4,11 +4,11 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use super::shared::Shared;
-use super::stats_table::StatsTable;
-use super::trace_view::TraceView;
 use crate::core::analysis::{trace_statistics, GroupBy};
 use crate::core::view_model::{trace_stats_table, Table};
+use crate::ui::trace::trace_view::TraceView;
+use crate::ui::widgets::shared::Shared;
+use crate::ui::widgets::stats_table::StatsTable;
 
 /// Grouping choices before the attribute keys.
 const FIXED_GROUPS: [&str; 2] = ["Service", "Operation"];

@@ -2,8 +2,8 @@
 //! collapse controls, zoom, error-path mode and help.
 use leptos::prelude::*;
 
-use super::trace_view::TraceView;
 use crate::core::view_model::QuickFilters;
+use crate::ui::trace::trace_view::TraceView;
 
 /// Search, filters, collapse and zoom controls of the open trace.
 #[component]

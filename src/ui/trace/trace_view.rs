@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::shared::Shared;
 use crate::core::analysis::{adjust_clock_skew, analyze_trace, TraceAnalysis};
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{
     find_spans, visible_rows, CollapseState, CriticalIndex, QuickFilters, SpanMatches, SpanQuery,
     TimeWindow,
 };
+use crate::ui::widgets::shared::Shared;
 
 /// How a span is marked in error-path mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,14 +87,14 @@ impl TraceView {
             };
             shown.warnings.len().saturating_sub(original.warnings.len())
         });
-        let app = use_context::<super::app::AppState>();
+        let app = use_context::<crate::ui::state::AppState>();
         let analysis = Memo::new(move |_| {
             trace.get().map(|t| {
                 // The worker analysed the trace as loaded; the skew-adjusted one is new.
                 if let Some(done) = app.and_then(|app| app.cached_analysis(&t.0)) {
                     return Shared(done);
                 }
-                Shared::new(super::app::timed("tracagg: analyse trace", || {
+                Shared::new(crate::ui::state::timed("tracagg: analyse trace", || {
                     analyze_trace(&t)
                 }))
             })

@@ -11,8 +11,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::shared::Shared;
 use crate::source::yield_to_browser;
+use crate::ui::widgets::shared::Shared;
 
 /// A value computed from `source` after a browser turn. Until the first value is there,
 /// [`Deferred::ready`] is false; when the inputs change, the previous value stays shown (and

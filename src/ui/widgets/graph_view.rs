@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::download::download_text;
-use super::shared::Shared;
 use crate::core::view_model::{GraphDrawing, GraphTarget, GRAPH_FONT_PX};
+use crate::ui::widgets::download::download_text;
+use crate::ui::widgets::shared::Shared;
 
 /// The visible part of the drawing, in drawing coordinates.
 #[derive(Debug, Clone, Copy, PartialEq)]

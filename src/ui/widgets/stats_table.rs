@@ -3,9 +3,9 @@
 //! are clickable.
 use leptos::prelude::*;
 
-use super::download::{download_text, file_stem};
-use super::shared::Shared;
 use crate::core::view_model::{SortOrder, Table, TableRow};
+use crate::ui::widgets::download::{download_text, file_stem};
+use crate::ui::widgets::shared::Shared;
 
 /// Rows shown before "Show all".
 const FIRST_ROWS: usize = 50;

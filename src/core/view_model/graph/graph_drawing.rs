@@ -1,11 +1,11 @@
 //! What a graph looks like on screen, for both the service graph and the per-trace operation
 //! graph: each node's box, text lines, colours and tooltip, each edge's path, label, width,
 //! colour and tooltip. The UI draws this as SVG and never decides a colour itself.
-use super::colour::service_colour;
-use super::graph_layout::Rect;
-use super::operation_graph::OperationGraph;
-use super::service_graph::ServiceGraph;
-use super::trace_list::format_duration_ns;
+use crate::core::view_model::colour::service_colour;
+use crate::core::view_model::graph::graph_layout::Rect;
+use crate::core::view_model::graph::operation_graph::OperationGraph;
+use crate::core::view_model::graph::service_graph::ServiceGraph;
+use crate::core::view_model::trace_list::format_duration_ns;
 
 /// What a click on a node or an edge is about.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,12 @@
 //! (an operation calling itself) are self-loops. Laid out with [`layout_graph`].
 use std::collections::HashMap;
 
-use super::graph_layout::{EdgeRoute, Rect};
-use super::service_graph::{edge_label, keep_busiest, place, text_box_width};
-use super::trace_list::format_duration_ns;
 use crate::core::model::{Sym, Trace};
+use crate::core::view_model::graph::graph_layout::{EdgeRoute, Rect};
+use crate::core::view_model::graph::service_graph::{
+    edge_label, keep_busiest, place, text_box_width,
+};
+use crate::core::view_model::trace_list::format_duration_ns;
 
 /// Height of an operation box (three lines of text).
 pub const OPERATION_NODE_HEIGHT: f64 = 58.0;
@@ -211,13 +213,13 @@ mod tests {
         let redis = graph.nodes.iter().filter(|n| n.service == "redis-manual");
         let (count, errors) = redis.fold((0, 0), |(c, e), n| (c + n.count, e + n.errors));
         assert_eq!((count, errors), (14, 3));
-        let layout = super::super::graph_layout::GraphLayout {
+        let layout = crate::core::view_model::graph::graph_layout::GraphLayout {
             nodes: graph.nodes.iter().map(|n| n.rect).collect(),
             edges: graph.edges.iter().map(|e| e.route.clone()).collect(),
             width: graph.width,
             height: graph.height,
         };
-        super::super::graph_layout::tests::assert_readable(&layout);
+        crate::core::view_model::graph::graph_layout::tests::assert_readable(&layout);
     }
 
     #[test]
@@ -246,7 +248,7 @@ mod tests {
             .expect("built in time");
         assert_eq!(
             graph.edges.len(),
-            super::super::service_graph::MAX_DRAWN_EDGES
+            crate::core::view_model::graph::service_graph::MAX_DRAWN_EDGES
         );
         assert!(graph.hidden_edges > 0);
         // The busiest first, so what is left out had no more calls than what is drawn.

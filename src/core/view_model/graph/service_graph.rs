@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 use crate::core::analysis::{dependencies, service_stats, Dependency, ServiceStats};
 use crate::core::backend::BackendDependency;
 use crate::core::model::Trace;
+use crate::core::view_model::graph::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 
 /// Font size of graph labels, CSS px (monospace).
 pub const GRAPH_FONT_PX: f64 = 12.0;
@@ -301,13 +301,13 @@ mod tests {
 
     /// Panics when anything of the graph overlaps (boxes, labels) or lies outside it.
     pub(crate) fn assert_readable(graph: &ServiceGraph) {
-        let layout = super::super::graph_layout::GraphLayout {
+        let layout = crate::core::view_model::graph::graph_layout::GraphLayout {
             nodes: graph.nodes.iter().map(|n| n.rect).collect(),
             edges: graph.edges.iter().map(|e| e.route.clone()).collect(),
             width: graph.width,
             height: graph.height,
         };
-        super::super::graph_layout::tests::assert_readable(&layout);
+        crate::core::view_model::graph::graph_layout::tests::assert_readable(&layout);
     }
 
     fn load(paths: &[&str]) -> TraceSet {

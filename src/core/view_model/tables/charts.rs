@@ -2,9 +2,9 @@
 //! latency histogram of one operation with its percentiles. The UI draws them with plotters.
 use std::sync::Arc;
 
-use super::trace_list::TraceSummary;
 use crate::core::analysis::percentile;
 use crate::core::model::Trace;
+use crate::core::view_model::trace_list::TraceSummary;
 
 /// One trace in the duration-over-time scatter.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,11 +1,11 @@
 //! The statistics tables of the services view and the trace page, as [`Table`]s: services,
 //! operations, slowest operations, bottlenecks, critical-path contributors, and one trace's
 //! Jaeger-style statistics.
-use super::table::{Cell, Column, Table, TableRow};
 use crate::core::analysis::{
     BottleneckSummary, CriticalContributor, GroupBy, OperationStats, ServiceStats, SlowOperation,
     StatsRow,
 };
+use crate::core::view_model::tables::table::{Cell, Column, Table, TableRow};
 
 /// Services: spans, errors, error rate, average and total duration.
 pub fn services_table(rows: &[ServiceStats]) -> Table {

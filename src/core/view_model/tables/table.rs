@@ -45,7 +45,7 @@ impl Cell {
     /// A duration: shown for people, exported in milliseconds.
     pub fn duration_ns(value: f64) -> Self {
         Self {
-            text: super::format_duration_ns(value.round() as i64),
+            text: crate::core::view_model::format_duration_ns(value.round() as i64),
             csv: format!("{:.3}", value / 1e6),
             key: SortKey::Num(value),
         }

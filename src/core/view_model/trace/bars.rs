@@ -4,9 +4,9 @@
 //! Positions are fractions of the [`TimeWindow`]; stretches closer than `resolution` (one pixel,
 //! as a fraction) are merged and stretches outside the window are culled, so a collapsed root of
 //! a million spans still yields a handful of segments.
-use super::time_scale::TimeWindow;
 use crate::core::analysis::CriticalPath;
 use crate::core::model::{SpanIdx, Trace};
+use crate::core::view_model::trace::time_scale::TimeWindow;
 
 /// A stretch of a row, as fractions of the window (clipped to 0..=1).
 #[derive(Debug, Clone, Copy, PartialEq)]

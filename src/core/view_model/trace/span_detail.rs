@@ -1,7 +1,7 @@
 //! Everything the span detail panel shows, as text ready to display.
-use super::trace_list::{format_duration_ns, format_start_ns};
 use crate::core::analysis::TraceAnalysis;
 use crate::core::model::{AttrValue, IdxRange, SpanFlags, SpanIdx, SpanStatus, Trace};
+use crate::core::view_model::trace_list::{format_duration_ns, format_start_ns};
 
 /// One attribute, its value as text. JSON values (arrays, maps, or strings holding a JSON
 /// object or array) are pretty-printed.

@@ -3,7 +3,7 @@
 //!
 //! Times here are relative to the trace start, in ns. Positions are fractions of the bar area
 //! (0 = left edge, 1 = right edge) so the UI can use CSS percentages or multiply by its width.
-use super::trace_list::format_duration_ns;
+use crate::core::view_model::trace_list::format_duration_ns;
 
 /// The narrowest window zoom may reach, in ns: below this the bars stop meaning anything.
 pub const MIN_WINDOW_NS: i64 = 1_000;

@@ -1,0 +1,260 @@
+//! The app's shared state, [`AppState`], provided through context to every component: the loaded
+//! traces, the notices, the address bar's view, loading and its progress, and the cache of
+//! analyses; also [`timed`] and the User Timing helpers. Components read the state from here,
+//! never from the shell, so the shell (`shell::app`) is not in a circle with them.
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::{Arc, Weak};
+
+use crate::core::analysis::TraceAnalysis;
+use crate::core::backend::BackendDependency;
+use crate::core::load::{add_built, load_into, load_into_with_ids};
+use crate::core::model::{Trace, TraceSet};
+use crate::core::view_model::ViewState;
+use crate::source::{assemble, parse_in_worker, read_file_bytes, yield_to_browser, WorkerFailure};
+use crate::ui::shell::routing::use_route;
+
+/// How a notice is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    /// A file loaded.
+    Info,
+    /// A file could not be loaded.
+    Error,
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Stable key for the list.
+    pub id: u64,
+    /// Info or error.
+    pub level: NoticeLevel,
+    /// The message, shown as text.
+    pub text: String,
+}
+
+/// Runs `f` between two User Timing marks and records a measure named `name` (visible in the
+/// browser's performance tools and read by `benches/web_load.mjs`).
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    mark(&format!("{name} start"));
+    let value = f();
+    mark_end_and_measure(name);
+    value
+}
+
+/// Sets a User Timing mark.
+pub fn mark(name: &str) {
+    if let Some(p) = window().performance() {
+        let _ = p.mark(name);
+    }
+}
+
+/// Marks `"{name} end"` and measures from `"{name} start"` to it (see [`timed`]).
+pub fn mark_end_and_measure(name: &str) {
+    let (start, end) = (format!("{name} start"), format!("{name} end"));
+    mark(&end);
+    if let Some(p) = window().performance() {
+        let _ = p.measure_with_start_mark_and_end_mark(name, &start, &end);
+    }
+}
+
+/// A file size for people: `412 KB`, `38.5 MB`.
+fn format_bytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.2} GB", bytes / 1e9)
+    } else if bytes >= 1e6 {
+        format!("{:.1} MB", bytes / 1e6)
+    } else {
+        format!("{:.0} KB", (bytes / 1e3).max(1.0))
+    }
+}
+
+/// Shared app state, provided through context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Every loaded trace.
+    pub traces: RwSignal<TraceSet>,
+    /// Messages about loads: what loaded, and what failed and why.
+    pub notices: RwSignal<Vec<Notice>>,
+    /// Files still being read.
+    pub pending: RwSignal<usize>,
+    /// What the address bar says is open (see `routing`).
+    pub route: RwSignal<ViewState>,
+    /// The file being loaded now, for the progress line.
+    pub loading: RwSignal<Option<String>>,
+    /// What the load is doing (`parsing`) and the fraction done when known.
+    pub progress: RwSignal<Option<(String, Option<f64>)>>,
+    /// Service dependency links a connected backend reported, with where they came from.
+    pub backend_links: RwSignal<Option<(String, Vec<BackendDependency>)>>,
+    /// Analyses computed by the worker along with their traces (a trace is recognised by
+    /// identity; `Weak` keeps a dropped trace's address from being reused while listed).
+    pub analyses: StoredValue<Vec<(Weak<Trace>, Arc<TraceAnalysis>)>>,
+}
+
+impl AppState {
+    /// Fresh state: nothing loaded, the view the address bar names.
+    pub(crate) fn new() -> Self {
+        Self {
+            traces: RwSignal::new(TraceSet::new()),
+            notices: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(0),
+            route: use_route(),
+            loading: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            backend_links: RwSignal::new(None),
+            analyses: StoredValue::new(Vec::new()),
+        }
+    }
+
+    /// The worker's analysis of `trace`, if it is the trace the worker built.
+    pub fn cached_analysis(&self, trace: &Arc<Trace>) -> Option<Arc<TraceAnalysis>> {
+        self.analyses.with_value(|list| {
+            list.iter()
+                .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Arc::as_ptr(trace)))
+                .map(|(_, analysis)| Arc::clone(analysis))
+        })
+    }
+
+    /// The analysis of `trace`: the worker's, or computed now (and kept for next time).
+    pub fn analysis_of(&self, trace: &Arc<Trace>) -> Arc<TraceAnalysis> {
+        if let Some(done) = self.cached_analysis(trace) {
+            return done;
+        }
+        let analysis = Arc::new(crate::core::analysis::analyze_trace(trace));
+        self.analyses.update_value(|list| {
+            list.retain(|(weak, _)| weak.strong_count() > 0);
+            list.push((Arc::downgrade(trace), Arc::clone(&analysis)));
+        });
+        analysis
+    }
+
+    /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
+    pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
+        let result = self.traces.try_update(|set| load_into(set, name, bytes));
+        match result {
+            Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
+            Some(Err(error)) => self.notify(NoticeLevel::Error, error.to_string()),
+            None => {}
+        }
+    }
+
+    /// Parses a backend's answer `bytes` (named `name` in the load log) and adds its traces;
+    /// returns the IDs of the traces it held, or why it could not be read. On error nothing
+    /// loaded is lost.
+    pub fn load_bytes_with_ids(&self, name: &str, bytes: &[u8]) -> Result<Vec<String>, String> {
+        let result = self
+            .traces
+            .try_update(|set| load_into_with_ids(set, name, bytes));
+        match result {
+            Some(Ok((report, ids))) => {
+                self.notify(NoticeLevel::Info, report.describe());
+                Ok(ids)
+            }
+            Some(Err(error)) => Err(error.to_string()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Adds traces a worker parsed and built (see `source::parse_in_worker`). Decoding runs
+    /// in short slices and adding in a task of its own, so that neither blocks the page.
+    async fn load_built(&self, name: &str, encoded: js_sys::Uint8Array) {
+        mark("tracagg: hand-over waits");
+        yield_to_browser().await;
+        let measure = "tracagg: decode traces";
+        mark(&format!("{measure} start"));
+        let progress = self.progress;
+        progress.set(Some(("opening".to_string(), Some(0.0))));
+        let decoded = assemble(&encoded, move |done| {
+            progress.set(Some(("opening".to_string(), Some(done))))
+        })
+        .await;
+        mark_end_and_measure(measure);
+        drop(encoded);
+        yield_to_browser().await;
+        match decoded {
+            Ok(built) => {
+                let added =
+                    timed("tracagg: add traces", || {
+                        let mut kept = Vec::new();
+                        let report = self.traces.try_update_untracked(|set| {
+                            let (report, analyses) = add_built(set, name, built);
+                            kept = analyses;
+                            report
+                        });
+                        self.analyses.update_value(|list| {
+                            list.retain(|(weak, _)| weak.strong_count() > 0);
+                            list.extend(kept.into_iter().map(|(trace, analysis)| {
+                                (Arc::downgrade(&trace), Arc::new(analysis))
+                            }));
+                        });
+                        self.traces.notify();
+                        report
+                    });
+                if let Some(report) = added {
+                    self.notify(NoticeLevel::Info, report.describe());
+                }
+            }
+            Err(WorkerFailure::Cancelled) => {
+                self.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
+            }
+            Err(WorkerFailure::Failed(error) | WorkerFailure::Unavailable(error)) => self.notify(
+                NoticeLevel::Error,
+                format!("{name}: could not decode the parsed traces: {error}"),
+            ),
+        }
+    }
+
+    /// Loads files one after the other, each parsed in a Web Worker so the page stays
+    /// responsive (on the page itself when no worker can start). Cancelling stops the file
+    /// being loaded; files already loaded stay.
+    pub fn load_files(&self, files: Vec<web_sys::File>) {
+        if files.is_empty() {
+            return;
+        }
+        let state = *self;
+        state.pending.update(|n| *n += files.len());
+        spawn_local(async move {
+            for file in files {
+                let name = file.name();
+                state
+                    .loading
+                    .set(Some(format!("{name} ({})", format_bytes(file.size()))));
+                let progress = state.progress;
+                progress.set(None);
+                let on_progress = move |stage: &str, done: Option<f64>| {
+                    progress.set(Some((stage.to_string(), done)));
+                };
+                match parse_in_worker(&file, on_progress).await {
+                    Ok(encoded) => state.load_built(&name, encoded).await,
+                    Err(WorkerFailure::Cancelled) => {
+                        state.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
+                    }
+                    Err(WorkerFailure::Failed(message)) => {
+                        state.notify(NoticeLevel::Error, message);
+                    }
+                    Err(WorkerFailure::Unavailable(why)) => {
+                        leptos::logging::warn!("no worker ({why}); parsing {name} on the page");
+                        match read_file_bytes(&file).await {
+                            Ok(bytes) => state.load_bytes(&name, &bytes),
+                            Err(error) => {
+                                state.notify(NoticeLevel::Error, format!("{name}: {error}"))
+                            }
+                        }
+                    }
+                }
+                state.loading.set(None);
+                state.progress.set(None);
+                state.pending.update(|n| *n = n.saturating_sub(1));
+            }
+        });
+    }
+
+    /// Adds a notice.
+    pub fn notify(&self, level: NoticeLevel, text: String) {
+        self.notices.update(|list| {
+            let id = list.last().map_or(0, |n| n.id + 1);
+            list.push(Notice { id, level, text });
+        });
+    }
+}

@@ -1,0 +1,12 @@
+//! The page of one trace: header, toolbar, minimap, waterfall, span detail, help overlay, and
+//! its Graph and Statistics tabs; `trace_view` holds the signals its components share.
+pub mod help_overlay;
+pub mod minimap;
+pub mod span_detail;
+pub mod timeline;
+pub mod trace_graph;
+pub mod trace_header;
+pub mod trace_page;
+pub mod trace_statistics;
+pub mod trace_toolbar;
+pub mod trace_view;

@@ -8,12 +8,16 @@
 //! | Jaeger v3 | `/api/v3/services` | `/api/v3/operations?service=` | `/api/v3/traces?query.…` (OTLP) | `/api/v3/traces/{id}` | — |
 //! | Tempo | `/api/v2/search/tag/resource.service.name/values` | `/api/v2/search/tag/name/values` | `/api/search?…` (summaries) | `/api/v2/traces/{id}` | — |
 //! | Zipkin v2 | `/api/v2/services` | `/api/v2/spans?serviceName=` | `/api/v2/traces?…` (full traces) | `/api/v2/trace/{id}` | `/api/v2/dependencies` |
+mod credentials;
 mod requests;
 mod responses;
 
 use crate::core::model::TraceSet;
 use crate::core::view_model::TraceSummary;
 
+pub use credentials::{
+    check_address, link_connect, origin_of, same_origin, BadAddress, LinkConnect,
+};
 pub use requests::{
     dependencies_request, detect_requests, operations_request, parse_duration_us, search_request,
     services_request, tag_values_request, tags_request, tempo_v1_trace_request, trace_request,

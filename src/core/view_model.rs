@@ -7,6 +7,7 @@
 mod colour;
 mod graph;
 mod tables;
+mod text;
 pub(crate) mod trace;
 mod trace_list;
 mod url_state;
@@ -27,6 +28,7 @@ pub use tables::stats_tables::{
     trace_stats_table,
 };
 pub use tables::table::{Cell, Column, SortKey, SortOrder, Table, TableRow};
+pub use text::{is_long, list_some, shorten, shorten_cow, NAME_CHARS, TITLE_CHARS, VALUE_CHARS};
 pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use trace::overview::{overview_lines, OverviewLine};
 pub use trace::search::{find_spans, QuickFilters, SpanMatches, SpanQuery};

@@ -130,6 +130,7 @@ pub async fn connect(
     auth: Option<Auth>,
     timeout_s: u32,
 ) -> Result<(Connection, Vec<String>), String> {
+    crate::core::backend::check_address(base).map_err(|bad| bad.to_string())?;
     let base = normalize_base_url(base);
     let candidates = match kind {
         BackendKind::Jaeger => detect_requests(&base, auth.as_ref()),

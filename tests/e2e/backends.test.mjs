@@ -13,7 +13,7 @@ after(() => backends?.close());
 const base = (mode, kind) => `http://127.0.0.1:${backends.address().port}/${mode}/${kind}`;
 
 /** Opens the page and connects; returns the page object once the status line settles. */
-async function connected(kind, url, { token, timeout, expectError = false } = {}) {
+async function connected(kind, url, { token, timeout, remember = false, expectError = false } = {}) {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const app = new TracaggPage(page);
   await app.open(site.url);
@@ -23,6 +23,7 @@ async function connected(kind, url, { token, timeout, expectError = false } = {}
   if (token) {
     await app.byTestId('backend-auth').selectOption('bearer');
     await app.byTestId('backend-token').fill(token);
+    if (remember) await app.byTestId('backend-remember').check();
   }
   if (timeout) await app.byTestId('backend-timeout').fill(String(timeout));
   await app.byTestId('backend-connect').click();
@@ -201,4 +202,64 @@ test('failures are specific, offer Retry, and keep what was loaded', async () =>
   await empty.page.waitForFunction(() => /No traces found/.test(document.querySelector('[data-testid=backend-found]')?.textContent ?? ''));
   await empty.screenshot('backend-empty');
   await empty.page.close();
+});
+
+test('a saved token goes only to the origin it was saved for; a link to another origin asks first', async () => {
+  // A second server on another port is "other-host": it logs every Authorization header.
+  const other = await startBackends();
+  const otherUrl = `http://127.0.0.1:${other.address().port}/ok/tempo`;
+  try {
+    for (const remember of [true, false]) {
+      const app = await connected('tempo', base('auth', 'tempo'), { token: 's3cret', remember });
+      const savedUrl = base('auth', 'tempo');
+      // A crafted link names the other server; the tab navigates to it and reloads.
+      await app.page.goto(`${site.url}#backend=tempo&url=${encodeURIComponent(otherUrl)}&trace=${HOTROD_ID}`);
+      await app.page.reload();
+      await app.byTestId('backend-link-confirm').waitFor();
+      assert.match(await app.byTestId('backend-link-confirm').innerText(),
+        new RegExp(`This link connects to ${otherUrl.replace(/[/.]/g, '\\$&')} — your saved credentials will not be sent`));
+      await app.page.waitForTimeout(500);
+      assert.equal(other.requests.length, 0, 'nothing is sent before the person agrees');
+      // The remembered address is still the one the person connected to.
+      assert.equal(await app.page.evaluate(() => localStorage.getItem('tracagg.backend.url')), savedUrl);
+      assert.equal(await app.byTestId('backend-auth').inputValue(), 'none', 'the form does not offer the saved token there');
+      await app.byTestId('backend-link-connect').click();
+      await app.page.waitForFunction(() => /^Connected/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''));
+      await app.spanRows().first().waitFor({ timeout: 15000 });
+      assert.ok(other.requests.length > 0);
+      assert.deepEqual(other.requests.map((r) => r.headers.authorization).filter(Boolean), [], 'no credentials reached the other server');
+      // Back to the first server by typing its address: the saved token is offered and sent again.
+      await app.page.goto(site.url);
+      await app.page.reload();
+      await app.byTestId('toggle-backend').click();
+      await app.byTestId('backend-kind').selectOption('tempo');
+      await app.byTestId('backend-url').fill(savedUrl);
+      assert.equal(await app.byTestId('backend-auth').inputValue(), 'bearer');
+      const before = backends.requests.length;
+      await app.byTestId('backend-connect').click();
+      await app.page.waitForFunction(() => /^Connected/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''));
+      assert.equal(backends.requests.slice(before).at(-1).headers.authorization, 'Bearer s3cret', `remember=${remember}`);
+      await app.page.close();
+      other.requests.length = 0;
+    }
+    // A link to the same origin as the saved one connects at once, with the token.
+    const app = await connected('tempo', base('auth', 'tempo'), { token: 's3cret', remember: true });
+    const before = backends.requests.length;
+    await app.page.goto(`${site.url}#backend=tempo&url=${encodeURIComponent(base('auth', 'tempo'))}&trace=${HOTROD_ID}`);
+    await app.page.reload();
+    await app.spanRows().first().waitFor({ timeout: 15000 });
+    assert.equal(await app.byTestId('backend-link-confirm').count(), 0);
+    assert.ok(backends.requests.slice(before).every((r) => r.headers.authorization === 'Bearer s3cret'));
+    await app.page.close();
+  } finally {
+    other.close();
+  }
+});
+
+test('an address that is not http(s) is invalid, with no CORS hint', async () => {
+  const app = await connected('jaeger', 'javascript:alert(1)', { expectError: true });
+  const text = await app.byTestId('backend-error').innerText();
+  assert.match(text, /not a valid backend address/);
+  assert.doesNotMatch(text, /CORS/);
+  await app.page.close();
 });

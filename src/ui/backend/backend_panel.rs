@@ -7,7 +7,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::backend::{parse_duration_us, Auth, BackendKind, SearchQuery};
+use crate::core::backend::{
+    link_connect, origin_of, parse_duration_us, same_origin, Auth, BackendKind, LinkConnect,
+    SearchQuery,
+};
 use crate::core::view_model::{parse_utc_datetime_us, BackendLink, ViewState};
 use crate::source::backend::{
     backend_dependencies, connect, operations, search, tempo_tag_values, tempo_tags, trace_by_id,
@@ -23,6 +26,8 @@ const KEY_KIND: &str = "tracagg.backend.kind";
 const KEY_URL: &str = "tracagg.backend.url";
 const KEY_TOKEN: &str = "tracagg.backend.token";
 const KEY_USER: &str = "tracagg.backend.user";
+/// The origin the saved token (and user) were entered for; they are sent nowhere else.
+const KEY_CREDENTIALS_FOR: &str = "tracagg.backend.credentials_for";
 
 /// Time ranges offered for searches, as (label, minutes).
 const LOOKBACKS: [(&str, i64); 7] = [
@@ -62,6 +67,39 @@ fn store(key: &str, value: &str, keep: bool) {
     }
 }
 
+/// Credentials saved in this browser and the origin they were entered for.
+struct SavedCredentials {
+    token: Option<String>,
+    user: Option<String>,
+    origin: Option<String>,
+}
+
+impl SavedCredentials {
+    /// Whether these credentials may be sent to `address` (same origin as saved).
+    fn belongs_to(&self, address: &str) -> bool {
+        self.origin
+            .as_deref()
+            .is_some_and(|origin| same_origin(address, origin))
+    }
+
+    /// The auth mode, token and user the form shows for `address`: the saved ones for their
+    /// own origin, none elsewhere.
+    fn fill_for(&self, address: &str) -> (&'static str, String, String) {
+        match &self.token {
+            Some(token) if self.belongs_to(address) => {
+                let mode = if self.user.is_some() {
+                    "basic"
+                } else {
+                    "bearer"
+                };
+                let user = self.user.clone().unwrap_or_default();
+                (mode, token.clone(), user)
+            }
+            _ => ("none", String::new(), String::new()),
+        }
+    }
+}
+
 /// What the panel did last, so Retry can do it again.
 #[derive(Debug, Clone, PartialEq)]
 enum Action {
@@ -97,10 +135,11 @@ pub fn BackendPanel() -> impl IntoView {
             .or_else(|| stored(KEY_KIND).and_then(|k| BackendKind::from_name(&k)))
             .unwrap_or(BackendKind::Jaeger),
     );
+    let remembered_url = stored(KEY_URL);
     let url = RwSignal::new(
         link.as_ref()
             .map(|l| l.url.clone())
-            .or_else(|| stored(KEY_URL))
+            .or_else(|| remembered_url.clone())
             .unwrap_or_else(|| kind.get_untracked().default_url().to_string()),
     );
     let remembered_token = window()
@@ -109,15 +148,30 @@ pub fn BackendPanel() -> impl IntoView {
         .flatten()
         .and_then(|s| s.get_item(KEY_TOKEN).ok().flatten());
     let remember = RwSignal::new(remembered_token.is_some());
-    let auth_mode = RwSignal::new(if stored(KEY_USER).is_some() {
-        "basic".to_string()
-    } else if stored(KEY_TOKEN).is_some() {
-        "bearer".to_string()
-    } else {
-        "none".to_string()
+    // Saved credentials and the origin they belong to (older saves: the remembered address's).
+    let saved = StoredValue::new(SavedCredentials {
+        token: stored(KEY_TOKEN),
+        user: stored(KEY_USER),
+        origin: stored(KEY_CREDENTIALS_FOR)
+            .or_else(|| remembered_url.as_deref().and_then(origin_of)),
     });
-    let token = RwSignal::new(stored(KEY_TOKEN).unwrap_or_default());
-    let user = RwSignal::new(stored(KEY_USER).unwrap_or_default());
+    let (mode, filled_token, filled_user) = saved.with_value(|s| s.fill_for(&url.get_untracked()));
+    let auth_mode = RwSignal::new(mode.to_string());
+    let token = RwSignal::new(filled_token);
+    let user = RwSignal::new(filled_user);
+    // Whether the person typed credentials in this panel (then they are for the address being
+    // connected); otherwise the saved ones fill the form only for their own origin.
+    let typed = RwSignal::new(false);
+    Effect::new(move |_| {
+        let address = url.get();
+        if typed.get_untracked() {
+            return;
+        }
+        let (mode, filled_token, filled_user) = saved.with_value(|s| s.fill_for(&address));
+        auth_mode.set(mode.to_string());
+        token.set(filled_token);
+        user.set(filled_user);
+    });
     let timeout_s = RwSignal::new("15".to_string());
 
     // A search field from the address bar's link, else `default`.
@@ -156,6 +210,10 @@ pub fn BackendPanel() -> impl IntoView {
     };
 
     let auth = move || -> Option<Auth> {
+        // Saved credentials never go to another origin than their own, whatever the form says.
+        if !typed.get_untracked() && !saved.with_value(|s| s.belongs_to(&url.get_untracked())) {
+            return None;
+        }
         match auth_mode.get_untracked().as_str() {
             "bearer" if !token.get_untracked().trim().is_empty() => {
                 Some(Auth::Bearer(token.get_untracked()))
@@ -219,8 +277,14 @@ pub fn BackendPanel() -> impl IntoView {
                             store(KEY_KIND, kind.get_untracked().as_str(), true);
                             store(KEY_URL, &url.get_untracked(), true);
                             match auth_mode.get_untracked().as_str() {
-                                "none" => {
-                                    for key in [KEY_TOKEN, KEY_USER] {
+                                // No auth for the saved credentials' own origin: forget
+                                // them; for another origin they stay for their own.
+                                "none"
+                                    if saved.with_value(|s| {
+                                        s.origin.is_none() || s.belongs_to(&url.get_untracked())
+                                    }) =>
+                                {
+                                    for key in [KEY_TOKEN, KEY_USER, KEY_CREDENTIALS_FOR] {
                                         for keep in [true, false] {
                                             if let Some(s) = storage(keep) {
                                                 let _ = s.remove_item(key);
@@ -230,9 +294,17 @@ pub fn BackendPanel() -> impl IntoView {
                                 }
                                 mode => {
                                     store(KEY_TOKEN, &token.get_untracked(), keep);
+                                    if let Some(origin) = origin_of(&url.get_untracked()) {
+                                        store(KEY_CREDENTIALS_FOR, &origin, keep);
+                                    }
                                     if mode == "basic" {
                                         store(KEY_USER, &user.get_untracked(), keep);
                                     }
+                                    saved.set_value(SavedCredentials {
+                                        token: Some(token.get_untracked()),
+                                        user: (mode == "basic").then(|| user.get_untracked()),
+                                        origin: origin_of(&url.get_untracked()),
+                                    });
                                 }
                             }
                             let is_tempo = connection.api == crate::core::backend::Api::Tempo;
@@ -450,11 +522,16 @@ pub fn BackendPanel() -> impl IntoView {
         });
     });
 
-    // A link with a backend reconnects, then reruns its search or reopens its trace.
-    if link.is_some() {
+    // A link with a backend reconnects, then reruns its search or reopens its trace; a link to
+    // another origin than the remembered one asks first (and never gets the saved credentials).
+    let confirm_link = RwSignal::new(None::<String>);
+    if let Some(link) = link.as_ref() {
         let wanted_trace = state.route.with_untracked(|r| r.trace.clone());
-        let has_search = link.as_ref().is_some_and(|l| !l.search.is_empty());
-        run(Action::Connect);
+        let has_search = !link.search.is_empty();
+        match link_connect(&link.url, remembered_url.as_deref()) {
+            LinkConnect::Now => run(Action::Connect),
+            LinkConnect::Ask { address } => confirm_link.set(Some(address)),
+        }
         Effect::new(move |done: Option<bool>| {
             if done == Some(true) || backend.connection.get().is_none() {
                 return done.unwrap_or(false);
@@ -514,6 +591,19 @@ pub fn BackendPanel() -> impl IntoView {
 
     view! {
         <section class="backend-panel panel" data-testid="backend-panel">
+            {move || confirm_link.get().map(|address| view! {
+                <div class="notice warning" data-testid="backend-link-confirm" role="alertdialog">
+                    <span class="notice-text">
+                        "This link connects to " <b class="long-text">{address}</b>
+                        " — your saved credentials will not be sent. Connect?"
+                    </span>
+                    <button class="button small primary" data-testid="backend-link-connect" on:click=move |_| {
+                        confirm_link.set(None);
+                        run(Action::Connect);
+                    }>"Connect"</button>
+                    <button class="button small" data-testid="backend-link-cancel" on:click=move |_| confirm_link.set(None)>"Don't connect"</button>
+                </div>
+            })}
             <form class="connect-form" on:submit=move |ev| { ev.prevent_default(); run(Action::Connect); }>
                 <label>"Backend "
                     <select data-testid="backend-kind" on:change=move |ev| {
@@ -536,21 +626,21 @@ pub fn BackendPanel() -> impl IntoView {
                         on:input=move |ev| url.set(event_target_value(&ev))/>
                 </label>
                 <label>"Auth "
-                    <select data-testid="backend-auth" on:change=move |ev| auth_mode.set(event_target_value(&ev))>
+                    <select data-testid="backend-auth" on:change=move |ev| { typed.set(true); auth_mode.set(event_target_value(&ev)); }>
                         <option value="none" selected=move || auth_mode.get() == "none">"none"</option>
                         <option value="bearer" selected=move || auth_mode.get() == "bearer">"bearer token"</option>
                         <option value="basic" selected=move || auth_mode.get() == "basic">"basic"</option>
                     </select>
                 </label>
                 <Show when=move || auth_mode.get() == "basic">
-                    <input type="text" placeholder="user" autocomplete="username" prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
+                    <input type="text" placeholder="user" autocomplete="username" prop:value=user on:input=move |ev| { typed.set(true); user.set(event_target_value(&ev)); }/>
                 </Show>
                 <Show when=move || auth_mode.get() != "none">
                     <input type="password" data-testid="backend-token" autocomplete="current-password"
                         placeholder=move || if auth_mode.get() == "basic" { "password" } else { "token" }
-                        prop:value=token on:input=move |ev| token.set(event_target_value(&ev))/>
+                        prop:value=token on:input=move |ev| { typed.set(true); token.set(event_target_value(&ev)); }/>
                     <label class="check" title="Keep the token in this browser's storage (otherwise only for this tab)">
-                        <input type="checkbox" prop:checked=remember on:change=move |ev| remember.set(event_target_checked(&ev))/>"remember"
+                        <input type="checkbox" data-testid="backend-remember" prop:checked=remember on:change=move |ev| remember.set(event_target_checked(&ev))/>"remember"
                     </label>
                 </Show>
                 <label>"Timeout "

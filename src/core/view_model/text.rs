@@ -1,0 +1,76 @@
+//! Shortening untrusted text for display. Span names, IDs, attribute values and warnings come
+//! from files anyone can write; laid out whole, a megabyte-long name froze the page for a
+//! minute. Views show at most a bounded number of characters with an ellipsis, and keep the
+//! full text for a tooltip or the detail panel.
+
+/// Characters shown of a name in a chip, heading or table cell.
+pub const NAME_CHARS: usize = 120;
+
+/// Characters shown of an attribute value before "show more".
+pub const VALUE_CHARS: usize = 2_000;
+
+/// Characters of a tooltip (`title`): enough to read any real name, never megabytes.
+pub const TITLE_CHARS: usize = 4_000;
+
+/// `text` cut to at most `max_chars` characters (on a character boundary), with `…` in place of
+/// what was cut; unchanged (borrowed) when it is short enough.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    shorten_cow(text, max_chars).into_owned()
+}
+
+/// Like [`shorten`], borrowing when nothing is cut.
+pub fn shorten_cow(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => {
+            let keep = max_chars.saturating_sub(1);
+            let end = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &text[..end]))
+        }
+    }
+}
+
+/// Whether [`shorten`] would cut `text` at `max_chars`.
+pub fn is_long(text: &str, max_chars: usize) -> bool {
+    text.char_indices().nth(max_chars).is_some()
+}
+
+/// A list of items as "a, b, c and 9,997 more": at most `shown` of them written out.
+pub fn list_some<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+    let mut out = items
+        .iter()
+        .take(shown)
+        .map(|s| shorten(s.as_ref(), NAME_CHARS))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > shown {
+        out.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortens_on_character_boundaries() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "ab…");
+        assert_eq!(shorten("ééééé", 4), "ééé…");
+        assert_eq!(shorten("", 0), "");
+        assert_eq!(shorten("x", 0), "…");
+        let huge = "n".repeat(1_000_000);
+        assert_eq!(shorten(&huge, NAME_CHARS).chars().count(), NAME_CHARS);
+        assert!(is_long(&huge, NAME_CHARS) && !is_long("short", NAME_CHARS));
+    }
+
+    #[test]
+    fn lists_a_few_and_counts_the_rest() {
+        let ids: Vec<String> = (0..10_000).map(|i| format!("{i:016x}")).collect();
+        let text = list_some(&ids, 3);
+        assert!(text.ends_with("and 9997 more"), "{text}");
+        assert!(text.len() < 100);
+        assert_eq!(list_some(&["a", "b"], 3), "a, b");
+    }
+}

@@ -24,6 +24,20 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The cell as written to a CSV file, safe to open in a spreadsheet: text that a
+    /// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return) gets a leading `'`, as OWASP recommends; numbers stay numbers, negative ones too.
+    pub fn csv_safe(&self) -> std::borrow::Cow<'_, str> {
+        let numeric = matches!(self.key, SortKey::Num(_))
+            && self.csv.parse::<f64>().is_ok_and(f64::is_finite);
+        let risky = self.csv.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        if risky && !numeric {
+            std::borrow::Cow::Owned(format!("'{}", self.csv))
+        } else {
+            std::borrow::Cow::Borrowed(&self.csv)
+        }
+    }
+
     /// A text cell.
     pub fn text(text: &str) -> Self {
         Self {
@@ -190,8 +204,9 @@ impl Table {
             .is_ok();
         for i in self.order(order) {
             if let Some(row) = self.rows.get(i) {
+                let cells: Vec<_> = row.cells.iter().map(Cell::csv_safe).collect();
                 ok &= writer
-                    .write_record(row.cells.iter().map(|c| c.csv.as_str()))
+                    .write_record(cells.iter().map(|c| c.as_bytes()))
                     .is_ok();
             }
         }
@@ -252,6 +267,47 @@ mod tests {
             "name,count,p95_ms\r\ngamma,3,7000.000\r\nbeta,3,1.500\r\n\"Alpha, \"\"quoted\"\"\",10,0.020\r\n"
         );
         assert_eq!(t.rows[2].cells[2].text, "7 s");
+    }
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let mut t = table();
+        let hostile = [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "-inf",
+        ];
+        t.rows = hostile
+            .iter()
+            .map(|name| TableRow {
+                cells: vec![
+                    Cell::text(name),
+                    Cell::count(1),
+                    Cell::duration_ns(-2_500_000.0),
+                ],
+                ..TableRow::default()
+            })
+            .collect();
+        let csv = t.to_csv(None);
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let cells: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| {
+                r.map(|r| r.iter().map(str::to_string).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(cells.len(), hostile.len());
+        for (row, name) in cells.iter().zip(hostile) {
+            assert_eq!(row[0], format!("'{name}"), "{csv}");
+            // A real negative number stays a number.
+            assert_eq!(row[2], "-2.500");
+        }
+        assert_eq!(Cell::text("plain").csv_safe(), "plain");
     }
 
     #[test]

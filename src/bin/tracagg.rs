@@ -18,6 +18,10 @@ fn main() {}
 mod report;
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "tracagg/terminal.rs"]
+mod terminal;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::io::Write;
     use std::path::PathBuf;
@@ -33,6 +37,17 @@ mod cli {
     use tracagg::core::view_model::{format_duration_ns, format_start_ns};
 
     use crate::report::Report;
+    use crate::terminal::{escape_controls, Escaping};
+
+    /// The exit status after a write failed: a closed pipe (`tracagg … | head`) is the reader's
+    /// choice and ends quietly with success; anything else is an error.
+    fn write_failed(error: &std::io::Error) -> ExitCode {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("tracagg: cannot write output: {error}");
+        ExitCode::from(2)
+    }
 
     /// Distributed-trace analysis over Jaeger, OTLP and Zipkin JSON files.
     #[derive(Parser)]
@@ -100,10 +115,7 @@ mod cli {
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                 match write_trace(&mut out, spans, format, seed).and_then(|()| out.flush()) {
                     Ok(()) => ExitCode::SUCCESS,
-                    Err(error) => {
-                        eprintln!("tracagg: cannot write output: {error}");
-                        ExitCode::from(2)
-                    }
+                    Err(error) => write_failed(&error),
                 }
             }
         }
@@ -117,7 +129,7 @@ mod cli {
             let bytes = match std::fs::read(path) {
                 Ok(bytes) => bytes,
                 Err(error) => {
-                    eprintln!("tracagg: cannot read {name}: {error}");
+                    eprintln!("tracagg: cannot read {}: {error}", escape_controls(&name));
                     failed = true;
                     continue;
                 }
@@ -125,11 +137,11 @@ mod cli {
             match load_into(&mut set, &name, &bytes) {
                 Ok(report) => {
                     if !json {
-                        eprintln!("{}", report.describe());
+                        eprintln!("{}", escape_controls(&report.describe()));
                     }
                 }
                 Err(error) => {
-                    eprintln!("tracagg: {error}");
+                    eprintln!("tracagg: {}", escape_controls(&error.to_string()));
                     failed = true;
                 }
             }
@@ -151,8 +163,7 @@ mod cli {
             print_tables(&report)
         };
         if let Err(error) = printed {
-            eprintln!("tracagg: cannot write output: {error}");
-            return ExitCode::from(2);
+            return write_failed(&error);
         }
         if failed {
             ExitCode::FAILURE
@@ -173,7 +184,7 @@ mod cli {
     }
 
     fn print_tables(report: &Report) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
         writeln!(
             out,
             "{:<34} {:>7} {:>8} {:>6} {:<27} {:>10}  ROOT",
@@ -309,6 +320,6 @@ mod cli {
                 dur(d.p95_us)
             )?;
         }
-        Ok(())
+        out.flush()
     }
 }

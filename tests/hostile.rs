@@ -1,0 +1,117 @@
+//! Hostile and unlucky input, end to end through the CLI and the core: escape sequences in
+//! names, closed pipes, out-of-range numbers, huge spans. Each file is made here, so the crafted
+//! inputs live with their tests.
+#![allow(clippy::unwrap_used)]
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn tracagg(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tracagg"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// A file in this test's own temporary folder.
+fn crafted(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tracagg-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+/// A Zipkin v2 span array with the given (service, name, timestamp µs, duration µs) spans of
+/// one trace, each a child of the first.
+fn zipkin(spans: &[(&str, &str, &str, &str)]) -> String {
+    let items: Vec<String> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, (service, name, ts, dur))| {
+            let parent = if i == 0 {
+                String::new()
+            } else {
+                r#","parentId":"0000000000000001""#.to_string()
+            };
+            format!(
+                r#"{{"traceId":"00000000000000000000000000000abc","id":"{:016x}"{parent},"name":{},"timestamp":{ts},"duration":{dur},"localEndpoint":{{"serviceName":{}}}}}"#,
+                i + 1,
+                serde_json::to_string(name).unwrap(),
+                serde_json::to_string(service).unwrap(),
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+#[test]
+fn table_output_never_prints_raw_control_characters() {
+    let file = crafted(
+        "escapes.json",
+        &zipkin(&[
+            (
+                "svc\u{1b}]0;pwned\u{7}",
+                "GET \u{1b}[2J\u{1b}[31mred",
+                "1600000000000000",
+                "10",
+            ),
+            (
+                "ok",
+                "\u{1b}]8;;http://evil\u{1b}\\link\u{9b}",
+                "1600000000000001",
+                "5",
+            ),
+        ]),
+    );
+    let out = tracagg(&["analyze", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\\x1b[2J"), "{text}");
+    let raw = |c: char| c != '\n' && c.is_control();
+    assert!(!text.chars().any(raw), "raw control character in {text:?}");
+    let log = String::from_utf8(out.stderr).unwrap();
+    assert!(!log.chars().any(raw), "{log:?}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    // 5,000 one-span traces: the table is far larger than a pipe's buffer.
+    let many: Vec<String> = (0..5_000)
+        .map(|i| {
+            format!(
+                r#"{{"traceId":"{i:032x}","id":"{i:016x}","name":"op","timestamp":1600000000000000,"duration":5,"localEndpoint":{{"serviceName":"s"}}}}"#
+            )
+        })
+        .collect();
+    let many = crafted("many-traces.json", &format!("[{}]", many.join(",")));
+    for args in [
+        vec!["gen", "--spans", "200000"],
+        vec!["analyze", many.to_str().unwrap()],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tracagg"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then close the pipe as `head -c1` would.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let mut log = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status} {log}");
+        assert!(!log.contains("Broken pipe"), "{args:?}: {log}");
+    }
+}

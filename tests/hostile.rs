@@ -99,10 +99,11 @@ fn a_closed_pipe_ends_quietly_with_success() {
             .spawn()
             .unwrap();
         // Read one byte, then close the pipe as `head -c1` would.
-        let mut stdout = child.stdout.take().unwrap();
-        let mut first = [0u8; 1];
-        stdout.read_exact(&mut first).unwrap();
-        drop(stdout);
+        {
+            let mut stdout = child.stdout.take().unwrap();
+            let mut first = [0u8; 1];
+            stdout.read_exact(&mut first).unwrap();
+        } // the read end closes here
         let mut log = String::new();
         child
             .stderr

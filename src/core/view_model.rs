@@ -22,7 +22,9 @@ pub use graph::service_graph::{
     ServiceEdge, ServiceGraph, ServiceNode, EDGE_LABEL_HEIGHT, GRAPH_CHAR_PX, GRAPH_FONT_PX,
     NODE_HEIGHT,
 };
-pub use tables::charts::{latency_histogram, trace_scatter, Bin, Histogram, ScatterPoint};
+pub use tables::charts::{
+    latency_histogram, trace_scatter, Bin, Histogram, ScatterAxes, ScatterPoint,
+};
 pub use tables::stats_tables::{
     bottlenecks_table, critical_table, operations_table, services_table, slowest_table,
     trace_stats_table,

@@ -60,7 +60,8 @@ mod tests {
         assert_eq!(escape_controls("\u{1b}[2J\u{7}x"), "\\x1b[2J\\x07x");
         assert_eq!(escape_controls("a\u{9b}31m\tb\r"), "a\\u{9b}31m\\tb\\r");
         let mut out = Escaping(Vec::new());
-        write!(out, "{}|", "\u{1b}]0;title\u{7}").unwrap_or_default();
+        let title = "\u{1b}]0;title\u{7}";
+        write!(out, "{title}|").unwrap_or_default();
         out.write_all(b"\xff\x1b").unwrap_or_default();
         assert_eq!(
             String::from_utf8_lossy(&out.0),

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use crate::core::view_model::{format_duration_ns, format_start_ns, Histogram, ScatterPoint};
+use crate::core::view_model::{
+    format_duration_ns, format_start_ns, Histogram, ScatterAxes, ScatterPoint,
+};
 use crate::ui::widgets::shared::Shared;
 
 /// Canvas size, CSS px.
@@ -26,20 +28,14 @@ fn draw_scatter(
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let first = points.iter().map(|p| p.start_ns).min().unwrap_or(0);
-    let last = points.iter().map(|p| p.start_ns).max().unwrap_or(0);
-    let span = ((last - first) as f64).max(1e6);
+    // Nothing to draw (a filter that matches no trace): an empty canvas, no axes.
+    let Some(axes) = ScatterAxes::of(points) else {
+        root.present().map_err(|e| e.to_string())?;
+        return Ok(Vec::new());
+    };
+    let (first, span) = (axes.first_ns, axes.span_ns);
     // Durations span orders of magnitude: a logarithmic axis keeps short traces apart.
-    let shortest = points
-        .iter()
-        .map(|p| ms(p.duration_ns as f64))
-        .fold(f64::INFINITY, f64::min)
-        .max(0.001);
-    let longest = points
-        .iter()
-        .map(|p| ms(p.duration_ns as f64))
-        .fold(0.0, f64::max)
-        .max(shortest * 10.0);
+    let (shortest, longest) = (axes.shortest_ms, axes.longest_ms);
     let x_range = -span * 0.03..span * 1.03;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
@@ -49,7 +45,7 @@ fn draw_scatter(
         .map_err(|e| e.to_string())?;
     // "2018-11-19 22:27:32.979 UTC": the date when the traces span days, else the time.
     let time_label = |x: &f64| {
-        let text = format_start_ns(first + *x as i64);
+        let text = format_start_ns(first.saturating_add(*x as i64));
         let part = if span > 2.0 * 86_400e9 {
             text.get(0..10)
         } else if span > 60e9 {
@@ -77,7 +73,7 @@ fn draw_scatter(
             let colour = if p.errors > 0 { failed } else { ok };
             Circle::new(
                 (
-                    (p.start_ns - first) as f64,
+                    p.start_ns.saturating_sub(first) as f64,
                     ms(p.duration_ns as f64).max(shortest),
                 ),
                 5,
@@ -90,8 +86,10 @@ fn draw_scatter(
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let (x, y) =
-                chart.backend_coord(&((p.start_ns - first) as f64, ms(p.duration_ns as f64)));
+            let (x, y) = chart.backend_coord(&(
+                p.start_ns.saturating_sub(first) as f64,
+                ms(p.duration_ns as f64),
+            ));
             (f64::from(x), f64::from(y), i)
         })
         .collect())

@@ -41,6 +41,44 @@ pub fn trace_scatter(traces: &[Arc<Trace>]) -> Vec<ScatterPoint> {
         .collect()
 }
 
+/// The scatter's axes: start times relative to `first_ns` over `span_ns`, durations (ms) on a
+/// logarithmic axis from `shortest_ms` to `longest_ms`. Always finite and non-empty ranges, so
+/// that drawing never sees an infinite or reversed axis (an empty filter once made one, and the
+/// chart library's tick computation asked for a vector of `usize::MAX` entries).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScatterAxes {
+    /// The earliest start (ns since the epoch), the x axis's zero.
+    pub first_ns: i64,
+    /// The x axis's width in ns (at least a millisecond).
+    pub span_ns: f64,
+    /// The shortest duration shown, ms (positive).
+    pub shortest_ms: f64,
+    /// The longest duration shown, ms (at least ten times `shortest_ms`).
+    pub longest_ms: f64,
+}
+
+impl ScatterAxes {
+    /// The axes for `points`; `None` when there is nothing to draw.
+    pub fn of(points: &[ScatterPoint]) -> Option<Self> {
+        let first_ns = points.iter().map(|p| p.start_ns).min()?;
+        let last_ns = points.iter().map(|p| p.start_ns).max()?;
+        let span_ns = (i128::from(last_ns) - i128::from(first_ns)) as f64;
+        let ms = |p: &ScatterPoint| p.duration_ns as f64 / 1e6;
+        let shortest_ms = points
+            .iter()
+            .map(ms)
+            .fold(f64::INFINITY, f64::min)
+            .max(0.001);
+        let longest_ms = points.iter().map(ms).fold(0.0, f64::max);
+        Some(Self {
+            first_ns,
+            span_ns: span_ns.max(1e6),
+            shortest_ms,
+            longest_ms: longest_ms.max(shortest_ms * 10.0),
+        })
+    }
+}
+
 /// One bar of a histogram: durations in `[low_ns, high_ns)` (the last bar includes its end).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bin {
@@ -123,6 +161,30 @@ mod tests {
         let flat = latency_histogram(&[7, 7, 7, 7], 20);
         assert_eq!(flat.bins.len(), 2);
         assert_eq!(flat.bins.iter().map(|b| b.count).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn scatter_axes_are_finite_for_any_points() {
+        assert_eq!(ScatterAxes::of(&[]), None);
+        let point = |start_ns, duration_ns| ScatterPoint {
+            trace_id: String::new(),
+            start_ns,
+            duration_ns,
+            errors: 0,
+            spans: 1,
+            root: String::new(),
+        };
+        for points in [
+            vec![point(5, 0)],
+            vec![point(i64::MIN, 1), point(i64::MAX, i64::MAX)],
+            vec![point(0, -5), point(0, 3)],
+        ] {
+            let axes = ScatterAxes::of(&points).unwrap();
+            for v in [axes.span_ns, axes.shortest_ms, axes.longest_ms] {
+                assert!(v.is_finite() && v > 0.0, "{axes:?}");
+            }
+            assert!(axes.longest_ms >= axes.shortest_ms * 10.0);
+        }
     }
 
     #[test]

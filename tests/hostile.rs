@@ -116,3 +116,85 @@ fn a_closed_pipe_ends_quietly_with_success() {
         assert!(!log.contains("Broken pipe"), "{args:?}: {log}");
     }
 }
+
+#[test]
+fn out_of_range_numbers_are_clamped_with_a_warning_and_totals_never_wrap() {
+    let file = crafted(
+        "huge-numbers.json",
+        &zipkin(&[
+            ("root", "root", "1600000000000000", "1e30"),
+            ("a", "max", "1600000000000001", "9223372036854775807"),
+            ("a", "umax", "1600000000000002", "18446744073709551615"),
+            ("b", "year-9999", "253370764800000000", "5"),
+            ("b", "negative", "1600000000000003", "-9223372036854775808"),
+        ]),
+    );
+    let out = tracagg(&["analyze", "--json", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trace = &doc["traces"][0];
+    let warnings: Vec<&str> = trace["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
+    assert!(has("span 0000000000000001 has duration 1000000000000000000000000000000 µs, out of range; clamped to 292 years"), "{warnings:#?}");
+    assert!(
+        has("span 0000000000000002 has duration 9223372036854775807 µs, out of range"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("span 0000000000000003 has duration 18446744073709552000 µs, out of range"),
+        "{warnings:#?}"
+    );
+    assert!(has("span 0000000000000004 has timestamp 253370764800000000 µs, out of range; clamped to 2262-04-11"), "{warnings:#?}");
+    assert!(
+        has("span 0000000000000005 has duration -9223372036854775808 µs, out of range; shown as 0"),
+        "{warnings:#?}"
+    );
+    // Totals saturate instead of wrapping: never negative, never below a part.
+    for row in trace["statistics"]["by_service"].as_array().unwrap() {
+        assert!(row["total_us"].as_f64().unwrap() >= 0.0, "{row}");
+        assert!(row["self_percent"].as_f64().unwrap() >= 0.0, "{row}");
+        assert!(
+            row["total_us"].as_f64().unwrap() >= row["max_us"].as_f64().unwrap(),
+            "{row}"
+        );
+    }
+    for service in doc["services"].as_array().unwrap() {
+        assert!(
+            service["total_duration_us"].as_f64().unwrap() >= 0.0,
+            "{service}"
+        );
+    }
+    let a = doc["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "a")
+        .unwrap();
+    assert!(
+        a["total_duration_us"].as_f64().unwrap() > 9.0e18 / 1000.0,
+        "{a}"
+    );
+
+    // OTLP nanoseconds past u64: clamped to the last instant, with the original named.
+    let otlp = crafted(
+        "otlp-past-u64.json",
+        r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"s"}}]},"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":"1600000000000000000","endTimeUnixNano":"99999999999999999999"}]}]}]}"#,
+    );
+    let out = tracagg(&["analyze", "--json", otlp.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trace = &doc["traces"][0];
+    assert!(trace["duration_us"].as_f64().unwrap() > 1e15, "{trace}");
+    assert!(
+        trace["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("span b7ad6b7169203331 has endTimeUnixNano 100000000000000000000 ns, out of range; clamped to 2262-04-11"),
+        "{}",
+        trace["warnings"]
+    );
+}

@@ -91,7 +91,7 @@ pub fn percentile(sorted: &[i64], p: f64) -> f64 {
     let (Some(&a), Some(&b)) = (sorted.get(low), sorted.get(high)) else {
         return 0.0;
     };
-    a as f64 + (b - a) as f64 * (rank - low as f64)
+    a as f64 + (b as f64 - a as f64) * (rank - low as f64)
 }
 
 /// Global name table for cross-trace keys.
@@ -155,7 +155,7 @@ pub fn service_stats(traces: &[Arc<Trace>]) -> Vec<ServiceStats> {
                 .or_default();
             acc.spans += 1;
             acc.errors += usize::from(span.is_error());
-            acc.total += span.duration_ns;
+            acc.total = acc.total.saturating_add(span.duration_ns);
             acc.operations
                 .insert(names.global(&mut map, span.operation));
         }

@@ -172,8 +172,8 @@ mod tests {
         let async_span = find(&adjusted, "serviceb", Unspecified);
         let raw_server = find(raw, "serviceb", Server);
         assert_eq!(
-            async_span.start_ns - raw_async.start_ns,
-            server.start_ns - raw_server.start_ns
+            async_span.start_ns.saturating_sub(raw_async.start_ns),
+            server.start_ns.saturating_sub(raw_server.start_ns)
         );
         let skew_warnings = adjusted
             .warnings

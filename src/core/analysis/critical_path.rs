@@ -112,13 +112,14 @@ pub fn critical_path(trace: &Trace) -> CriticalPath {
     let mut by_service: HashMap<Sym, i64> = HashMap::new();
     let mut total_ns = 0i64;
     for section in &sections {
-        let length = section.end_ns - section.start_ns;
-        total_ns += length;
+        let length = section.end_ns.saturating_sub(section.start_ns);
+        total_ns = total_ns.saturating_add(length);
         if let Some(slot) = span_ns.get_mut(section.span.get()) {
-            *slot += length;
+            *slot = slot.saturating_add(length);
         }
         if let Some(span) = trace.span(section.span) {
-            *by_service.entry(span.service).or_insert(0) += length;
+            let entry = by_service.entry(span.service).or_insert(0);
+            *entry = entry.saturating_add(length);
         }
     }
     let mut service_ns: Vec<(Sym, i64)> = by_service.into_iter().collect();

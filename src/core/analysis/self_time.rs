@@ -32,16 +32,16 @@ pub fn self_times(trace: &Trace) -> Vec<i64> {
                         Some((run_start, run_end.max(child_end)))
                     }
                     Some((run_start, run_end)) => {
-                        covered += run_end - run_start;
+                        covered = covered.saturating_add(run_end.saturating_sub(run_start));
                         Some((child_start, child_end))
                     }
                     None => Some((child_start, child_end)),
                 };
             }
             if let Some((run_start, run_end)) = run {
-                covered += run_end - run_start;
+                covered = covered.saturating_add(run_end.saturating_sub(run_start));
             }
-            (span.duration_ns - covered).max(0)
+            span.duration_ns.saturating_sub(covered).max(0)
         })
         .collect()
 }

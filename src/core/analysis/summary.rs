@@ -204,8 +204,8 @@ pub fn bottleneck_summary(analysed: &[(Arc<Trace>, Arc<TraceAnalysis>)]) -> Vec<
                 continue;
             };
             acc.occurrences += 1;
-            acc.total_self_ns += b.self_ns;
-            acc.total_critical_ns += b.critical_ns;
+            acc.total_self_ns = acc.total_self_ns.saturating_add(b.self_ns);
+            acc.total_critical_ns = acc.total_critical_ns.saturating_add(b.critical_ns);
             if seen_rows.insert(row) {
                 acc.traces += 1;
             }
@@ -239,7 +239,7 @@ pub fn critical_contributors(
                 continue;
             }
             let idx = SpanIdx(i as u32);
-            grand_total += critical_ns;
+            grand_total = grand_total.saturating_add(critical_ns);
             let new_row = |(service, operation)| CriticalContributor {
                 service,
                 operation,
@@ -258,7 +258,7 @@ pub fn critical_contributors(
             let (Some(acc), Some(top)) = (rows.get_mut(row), best.get_mut(row)) else {
                 continue;
             };
-            acc.critical_ns += critical_ns;
+            acc.critical_ns = acc.critical_ns.saturating_add(critical_ns);
             if seen_rows.insert(row) {
                 acc.traces += 1;
             }
@@ -339,7 +339,9 @@ mod tests {
     #[test]
     fn critical_contributors_share_the_total() {
         let rows = critical_contributors(&analysed());
-        let total: i64 = rows.iter().map(|r| r.critical_ns).sum();
+        let total: i64 = rows
+            .iter()
+            .fold(0i64, |sum, r| sum.saturating_add(r.critical_ns));
         // Both traces' critical paths cover their whole duration: 100 + 50.
         assert_eq!(total, 150);
         let percent: f64 = rows.iter().map(|r| r.percent).sum();

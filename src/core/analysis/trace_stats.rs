@@ -92,10 +92,10 @@ pub fn trace_statistics(trace: &Trace, self_ns: &[i64], group_by: &GroupBy) -> V
             self_percent: 0.0,
         });
         row.count += 1;
-        row.total_ns += span.duration_ns;
+        row.total_ns = row.total_ns.saturating_add(span.duration_ns);
         row.min_ns = row.min_ns.min(span.duration_ns);
         row.max_ns = row.max_ns.max(span.duration_ns);
-        row.self_total_ns += own_self;
+        row.self_total_ns = row.self_total_ns.saturating_add(own_self);
         row.self_min_ns = row.self_min_ns.min(own_self);
         row.self_max_ns = row.self_max_ns.max(own_self);
     }

@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use super::collector::{
     add_unknown_resource, ObjectRecord, SpanStart, TraceCollector, UNKNOWN_SERVICE,
 };
-use super::wire::{one_or_many, Number, Scalar, Text};
+use super::wire::{self, one_or_many, Number, Scalar, Text, Time};
 use crate::core::model::{
     normalize_id, same_trace_id, Event, RefKind, Reference, SpanFlags, SpanKind, SpanStatus,
     TraceBuilder, Warning, WarningKind,
@@ -560,11 +560,22 @@ fn add_span(
         file,
     } = collector.begin_span(trace_id, span.span_id.get(), None, operation_text, resource);
 
-    match span.start_time {
-        Number::Value(us) => out.start_ns = us.saturating_mul(1000),
+    let (start, clamped_start) = wire::start_ns(span.start_time, 1000);
+    if let Some((original, shown)) = clamped_start {
+        builder.warn(wire::out_of_range(
+            &file,
+            &span_id_text,
+            "startTime",
+            &original,
+            "µs",
+            &shown,
+        ));
+    }
+    match start {
+        Time::Ns(ns) => out.start_ns = ns,
         other => {
             out.flags.set(SpanFlags::NO_TIMESTAMP);
-            let what = if other == Number::Invalid {
+            let what = if other == Time::Invalid {
                 "an unreadable"
             } else {
                 "no"
@@ -576,10 +587,21 @@ fn add_span(
             ));
         }
     }
-    match span.duration {
-        Number::Value(us) => out.duration_ns = us.saturating_mul(1000),
-        Number::Absent => out.flags.set(SpanFlags::NO_DURATION),
-        Number::Invalid => {
+    let (duration, clamped) = wire::duration_ns(span.duration, 1000);
+    if let Some((original, shown)) = clamped {
+        builder.warn(wire::out_of_range(
+            &file,
+            &span_id_text,
+            "duration",
+            &original,
+            "µs",
+            shown,
+        ));
+    }
+    match (duration, span.duration) {
+        (Some(ns), _) => out.duration_ns = ns,
+        (None, Number::Absent) => out.flags.set(SpanFlags::NO_DURATION),
+        (None, _) => {
             out.flags.set(SpanFlags::NO_DURATION);
             builder.warn(Warning::for_span(
                 WarningKind::InvalidValue,

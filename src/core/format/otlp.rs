@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
-use super::wire::{Number, Scalar, Text};
+use super::wire::{self, Number, Scalar, Text, Time};
 use crate::core::model::{
     normalize_id, AttrValue, Event, IdxRange, RefKind, Reference, SpanFlags, SpanKind, SpanStatus,
     TraceBuilder, Warning, WarningKind,
@@ -317,12 +317,53 @@ fn add_span(
         resource,
     );
 
-    match (span.start_time, span.end_time) {
-        (Number::Value(start), Number::Value(end)) => {
-            out.start_ns = start;
-            out.duration_ns = end.saturating_sub(start);
+    let (start, clamped_start) = wire::start_ns(span.start_time, 1);
+    let (end, clamped_end) = wire::start_ns(span.end_time, 1);
+    for (field, clamped) in [
+        ("startTimeUnixNano", clamped_start),
+        ("endTimeUnixNano", clamped_end),
+    ] {
+        if let Some((original, shown)) = clamped {
+            builder.warn(wire::out_of_range(
+                &file,
+                &span_id_text,
+                field,
+                &original,
+                "ns",
+                &shown,
+            ));
         }
-        (Number::Value(start), _) => {
+    }
+    match (start, end) {
+        (Time::Ns(start), Time::Ns(end)) => {
+            out.start_ns = start;
+            out.duration_ns = match end.checked_sub(start) {
+                Some(duration) => duration,
+                None if end > start => {
+                    builder.warn(wire::out_of_range(
+                        &file,
+                        &span_id_text,
+                        "a duration of",
+                        &(i128::from(end) - i128::from(start)).to_string(),
+                        "ns",
+                        "clamped to 292 years",
+                    ));
+                    i64::MAX
+                }
+                None => {
+                    builder.warn(wire::out_of_range(
+                        &file,
+                        &span_id_text,
+                        "a duration of",
+                        &(i128::from(end) - i128::from(start)).to_string(),
+                        "ns",
+                        "shown as 0",
+                    ));
+                    0
+                }
+            };
+        }
+        (Time::Ns(start), _) => {
             out.start_ns = start;
             out.flags.set(SpanFlags::NO_DURATION);
             builder.warn(Warning::for_span(

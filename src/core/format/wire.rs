@@ -34,16 +34,6 @@ impl<'a> Scalar<'a> {
         }
     }
 
-    /// The value as an integer: integers, whole floats and numeric strings.
-    pub(crate) fn as_i64(&self) -> Option<i64> {
-        match self {
-            Scalar::Int(i) => Some(*i),
-            Scalar::Float(f) if f.is_finite() => Some(*f as i64),
-            Scalar::Str(s) => parse_i64_text(s),
-            _ => None,
-        }
-    }
-
     /// True for `true` and the string `"true"` (Jaeger writes both for the `error` tag).
     pub(crate) fn is_true(&self) -> bool {
         match self {
@@ -64,21 +54,6 @@ impl<'a> Scalar<'a> {
             Scalar::Json(s) => AttrValue::Json(builder.intern(s)),
         }
     }
-}
-
-/// Parses an integer written as text, also accepting a decimal or exponent form.
-pub(crate) fn parse_i64_text(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if let Ok(value) = text.parse::<i64>() {
-        return Some(value);
-    }
-    if let Ok(value) = text.parse::<u64>() {
-        return Some(i64::try_from(value).unwrap_or(i64::MAX));
-    }
-    text.parse::<f64>()
-        .ok()
-        .filter(|f| f.is_finite())
-        .map(|f| f as i64)
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
@@ -198,12 +173,15 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// Outcome of reading a number field: absent, a number, or present but unreadable.
+/// Outcome of reading a number field: absent, a number, a number beyond `i64`, or present but
+/// unreadable.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) enum Number {
     #[default]
     Absent,
     Value(i64),
+    /// A number too large for `i64` either way (`1e30`, `u64::MAX`, `"99999999999999999999"`).
+    Huge(f64),
     Invalid,
 }
 
@@ -215,14 +193,116 @@ impl Number {
             _ => None,
         }
     }
+
+    /// The number as nanoseconds, read in units of `unit_ns` (1 for ns, 1,000 for µs); a value
+    /// whose nanoseconds do not fit `i64` is clamped to its end of the range and says so.
+    pub(crate) fn to_ns(self, unit_ns: i64) -> Time {
+        let clamped = |negative: bool| if negative { i64::MIN } else { i64::MAX };
+        match self {
+            Number::Absent => Time::Absent,
+            Number::Invalid => Time::Invalid,
+            Number::Value(v) => match v.checked_mul(unit_ns) {
+                Some(ns) => Time::Ns(ns),
+                None => Time::OutOfRange {
+                    clamped: clamped(v < 0),
+                    original: v.to_string(),
+                },
+            },
+            Number::Huge(f) => Time::OutOfRange {
+                clamped: clamped(f < 0.0),
+                original: format!("{f}"),
+            },
+        }
+    }
+}
+
+/// A time field read as nanoseconds (see [`Number::to_ns`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Time {
+    Ns(i64),
+    Absent,
+    Invalid,
+    /// Beyond what `i64` nanoseconds hold: `clamped` is `i64::MIN` or `i64::MAX`, `original`
+    /// the number as written, for the warning.
+    OutOfRange {
+        clamped: i64,
+        original: String,
+    },
+}
+
+/// The warning for a time field out of range: names the span, the field, the value as written
+/// (in `unit`) and what is shown instead.
+pub(crate) fn out_of_range(
+    file: &str,
+    span_id: &str,
+    field: &str,
+    original: &str,
+    unit: &str,
+    shown: &str,
+) -> crate::core::model::Warning {
+    crate::core::model::Warning::for_span(
+        crate::core::model::WarningKind::InvalidValue,
+        span_id,
+        format!("{file}: span {span_id} has {field} {original} {unit}, out of range; {shown}"),
+    )
+}
+
+/// Reads a duration in `unit_ns` units; one out of range is clamped — too long becomes the
+/// longest duration (~292 years), negative beyond range 0 — and comes with the number as
+/// written and what is shown instead, for [`out_of_range`].
+pub(crate) fn duration_ns(
+    number: Number,
+    unit_ns: i64,
+) -> (Option<i64>, Option<(String, &'static str)>) {
+    match number.to_ns(unit_ns) {
+        Time::Ns(ns) => (Some(ns), None),
+        Time::OutOfRange { clamped, original } if clamped > 0 => {
+            (Some(i64::MAX), Some((original, "clamped to 292 years")))
+        }
+        Time::OutOfRange { original, .. } => (Some(0), Some((original, "shown as 0"))),
+        Time::Absent | Time::Invalid => (None, None),
+    }
+}
+
+/// Reads a start time in `unit_ns` units; one out of range is clamped to the first or last
+/// instant `i64` nanoseconds hold (1677-09-21 or 2262-04-11) and comes with the number as
+/// written and what is shown instead.
+pub(crate) fn start_ns(number: Number, unit_ns: i64) -> (Time, Option<(String, String)>) {
+    match number.to_ns(unit_ns) {
+        Time::OutOfRange { clamped, original } => {
+            let shown = format!(
+                "clamped to {}",
+                crate::core::view_model::format_start_ns(clamped)
+            );
+            (Time::Ns(clamped), Some((original, shown)))
+        }
+        other => (other, None),
+    }
 }
 
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let scalar = Scalar::deserialize(deserializer)?;
+        // 2^63 as f64: the first float past `i64::MAX`.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        let of_float = |f: f64| {
+            if !f.is_finite() {
+                Number::Invalid
+            } else if (-LIMIT..LIMIT).contains(&f) {
+                Number::Value(f as i64)
+            } else {
+                Number::Huge(f)
+            }
+        };
         Ok(match scalar {
             Scalar::Null => Number::Absent,
-            other => other.as_i64().map_or(Number::Invalid, Number::Value),
+            Scalar::Int(i) => Number::Value(i),
+            Scalar::Float(f) => of_float(f),
+            Scalar::Str(s) => match s.trim().parse::<i64>() {
+                Ok(i) => Number::Value(i),
+                Err(_) => s.trim().parse::<f64>().map_or(Number::Invalid, of_float),
+            },
+            _ => Number::Invalid,
         })
     }
 }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::collector::{SpanStart, TraceCollector, UNKNOWN_SERVICE};
-use super::wire::{one_or_many, Number, Text};
+use super::wire::{self, one_or_many, Number, Text, Time};
 use crate::core::model::{
     normalize_id, AttrValue, Event, SpanFlags, SpanKind, SpanStatus, TraceBuilder, Warning,
     WarningKind,
@@ -246,8 +246,19 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
     if span.is_shared() {
         out.flags.set(SpanFlags::SHARED);
     }
-    match span.timestamp {
-        Number::Value(us) => out.start_ns = us.saturating_mul(1000),
+    let (start, clamped_start) = wire::start_ns(span.timestamp, 1000);
+    if let Some((original, shown)) = clamped_start {
+        builder.warn(wire::out_of_range(
+            &file,
+            &span_id_text,
+            "timestamp",
+            &original,
+            "µs",
+            &shown,
+        ));
+    }
+    match start {
+        Time::Ns(ns) => out.start_ns = ns,
         _ => {
             out.flags.set(SpanFlags::NO_TIMESTAMP);
             builder.warn(Warning::for_span(
@@ -259,8 +270,19 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
             ));
         }
     }
-    match span.duration.value() {
-        Some(us) => out.duration_ns = us.saturating_mul(1000),
+    let (duration, clamped) = wire::duration_ns(span.duration, 1000);
+    if let Some((original, shown)) = clamped {
+        builder.warn(wire::out_of_range(
+            &file,
+            &span_id_text,
+            "duration",
+            &original,
+            "µs",
+            shown,
+        ));
+    }
+    match duration {
+        Some(ns) => out.duration_ns = ns,
         None => out.flags.set(SpanFlags::NO_DURATION),
     }
 

@@ -110,8 +110,10 @@ impl OperationGraph {
             node_of_span.push(node);
             if let Some(acc) = nodes.get_mut(node) {
                 acc.count += 1;
-                acc.total_ns += span.duration_ns;
-                acc.self_ns += self_ns.get(i).copied().unwrap_or(0);
+                acc.total_ns = acc.total_ns.saturating_add(span.duration_ns);
+                acc.self_ns = acc
+                    .self_ns
+                    .saturating_add(self_ns.get(i).copied().unwrap_or(0));
                 acc.errors += usize::from(span.is_error());
             }
         }

@@ -85,8 +85,8 @@ pub fn bar_layout(
     let origin = trace.start_ns;
     let window = &options.window;
     let clip = |start_ns: i64, end_ns: i64| -> Option<Segment> {
-        let a = window.frac_of(start_ns - origin);
-        let b = window.frac_of(end_ns - origin);
+        let a = window.frac_of(start_ns.saturating_sub(origin));
+        let b = window.frac_of(end_ns.saturating_sub(origin));
         if b < 0.0 || a > 1.0 {
             return None;
         }

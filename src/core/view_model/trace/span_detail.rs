@@ -104,7 +104,7 @@ impl SpanDetail {
             .unwrap_or(&[])
             .iter()
             .map(|event| {
-                let offset_ns = event.time_ns - span.start_ns;
+                let offset_ns = event.time_ns.saturating_sub(span.start_ns);
                 EventDetail {
                     offset_ns,
                     offset_label: if offset_ns < 0 {
@@ -174,7 +174,7 @@ impl SpanDetail {
             }
             .to_string(),
             status_message: span.status_message.map(|m| trace.str(m).to_string()),
-            start_relative: format_duration_ns(span.start_ns - trace.start_ns),
+            start_relative: format_duration_ns(span.start_ns.saturating_sub(trace.start_ns)),
             start_absolute: format_start_ns(span.start_ns),
             duration: format_duration_ns(span.duration_ns),
             self_time: format_duration_ns(analysis.self_ns.get(idx.get()).copied().unwrap_or(0)),

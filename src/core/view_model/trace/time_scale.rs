@@ -28,12 +28,12 @@ impl TimeWindow {
 
     /// Width in ns (≥ 1).
     pub fn width_ns(&self) -> i64 {
-        (self.end_ns - self.start_ns).max(1)
+        self.end_ns.saturating_sub(self.start_ns).max(1)
     }
 
     /// Position of a relative time as a fraction of the window (may be outside 0..=1).
     pub fn frac_of(&self, relative_ns: i64) -> f64 {
-        (relative_ns - self.start_ns) as f64 / self.width_ns() as f64
+        relative_ns.saturating_sub(self.start_ns) as f64 / self.width_ns() as f64
     }
 
     /// The relative time at a fraction of the window.
@@ -65,7 +65,8 @@ impl TimeWindow {
     pub fn zoom(&self, factor: f64, anchor_frac: f64, duration_ns: i64) -> Self {
         let anchor_ns = self.ns_at(anchor_frac.clamp(0.0, 1.0));
         let width = (self.width_ns() as f64 * factor).round() as i64;
-        let start = anchor_ns - (anchor_frac.clamp(0.0, 1.0) * width as f64).round() as i64;
+        let start =
+            anchor_ns.saturating_sub((anchor_frac.clamp(0.0, 1.0) * width as f64).round() as i64);
         Self {
             start_ns: start,
             end_ns: start + width,
@@ -90,7 +91,10 @@ impl TimeWindow {
     pub fn clamped(&self, duration_ns: i64) -> Self {
         let total = duration_ns.max(1);
         let min_width = MIN_WINDOW_NS.min(total);
-        let width = (self.end_ns - self.start_ns).clamp(min_width, total);
+        let width = self
+            .end_ns
+            .saturating_sub(self.start_ns)
+            .clamp(min_width, total);
         let start = self.start_ns.clamp(0, total - width);
         Self {
             start_ns: start,

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TracaggPage, useSite } from './tracagg_page.mjs';
-import { jsonFile, zipkinSpan } from './hostile_files.mjs';
+import { cycle, deepChain, distinctOperations, jsonFile, manyRoots, zipkinSpan } from './hostile_files.mjs';
 
 const site = useSite({ before, after });
 
@@ -28,4 +28,32 @@ test('the services view filtered to a service that is not loaded: no panic, the 
   await app.waitForServices();
   assert.deepEqual(app.problems, []);
   await app.page.close();
+});
+
+test('huge operation graphs draw their busiest operations, with no trap and no stuck state', async () => {
+  for (const [name, spans, total] of [
+    ['7000-operations.json', distinctOperations(7000), 7001],
+    ['7000-roots.json', manyRoots(7000), 7000],
+    ['cycle.json', cycle(10000), 10000],
+    ['deep-chain.json', deepChain(20000), 50],
+  ]) {
+    const app = await openPage();
+    await app.chooseFiles([jsonFile(name, spans)]);
+    await app.waitForRows(1);
+    await app.rows().first().click();
+    await app.spanRows().first().waitFor();
+    await app.byTestId('tab-graph').click();
+    await app.byTestId('operation-graph').waitFor();
+    await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="operation-graph"] [data-testid="graph-node"]').length > 0, null, { timeout: 30000 });
+    const hint = await app.byTestId('trace-graph').locator('.hint').first().innerText();
+    if (total > 250) assert.match(hint, new RegExp(`Showing the 250 busiest of ${total} operations`), `${name}: ${hint}`);
+    else assert.match(hint, new RegExp(`^${total} operations`), `${name}: ${hint}`);
+    // The other tabs and views still work afterwards (nothing left borrowed).
+    await app.byTestId('tab-statistics').click();
+    await app.byTestId('table-trace-stats').waitFor();
+    await app.byTestId('tab-timeline').click();
+    await app.spanRows().first().waitFor();
+    assert.deepEqual(app.problems, [], name);
+    await app.page.close();
+  }
 });

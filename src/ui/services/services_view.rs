@@ -265,6 +265,10 @@ pub fn ServicesView() -> impl IntoView {
                 <Show when=move || !drawing.ready()>
                     <p class="hint" data-testid="graph-computing">"Laying out the graph…"</p>
                 </Show>
+                <Show when=move || graph_now.with(|g| g.hidden_nodes > 0)>
+                    <p class="hint" data-testid="hidden-nodes">{move || graph_now.with(|g| format!(
+                        "Showing the {} busiest of {} services.", g.nodes.len(), g.nodes.len() + g.hidden_nodes))}</p>
+                </Show>
                 <Show when=move || graph_now.with(|g| g.hidden_edges > 0)>
                     <p class="hint" data-testid="hidden-edges">{move || graph_now.with(|g| format!(
                         "Showing the {} busiest of {} calls between services.", g.edges.len(), g.edges.len() + g.hidden_edges))}</p>

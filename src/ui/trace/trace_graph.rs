@@ -61,9 +61,13 @@ pub fn TraceGraph(
                 } else {
                     format!("{} call edges", g.edges.len())
                 };
+                let operations = if g.hidden_nodes > 0 {
+                    format!("Showing the {} busiest of {} operations", g.nodes.len(), g.nodes.len() + g.hidden_nodes)
+                } else {
+                    format!("{} operations", g.nodes.len())
+                };
                 format!(
-                    "{} operations, {edges}. Each box: operation, service, spans × total time · self time. Click one to list its spans in the timeline.",
-                    g.nodes.len()
+                    "{operations}, {edges}. Each box: operation, service, spans × total time · self time. Click one to list its spans in the timeline."
                 )
             }}</p>
             <GraphView

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::core::model::{Sym, Trace};
 use crate::core::view_model::graph::graph_layout::{EdgeRoute, Rect};
 use crate::core::view_model::graph::service_graph::{
-    edge_label, keep_busiest, place, text_box_width,
+    edge_label, keep_busiest, keep_busiest_nodes, place, text_box_width,
 };
 use crate::core::view_model::trace_list::format_duration_ns;
 
@@ -82,8 +82,12 @@ pub struct OperationGraph {
     pub width: f64,
     /// Drawing height.
     pub height: f64,
-    /// Edges left out of the drawing (the least busy; see `MAX_DRAWN_EDGES`).
+    /// Edges left out of the drawing (the least busy, or touching a hidden operation; see
+    /// `MAX_DRAWN_EDGES`).
     pub hidden_edges: usize,
+    /// Operations left out of the drawing (those with the fewest spans; see
+    /// `MAX_DRAWN_NODES`).
+    pub hidden_nodes: usize,
 }
 
 impl OperationGraph {
@@ -140,7 +144,14 @@ impl OperationGraph {
                 acc.errors += usize::from(span.is_error());
             }
         }
-        let hidden_edges = keep_busiest(&mut edges, |e| e.calls);
+        let edges_before = edges.len();
+        let hidden_nodes = keep_busiest_nodes(
+            &mut nodes,
+            &mut edges,
+            |n| n.count,
+            |e| (&mut e.from, &mut e.to),
+        );
+        let hidden_edges = (edges_before - edges.len()) + keep_busiest(&mut edges, |e| e.calls);
         let sizes: Vec<(f64, f64)> = nodes
             .iter()
             .map(|n| {
@@ -163,6 +174,7 @@ impl OperationGraph {
             width: layout.width,
             height: layout.height,
             hidden_edges,
+            hidden_nodes,
         }
     }
 }
@@ -173,6 +185,53 @@ mod tests {
     use crate::core::analysis::self_times;
     use crate::core::analysis::test_trace::build;
     use crate::core::model::SpanKind::*;
+
+    /// A trace parsed from Zipkin JSON made of `(id, parent, name)` spans.
+    fn zipkin_trace(spans: &[(usize, Option<usize>, String)]) -> Trace {
+        let items: Vec<String> = spans
+            .iter()
+            .map(|(id, parent, name)| {
+                let parent = parent.map_or(String::new(), |p| format!(r#","parentId":"{p:016x}""#));
+                format!(
+                    r#"{{"traceId":"0000000000000abc","id":"{id:016x}"{parent},"name":"{name}","timestamp":{},"duration":10,"localEndpoint":{{"serviceName":"s"}}}}"#,
+                    1_600_000_000_000_000u64 + *id as u64
+                )
+            })
+            .collect();
+        let json = format!("[{}]", items.join(","));
+        let parsed = crate::core::format::parse_file("t.json", json.as_bytes()).expect("parses");
+        parsed.traces.into_iter().next().expect("one trace").build()
+    }
+
+    #[test]
+    fn huge_graphs_draw_their_busiest_operations_only() {
+        use crate::core::view_model::graph::service_graph::MAX_DRAWN_NODES;
+        let roots: Vec<_> = (1..=7_000)
+            .map(|i| (i, None, format!("root-{i}")))
+            .collect();
+        let chain: Vec<_> = (1..=10_000)
+            .map(|i| (i, (i > 1).then(|| i - 1), format!("level-{i}")))
+            .collect();
+        let mut fan: Vec<_> = vec![(1, None, "root".to_string())];
+        fan.extend((2..=7_000).map(|i| (i, Some(1), format!("op-{}", i % 6_000))));
+        for spans in [roots, chain, fan] {
+            let trace = zipkin_trace(&spans);
+            let graph = OperationGraph::build(&trace, &crate::core::analysis::self_times(&trace));
+            assert_eq!(graph.nodes.len(), MAX_DRAWN_NODES);
+            assert!(graph.hidden_nodes > 0);
+            assert_eq!(graph.nodes.len() + graph.hidden_nodes, {
+                let mut names: Vec<_> = spans.iter().map(|s| s.2.clone()).collect();
+                names.sort();
+                names.dedup();
+                names.len()
+            });
+            assert!(graph
+                .edges
+                .iter()
+                .all(|e| e.from < graph.nodes.len() && e.to < graph.nodes.len()));
+            assert!(graph.width.is_finite() && graph.height.is_finite());
+        }
+    }
 
     #[test]
     fn spans_of_one_operation_share_a_node() {

@@ -24,6 +24,9 @@ pub const EDGE_LABEL_HEIGHT: f64 = 16.0;
 /// layout. The graphs say how many they leave out.
 pub const MAX_DRAWN_EDGES: usize = 250;
 
+/// At most this many nodes are laid out and drawn (the busiest; see [`keep_busiest_nodes`]).
+pub const MAX_DRAWN_NODES: usize = 250;
+
 /// A service in the graph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceNode {
@@ -99,6 +102,8 @@ pub struct ServiceGraph {
     pub height: f64,
     /// Edges left out of the drawing (the least busy; see [`MAX_DRAWN_EDGES`]).
     pub hidden_edges: usize,
+    /// Services left out of the drawing (those with the fewest spans; see `MAX_DRAWN_NODES`).
+    pub hidden_nodes: usize,
 }
 
 impl ServiceGraph {
@@ -190,7 +195,15 @@ impl ServiceGraph {
             hidden_edges,
             ..
         } = self;
-        let hidden_edges = hidden_edges + keep_busiest(&mut edges, |e| e.calls);
+        let edges_before = edges.len();
+        let hidden_nodes = keep_busiest_nodes(
+            &mut nodes,
+            &mut edges,
+            |n| n.span_count,
+            |e| (&mut e.from, &mut e.to),
+        );
+        let hidden_edges =
+            hidden_edges + (edges_before - edges.len()) + keep_busiest(&mut edges, |e| e.calls);
         let sizes: Vec<(f64, f64)> = nodes
             .iter()
             .map(|n| (text_box_width(&[&n.name, &n.detail()]), NODE_HEIGHT))
@@ -210,6 +223,7 @@ impl ServiceGraph {
             width: layout.width,
             height: layout.height,
             hidden_edges,
+            hidden_nodes,
         }
     }
 
@@ -217,6 +231,53 @@ impl ServiceGraph {
     pub fn node_index(&self, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.name == name)
     }
+}
+
+/// Keeps the [`MAX_DRAWN_NODES`] nodes with the most spans (ties: first listed, so a trace's
+/// top operations stay), drops the edges that touch a dropped node and renumbers the rest;
+/// returns how many nodes were dropped. The layout's cost grows with the nodes: 7,000 distinct
+/// operations trapped the page's WebAssembly.
+pub(crate) fn keep_busiest_nodes<N, E>(
+    nodes: &mut Vec<N>,
+    edges: &mut Vec<E>,
+    count: impl Fn(&N) -> usize,
+    ends: impl Fn(&mut E) -> (&mut usize, &mut usize),
+) -> usize {
+    if nodes.len() <= MAX_DRAWN_NODES {
+        return 0;
+    }
+    let dropped = nodes.len() - MAX_DRAWN_NODES;
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(nodes.get(i).map_or(0, &count)));
+    let mut kept = vec![false; nodes.len()];
+    for &i in order.iter().take(MAX_DRAWN_NODES) {
+        kept[i] = true;
+    }
+    // New index of each kept node, in the old order.
+    let mut renumbered = vec![usize::MAX; nodes.len()];
+    let mut next = 0;
+    for (i, keep) in kept.iter().enumerate() {
+        if *keep {
+            renumbered[i] = next;
+            next += 1;
+        }
+    }
+    let mut i = 0;
+    nodes.retain(|_| {
+        i += 1;
+        kept[i - 1]
+    });
+    edges.retain_mut(|edge| {
+        let (from, to) = ends(edge);
+        match (renumbered.get(*from), renumbered.get(*to)) {
+            (Some(&f), Some(&t)) if f != usize::MAX && t != usize::MAX => {
+                (*from, *to) = (f, t);
+                true
+            }
+            _ => false,
+        }
+    });
+    dropped
 }
 
 /// Keeps the [`MAX_DRAWN_EDGES`] edges with the most calls (ties: first listed); returns how

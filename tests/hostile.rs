@@ -198,3 +198,46 @@ fn out_of_range_numbers_are_clamped_with_a_warning_and_totals_never_wrap() {
         trace["warnings"]
     );
 }
+
+#[test]
+fn a_long_cycle_warning_names_a_few_spans_and_counts_the_rest() {
+    let spans: Vec<String> = (0..10_000)
+        .map(|i| {
+            format!(
+                r#"{{"traceId":"0000000000000c1c","id":"{:016x}","parentId":"{:016x}","name":"c","timestamp":{},"duration":1,"localEndpoint":{{"serviceName":"s"}}}}"#,
+                i + 1,
+                (i + 1) % 10_000 + 1,
+                1_600_000_000_000_000u64 + i
+            )
+        })
+        .collect();
+    let file = crafted("cycle.json", &format!("[{}]", spans.join(",")));
+    let out = tracagg(&["analyze", "--json", file.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = doc["traces"][0]["warnings"].as_array().unwrap();
+    let cycle = warnings
+        .iter()
+        .filter_map(|w| w.as_str())
+        .find(|w| w.contains("cycle"))
+        .unwrap();
+    assert!(cycle.contains("a cycle of 10000 spans"), "{cycle}");
+    assert!(cycle.contains("… 9995 more spans"), "{cycle}");
+    assert!(cycle.len() < 400, "{} characters", cycle.len());
+}
+
+#[test]
+fn a_utf16_file_is_named_as_utf16() {
+    let text = r#"[{"traceId":"abc","id":"1","name":"x"}]"#;
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let dir = std::env::temp_dir().join(format!("tracagg-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("utf16.json");
+    std::fs::write(&path, bytes).unwrap();
+    let out = tracagg(&["analyze", path.to_str().unwrap()]);
+    let log = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        log.contains("the file is UTF-16 text; save it as UTF-8"),
+        "{log}"
+    );
+}

@@ -26,7 +26,7 @@ pub use summary::{
     bottleneck_summary, critical_contributors, operation_durations, slowest_operations,
     BottleneckSummary, CriticalContributor, SlowOperation, SpanRef,
 };
-pub use trace_stats::{trace_statistics, GroupBy, StatsRow};
+pub use trace_stats::{attribute_keys, trace_statistics, GroupBy, StatsRow};
 
 use crate::core::model::Trace;
 

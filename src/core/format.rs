@@ -170,9 +170,31 @@ fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
             file: file.to_string(),
             line,
             column,
-            message: "the file is not UTF-8 text".to_string(),
+            message: not_utf8_reason(bytes).to_string(),
         }
     })
+}
+
+/// Why bytes that are not UTF-8 cannot be read: UTF-16 (a byte-order mark, or the zero bytes
+/// ASCII text has in UTF-16) is named, so that the person knows to convert it.
+fn not_utf8_reason(bytes: &[u8]) -> &'static str {
+    let head = bytes.get(..bytes.len().min(512)).unwrap_or(bytes);
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    if head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || (half > 2 && (zeros_at(0) * 2 > half || zeros_at(1) * 2 > half))
+    {
+        "the file is UTF-16 text; save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"
+    } else {
+        "the file is not UTF-8 text"
+    }
 }
 
 /// The most common large files — a Jaeger query API response `{"data":[…]}`, an OTLP

@@ -34,7 +34,9 @@ pub use text::{is_long, list_some, shorten, shorten_cow, NAME_CHARS, TITLE_CHARS
 pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use trace::overview::{overview_lines, OverviewLine};
 pub use trace::search::{find_spans, QuickFilters, SpanMatches, SpanQuery};
-pub use trace::span_detail::{EventDetail, KeyValue, ReferenceDetail, SpanDetail};
+pub use trace::span_detail::{
+    span_attributes, AttributeSet, EventDetail, KeyValue, ReferenceDetail, SpanDetail, DETAIL_ROWS,
+};
 pub use trace::time_scale::{ticks, Tick, TimeWindow, MIN_WINDOW_NS};
 pub use trace::timeline::{descendant_count, visible_rows, CollapseState};
 pub use trace_list::{format_duration_ns, format_start_ns, parse_utc_datetime_us, TraceSummary};

@@ -21,6 +21,8 @@ pub enum NoticeLevel {
     Info,
     /// A file could not be loaded.
     Error,
+    /// The person cancelled a file's load (listed with the loaded ones, not counted as loaded).
+    Cancelled,
 }
 
 /// One message.
@@ -196,7 +198,7 @@ impl AppState {
                 }
             }
             Err(WorkerFailure::Cancelled) => {
-                self.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
+                self.notify(NoticeLevel::Cancelled, format!("{name}: loading cancelled"));
             }
             Err(WorkerFailure::Failed(error) | WorkerFailure::Unavailable(error)) => self.notify(
                 NoticeLevel::Error,
@@ -228,7 +230,7 @@ impl AppState {
                 match parse_in_worker(&file, on_progress).await {
                     Ok(encoded) => state.load_built(&name, encoded).await,
                     Err(WorkerFailure::Cancelled) => {
-                        state.notify(NoticeLevel::Info, format!("{name}: loading cancelled"));
+                        state.notify(NoticeLevel::Cancelled, format!("{name}: loading cancelled"));
                     }
                     Err(WorkerFailure::Failed(message)) => {
                         state.notify(NoticeLevel::Error, message);

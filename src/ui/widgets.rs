@@ -4,5 +4,6 @@ pub mod copy_button;
 pub mod deferred;
 pub mod download;
 pub mod graph_view;
+pub mod name;
 pub mod shared;
 pub mod stats_table;

@@ -52,6 +52,38 @@ pub struct StatsRow {
     pub self_percent: f64,
 }
 
+/// The attribute keys of `trace` that contain `filter` (ignoring case; all for an empty
+/// filter), those on the most spans first (then by name): the first `limit`, and how many keys
+/// match in all. The Statistics tab lists a few and finds the rest by typing (a span with a
+/// million attribute keys once made a million-entry list).
+pub fn attribute_keys(trace: &Trace, filter: &str, limit: usize) -> (Vec<String>, usize) {
+    let mut spans_with: HashMap<crate::core::model::Sym, usize> = HashMap::new();
+    for span in &trace.spans {
+        for attr in trace.attrs(span.attrs) {
+            *spans_with.entry(attr.key).or_insert(0) += 1;
+        }
+    }
+    let needle = filter.trim().to_lowercase();
+    let mut keys: Vec<(usize, &str)> = spans_with
+        .into_iter()
+        .map(|(key, count)| (count, trace.str(key)))
+        .filter(|(_, key)| needle.is_empty() || key.to_lowercase().contains(needle.as_str()))
+        .collect();
+    let total = keys.len();
+    let by_rank = |a: &(usize, &str), b: &(usize, &str)| b.0.cmp(&a.0).then(a.1.cmp(b.1));
+    if keys.len() > limit && limit > 0 {
+        keys.select_nth_unstable_by(limit - 1, by_rank);
+        keys.truncate(limit);
+    } else if limit == 0 {
+        keys.clear();
+    }
+    keys.sort_by(by_rank);
+    (
+        keys.into_iter().map(|(_, key)| key.to_string()).collect(),
+        total,
+    )
+}
+
 /// Groups the spans of `trace` (with their `self_ns`, see [`super::self_times`]); rows are
 /// sorted by self total, largest first, then by name.
 pub fn trace_statistics(trace: &Trace, self_ns: &[i64], group_by: &GroupBy) -> Vec<StatsRow> {
@@ -138,6 +170,27 @@ mod tests {
     use crate::core::analysis::self_times;
     use crate::core::analysis::test_trace::build;
     use crate::core::model::SpanKind::*;
+
+    #[test]
+    fn attribute_keys_most_common_first_and_searchable() {
+        let json = r#"[
+          {"traceId":"abc","id":"1","name":"r","timestamp":1,"duration":9,"localEndpoint":{"serviceName":"s"},"tags":{"http.method":"GET","rare":"x","Zed":"1"}},
+          {"traceId":"abc","id":"2","parentId":"1","name":"c","timestamp":2,"duration":3,"localEndpoint":{"serviceName":"s"},"tags":{"http.method":"GET","Zed":"2"}},
+          {"traceId":"abc","id":"3","parentId":"1","name":"c","timestamp":3,"duration":3,"localEndpoint":{"serviceName":"s"},"tags":{"http.method":"PUT"}}
+        ]"#;
+        let parsed = crate::core::format::parse_file("k.json", json.as_bytes()).expect("parses");
+        let trace = parsed.traces.into_iter().next().expect("trace").build();
+        assert_eq!(
+            attribute_keys(&trace, "", 10),
+            (vec!["http.method".into(), "Zed".into(), "rare".into()], 3)
+        );
+        assert_eq!(
+            attribute_keys(&trace, "", 1),
+            (vec!["http.method".into()], 3)
+        );
+        assert_eq!(attribute_keys(&trace, "zE", 10), (vec!["Zed".into()], 1));
+        assert_eq!(attribute_keys(&trace, "nothing", 10), (vec![], 0));
+    }
 
     #[test]
     fn groups_by_service_and_operation_with_self_percent() {

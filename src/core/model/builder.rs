@@ -607,6 +607,9 @@ fn resolve_parents(
 }
 
 /// Finds loops in the parent links and cuts each at its earliest-starting span.
+/// Spans a cycle's warning names before counting the rest.
+const CYCLE_NAMED: usize = 5;
+
 fn break_cycles(
     spans: &[Span],
     parents: &mut [Option<u32>],
@@ -647,12 +650,20 @@ fn break_cycles(
                     let id = spans
                         .get(victim as usize)
                         .map_or("?", |s| strings.resolve(&s.span_id));
+                    // A cycle of 10,000 spans once made a 210,000-character warning: name the
+                    // first few and count the rest.
+                    let chain = if names.len() > CYCLE_NAMED {
+                        let first = names.get(..CYCLE_NAMED).unwrap_or(&names).join(" → ");
+                        format!("{first} → … {} more spans", names.len() - CYCLE_NAMED)
+                    } else {
+                        names.join(" → ")
+                    };
                     report.push(Warning::for_span(
                         WarningKind::ParentCycle,
                         id,
                         format!(
-                            "parent links form a cycle ({} → {id}); span {id} is shown as a root",
-                            names.join(" → ")
+                            "parent links form a cycle of {} spans ({chain} → {id}); span {id} is shown as a root",
+                            names.len()
                         ),
                     ));
                     break;

@@ -7,6 +7,7 @@ use crate::core::backend::rank_found;
 use crate::core::view_model::{format_duration_ns, BackendLink, TraceSummary, ViewState};
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
+use crate::ui::widgets::name::Name;
 
 /// The list of found traces under the search form.
 #[component]
@@ -44,12 +45,12 @@ pub fn BackendResults(
                         view! {
                             <li data-testid="found-trace" class:has-errors=failed>
                                 <a href="#" on:click=move |ev| { ev.prevent_default(); open(id.clone()); }>
-                                    {row.root_label()}
+                                    <Name text=row.root_label()/>
                                 </a>
                                 <span>{format_duration_ns(row.duration_ns)}</span>
                                 <span class="muted">{row.span_count_label()}</span>
                                 {failed.then(|| view! { <span class="error-badge">{format!("{} errors", row.error_count)}</span> })}
-                                <code class="muted">{row.trace_id.clone()}</code>
+                                <code class="muted"><Name text=row.trace_id.clone() max=64/></code>
                             </li>
                         }
                     }/>

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
 use crate::core::view_model::{
-    format_duration_ns, format_start_ns, Histogram, ScatterAxes, ScatterPoint,
+    format_duration_ns, format_start_ns, shorten, Histogram, ScatterAxes, ScatterPoint, NAME_CHARS,
 };
 use crate::ui::widgets::shared::Shared;
 
@@ -145,7 +145,7 @@ pub fn TraceScatter(
             p.get(i).map_or(String::new(), |p| {
                 format!(
                     "{} · {} · {} spans{} · {}",
-                    p.root,
+                    shorten(&p.root, NAME_CHARS),
                     format_duration_ns(p.duration_ns),
                     p.spans,
                     if p.errors > 0 {
@@ -286,7 +286,7 @@ pub fn LatencyHistogram(
             .into_iter()
             .enumerate()
             .map(|(i, (service, operation))| {
-                view! { <option value=i.to_string() selected=move || picked.get() == i>{format!("{service}: {operation}")}</option> }
+                view! { <option value=i.to_string() selected=move || picked.get() == i>{shorten(&format!("{service}: {operation}"), NAME_CHARS)}</option> }
             })
             .collect_view()
     };

@@ -16,6 +16,7 @@ use crate::ui::shell::routing::navigate;
 use crate::ui::shell::trace_list::TraceList;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_page::{warm_up_trace_page, TracePage};
+use crate::ui::widgets::name::Name;
 
 /// The load's stage and a bar: filled to the fraction done when the stage knows it, sliding
 /// otherwise.
@@ -167,7 +168,7 @@ fn ViewTabs() -> impl IntoView {
             <button class="tab" class:active=on_services data-testid="tab-services" on:click=move |_| go(true)>"Services"</button>
             {move || filter().map(|service| view! {
                 <span class="filter-chip" data-testid="service-filter">
-                    "Service: " <b>{service}</b>
+                    "Service: " <b><Name text=service/></b>
                     <button class="dismiss" title="Show all services" data-testid="clear-service-filter"
                         on:click=move |_| {
                             let current = state.route.get_untracked();

@@ -2,7 +2,7 @@
 //! loaded fold into one "Loaded N files" line once there are several.
 use leptos::prelude::*;
 
-use crate::ui::state::{AppState, NoticeLevel};
+use crate::ui::state::{AppState, Notice, NoticeLevel};
 
 /// Errors, then the load log.
 #[component]
@@ -16,11 +16,19 @@ pub fn Notices() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let infos = Memo::new(move |_| of_level(NoticeLevel::Info));
+    // The load log: files loaded and loads cancelled, in order.
+    let infos = Memo::new(move |_| {
+        state.notices.with(|list| {
+            list.iter()
+                .filter(|n| n.level != NoticeLevel::Error)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
     let dismiss_infos = move |_| {
         state
             .notices
-            .update(|list| list.retain(|n| n.level != NoticeLevel::Info))
+            .update(|list| list.retain(|n| n.level == NoticeLevel::Error))
     };
     view! {
         <ul class="notices" data-testid="notices">
@@ -49,7 +57,7 @@ pub fn Notices() -> impl IntoView {
                                 let list = infos.get();
                                 match list.as_slice() {
                                     [only] => only.text.clone(),
-                                    _ => format!("Loaded {} files (latest: {})", list.len(), list.last().map_or("", |n| n.text.as_str())),
+                                    _ => load_summary(&list),
                                 }
                             }}
                         </summary>
@@ -67,5 +75,22 @@ pub fn Notices() -> impl IntoView {
                 </li>
             </Show>
         </ul>
+    }
+}
+
+/// The folded load log's line: "Loaded 3 files (latest: …)", with cancelled loads counted
+/// apart ("Loaded 1 file, 1 cancelled"), never as loaded.
+fn load_summary(list: &[Notice]) -> String {
+    let cancelled = list
+        .iter()
+        .filter(|n| n.level == NoticeLevel::Cancelled)
+        .count();
+    let loaded = list.len() - cancelled;
+    let latest = list.last().map_or("", |n| n.text.as_str());
+    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    match (loaded, cancelled) {
+        (_, 0) => format!("Loaded {} (latest: {latest})", files(loaded)),
+        (0, _) => format!("{} cancelled (latest: {latest})", files(cancelled)),
+        _ => format!("Loaded {}, {cancelled} cancelled (latest: {latest})", files(loaded)),
     }
 }

@@ -2,10 +2,13 @@
 //! errors and warnings.
 use leptos::prelude::*;
 
-use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary, ViewState};
+use crate::core::view_model::{
+    format_duration_ns, format_start_ns, shorten, TraceSummary, ViewState, TITLE_CHARS, VALUE_CHARS,
+};
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
+use crate::ui::widgets::name::Name;
 
 /// The table of loaded traces, in load order.
 #[component]
@@ -67,6 +70,12 @@ pub fn TraceList() -> impl IntoView {
     }
 }
 
+/// Service chips a row shows before "+N more".
+const SHOWN_SERVICES: usize = 12;
+
+/// Warnings a row's list shows before "and N more".
+const SHOWN_WARNINGS: usize = 20;
+
 /// One row of the trace list.
 #[component]
 fn TraceRow(
@@ -91,9 +100,9 @@ fn TraceRow(
         <tr class="trace-row" class:has-errors=has_errors data-testid="trace-row" data-trace-id=summary.trace_id.clone() on:click=open>
             <td>
                 <div class="root">
-                    <span class="root-service" data-testid="root-service">{summary.root_service.clone()}</span>
-                    <span class="root-operation" data-testid="root-operation">{summary.root_operation.clone()}</span>
-                    <a class="trace-id" data-testid="open-trace" href=href title=format!("Open this trace (from {sources})")>{summary.trace_id.clone()}</a>
+                    <span class="root-service" data-testid="root-service"><Name text=summary.root_service.clone()/></span>
+                    <span class="root-operation" data-testid="root-operation"><Name text=summary.root_operation.clone()/></span>
+                    <a class="trace-id" data-testid="open-trace" href=href title=format!("Open this trace (from {})", shorten(&sources, TITLE_CHARS))><Name text=summary.trace_id.clone() max=64/></a>
                 </div>
             </td>
             <td class="start" data-testid="start">{format_start_ns(summary.start_ns)}</td>
@@ -103,8 +112,12 @@ fn TraceRow(
                 {summary
                     .services
                     .iter()
-                    .map(|service| view! { <span class="chip">{service.clone()}</span> })
+                    .take(SHOWN_SERVICES)
+                    .map(|service| view! { <span class="chip"><Name text=service.clone() max=40/></span> })
                     .collect_view()}
+                {(summary.services.len() > SHOWN_SERVICES).then(|| view! {
+                    <span class="chip more">{format!("+{} more", summary.services.len() - SHOWN_SERVICES)}</span>
+                })}
             </td>
             <td class="num" data-testid="error-count">
                 <span class:error-badge=has_errors>{summary.error_count}</span>
@@ -122,8 +135,12 @@ fn TraceRow(
                                     {summary
                                         .warnings
                                         .iter()
-                                        .map(|w| view! { <li data-testid="warning">{w.clone()}</li> })
+                                        .take(SHOWN_WARNINGS)
+                                        .map(|w| view! { <li data-testid="warning"><Name text=w.clone() max=VALUE_CHARS/></li> })
                                         .collect_view()}
+                                    {(warning_count > SHOWN_WARNINGS).then(|| view! {
+                                        <li>{format!("… and {} more (open the trace to see them all)", warning_count - SHOWN_WARNINGS)}</li>
+                                    })}
                                 </ul>
                             </details>
                         }

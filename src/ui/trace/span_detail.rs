@@ -2,7 +2,11 @@
 //! `core::view_model::SpanDetail`. Values are text nodes (never HTML); JSON is pretty-printed.
 use leptos::prelude::*;
 
-use crate::core::view_model::{KeyValue, ReferenceDetail, SpanDetail, ViewState};
+use crate::core::model::SpanIdx;
+use crate::core::view_model::{
+    is_long, shorten, span_attributes, AttributeSet, KeyValue, ReferenceDetail, SpanDetail,
+    ViewState, DETAIL_ROWS, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
+};
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
@@ -24,12 +28,12 @@ pub fn SpanDetailPanel() -> impl IntoView {
             view! {
                 <aside class="span-detail" data-testid="span-detail">
                     <div class="detail-head">
-                        <h3 data-testid="detail-operation">{d.operation.clone()}</h3>
+                        <h3 data-testid="detail-operation" title=shorten(&d.operation, TITLE_CHARS)>{shorten(&d.operation, NAME_CHARS)}</h3>
                         <button class="button small" data-testid="close-detail" title="Close (Esc)" on:click=move |_| view.selected.set(None)>"×"</button>
                     </div>
                     <dl class="detail-facts">
-                        <dt>"Service"</dt><dd data-testid="detail-service">{d.service.clone()}</dd>
-                        <dt>"Span ID"</dt><dd><code data-testid="detail-span-id">{d.span_id.clone()}</code><CopyButton text=Signal::derive(move || span_id.clone()) label="span ID"/></dd>
+                        <dt>"Service"</dt><dd data-testid="detail-service" title=shorten(&d.service, TITLE_CHARS)>{shorten(&d.service, NAME_CHARS)}</dd>
+                        <dt>"Span ID"</dt><dd><code data-testid="detail-span-id" title=shorten(&d.span_id, TITLE_CHARS)>{shorten(&d.span_id, NAME_CHARS)}</code><CopyButton text=Signal::derive(move || span_id.clone()) label="span ID"/></dd>
                         {d.parent_span_id.clone().map(|p| {
                             let parent = d.parent;
                             view! {
@@ -44,7 +48,7 @@ pub fn SpanDetailPanel() -> impl IntoView {
                         })}
                         {(!d.kind.is_empty()).then(|| view! { <dt>"Kind"</dt><dd data-testid="detail-kind">{d.kind.clone()}</dd> })}
                         <dt>"Status"</dt><dd data-testid="detail-status" class:error-text=d.status == "error">{d.status.clone()}</dd>
-                        {d.status_message.clone().map(|m| view! { <dt>"Message"</dt><dd class="wrap">{m}</dd> })}
+                        {d.status_message.clone().map(|m| view! { <dt>"Message"</dt><dd class="wrap"><LongText text=m/></dd> })}
                         <dt>"Start"</dt><dd data-testid="detail-start">{format!("{} after trace start · {}", d.start_relative, d.start_absolute)}</dd>
                         <dt>"Duration"</dt><dd data-testid="detail-duration">{d.duration.clone()}</dd>
                         <dt>"Self time"</dt><dd data-testid="detail-self">{d.self_time.clone()}</dd>
@@ -54,18 +58,24 @@ pub fn SpanDetailPanel() -> impl IntoView {
                         <section class="detail-section">
                             <h4>"Warnings"</h4>
                             <ul class="detail-warnings" data-testid="detail-warnings">
-                                {d.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                                {d.warnings.iter().take(DETAIL_ROWS).map(|w| view! { <li><LongText text=w.clone()/></li> }).collect_view()}
                             </ul>
                         </section>
                     })}
-                    <KeyValues title="Attributes" testid="detail-attributes" items=d.attributes.clone()/>
-                    <KeyValues title="Resource / process" testid="detail-resource" items=d.resource_attributes.clone()/>
+                    <KeyValues title="Attributes" testid="detail-attributes" items=d.attributes.clone()
+                        total=d.attribute_count span=d.idx set=AttributeSet::Span/>
+                    <KeyValues title="Resource / process" testid="detail-resource" items=d.resource_attributes.clone()
+                        total=d.resource_attribute_count span=d.idx set=AttributeSet::Resource/>
                     {(!d.events.is_empty()).then(|| view! {
                         <section class="detail-section" data-testid="detail-events">
-                            <h4>{format!("Events ({})", d.events.len())}</h4>
+                            <h4>{if d.event_count > d.events.len() {
+                                format!("Events (the first {} of {})", d.events.len(), d.event_count)
+                            } else {
+                                format!("Events ({})", d.event_count)
+                            }}</h4>
                             {d.events.iter().map(|e| view! {
                                 <div class="event">
-                                    <div class="event-head"><span class="event-time">{e.offset_label.clone()}</span>" "<span class="event-name">{e.name.clone()}</span></div>
+                                    <div class="event-head"><span class="event-time">{e.offset_label.clone()}</span>" "<span class="event-name" title=shorten(&e.name, TITLE_CHARS)>{shorten(&e.name, NAME_CHARS)}</span></div>
                                     <KeyValueTable items=e.attributes.clone()/>
                                 </div>
                             }).collect_view()}
@@ -85,20 +95,65 @@ pub fn SpanDetailPanel() -> impl IntoView {
     }
 }
 
-/// A titled attribute table, hidden when empty.
+/// A titled attribute table, hidden when empty. A span with more than [`DETAIL_ROWS`]
+/// attributes shows the first ones, a search over all of them and "Show more".
 #[component]
-fn KeyValues(title: &'static str, testid: &'static str, items: Vec<KeyValue>) -> impl IntoView {
+fn KeyValues(
+    title: &'static str,
+    testid: &'static str,
+    items: Vec<KeyValue>,
+    /// How many there are in all.
+    total: usize,
+    /// The span they belong to, for the search.
+    span: SpanIdx,
+    /// Which of its attributes.
+    set: AttributeSet,
+) -> impl IntoView {
+    let view = expect_context::<TraceView>();
+    let filter = RwSignal::new(String::new());
+    let limit = RwSignal::new(DETAIL_ROWS);
+    let first = items.clone();
+    // The rows shown: the first ones, or those a search or "Show more" asks for (from the core,
+    // which formats only the rows shown).
+    let rows = Memo::new(move |_| {
+        let (text, limit) = (filter.get(), limit.get());
+        if text.trim().is_empty() && limit <= first.len() {
+            return (first.clone(), total);
+        }
+        view.trace.with(|trace| {
+            trace.as_ref().map_or((Vec::new(), 0), |trace| {
+                span_attributes(trace, span, set, &text, limit)
+            })
+        })
+    });
     (!items.is_empty()).then(|| {
         view! {
             <section class="detail-section" data-testid=testid>
-                <h4>{format!("{title} ({})", items.len())}</h4>
-                <KeyValueTable items/>
+                <h4>{format!("{title} ({total})")}</h4>
+                {(total > DETAIL_ROWS).then(|| view! {
+                    <div class="kv-search">
+                        <input type="search" placeholder="Search keys and values" data-testid="detail-attribute-search"
+                            prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); limit.set(DETAIL_ROWS); }/>
+                        <span class="hint" data-testid="detail-attribute-count">{move || rows.with(|(shown, matching)| {
+                            if filter.with(|f| f.trim().is_empty()) {
+                                format!("Showing {} of {total}", shown.len())
+                            } else {
+                                format!("{} match{}, showing {}", matching, if *matching == 1 { "" } else { "es" }, shown.len())
+                            }
+                        })}</span>
+                    </div>
+                })}
+                {move || view! { <KeyValueTable items=rows.get().0/> }}
+                <Show when=move || rows.with(|(shown, matching)| shown.len() < *matching)>
+                    <button class="button small" data-testid="detail-attribute-more"
+                        on:click=move |_| limit.update(|l| *l = l.saturating_add(500))>"Show 500 more"</button>
+                </Show>
             </section>
         }
     })
 }
 
-/// Key/value rows; JSON values in a pre-formatted block, long values wrapped.
+/// Key/value rows; JSON values in a pre-formatted block, long values wrapped and cut.
 #[component]
 fn KeyValueTable(items: Vec<KeyValue>) -> impl IntoView {
     view! {
@@ -106,17 +161,48 @@ fn KeyValueTable(items: Vec<KeyValue>) -> impl IntoView {
             <tbody>
                 {items.into_iter().map(|kv| view! {
                     <tr>
-                        <th>{kv.key}</th>
+                        <th title=shorten(&kv.key, TITLE_CHARS)>{shorten(&kv.key, NAME_CHARS)}</th>
                         <td>{if kv.is_json {
-                            view! { <pre class="json">{kv.value}</pre> }.into_any()
+                            view! { <pre class="json"><LongText text=kv.value/></pre> }.into_any()
                         } else {
-                            view! { <span class="wrap">{kv.value}</span> }.into_any()
+                            view! { <span class="wrap"><LongText text=kv.value/></span> }.into_any()
                         }}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
         </table>
     }
+}
+
+/// Characters "Show more" reveals of a long value; the rest is only copied, never laid out.
+const MORE_CHARS: usize = 100_000;
+
+/// Text that may be huge (an attribute value, a status message): the first [`VALUE_CHARS`]
+/// characters with "show more" (up to [`MORE_CHARS`]), and a copy of the whole.
+#[component]
+fn LongText(text: String) -> impl IntoView {
+    if !is_long(&text, VALUE_CHARS) {
+        return text.into_any();
+    }
+    let expanded = RwSignal::new(false);
+    let total = text.chars().count();
+    let short = shorten(&text, VALUE_CHARS);
+    let more = shorten(&text, MORE_CHARS);
+    let full = StoredValue::new(text);
+    view! {
+        <span data-testid="long-text">
+            {move || if expanded.get() { more.clone() } else { short.clone() }}
+            " "
+            <button class="link-button" data-testid="show-more" on:click=move |_| expanded.update(|e| *e = !*e)>
+                {move || if expanded.get() { "show less".to_string() } else { format!("show more ({total} characters)") }}
+            </button>
+            <Show when=move || expanded.get() && MORE_CHARS < total>
+                <span class="hint">{format!(" {} more characters not shown — ", total - MORE_CHARS)}</span>
+                <CopyButton text=Signal::derive(move || full.get_value()) label="whole value"/>
+            </Show>
+        </span>
+    }
+    .into_any()
 }
 
 /// One reference: a link when its target is loaded (here, or in another loaded trace).

@@ -17,10 +17,11 @@ use leptos_use::{use_element_size, UseElementSizeReturn};
 
 use crate::core::model::SpanIdx;
 use crate::core::view_model::{
-    bar_layout, descendant_count, format_duration_ns, service_colour, ticks, BarLayout, BarOptions,
-    Segment,
+    bar_layout, descendant_count, format_duration_ns, service_colour, shorten, ticks, BarLayout,
+    BarOptions, Segment, TITLE_CHARS,
 };
 use crate::ui::trace::trace_view::{ErrorMark, TraceView};
+use crate::ui::widgets::name::Name;
 
 /// Height of one row, px (also in style/main.css as --row-height).
 pub const ROW_PX: f64 = 24.0;
@@ -371,7 +372,7 @@ fn Row(model: RowModel) -> impl IntoView {
             class:dim=dim
             class:error-path=on_error_path
             data-testid="span-row"
-            title=format!("{}: {} — {}", model.service, model.operation, model.duration)
+            title=format!("{}: {} — {}", shorten(&model.service, TITLE_CHARS), shorten(&model.operation, TITLE_CHARS), model.duration)
             data-span-id=model.span_id.clone()
             data-depth=model.depth
             on:click=select
@@ -388,8 +389,8 @@ fn Row(model: RowModel) -> impl IntoView {
                     view! { <span class="toggle-space"></span> }.into_any()
                 }}
                 <span class="swatch" style=format!("background: {}", model.colour)></span>
-                <span class="span-service" data-testid="row-service">{model.service.clone()}</span>
-                <span class="span-operation" data-testid="row-operation">{model.operation.clone()}</span>
+                <span class="span-service" data-testid="row-service"><Name text=model.service.clone()/></span>
+                <span class="span-operation" data-testid="row-operation"><Name text=model.operation.clone()/></span>
                 {model.is_error.then(|| view! { <span class="error-icon" data-testid="error-icon" title="This span failed">"!"</span> })}
                 {is_origin.then(|| view! { <span class="origin-badge" data-testid="error-origin" title="Deepest error on its path: where the failure likely started">"origin"</span> })}
                 {(model.hidden > 0).then(|| view! { <span class="hidden-count" data-testid="hidden-count" title="Hidden descendants">{format!("+{}", model.hidden)}</span> })}

@@ -2,9 +2,13 @@
 //! errors, warnings) and the clock-skew toggle.
 use leptos::prelude::*;
 
-use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary};
+use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary, VALUE_CHARS};
 use crate::ui::trace::trace_view::TraceView;
 use crate::ui::widgets::copy_button::CopyButton;
+use crate::ui::widgets::name::Name;
+
+/// Warnings the header's list shows before "and N more".
+const SHOWN_WARNINGS: usize = 50;
 
 /// The header of the open trace.
 #[component]
@@ -21,12 +25,12 @@ pub fn TraceHeader() -> impl IntoView {
     view! {
         <header class="trace-header" data-testid="trace-header">
             <h2>
-                <span class="root-service" data-testid="header-service">{field(|s| s.root_service.clone())}</span>
+                <span class="root-service" data-testid="header-service">{move || view! { <Name text=field(|s| s.root_service.clone())()/> }}</span>
                 ": "
-                <span class="root-operation" data-testid="header-operation">{field(|s| s.root_operation.clone())}</span>
+                <span class="root-operation" data-testid="header-operation">{move || view! { <Name text=field(|s| s.root_operation.clone())()/> }}</span>
             </h2>
             <dl class="facts">
-                <div><dt>"Trace"</dt><dd><code data-testid="header-trace-id">{trace_id}</code><CopyButton text=trace_id label="trace ID"/></dd></div>
+                <div><dt>"Trace"</dt><dd><code data-testid="header-trace-id">{move || view! { <Name text=trace_id.get() max=64/> }}</code><CopyButton text=trace_id label="trace ID"/></dd></div>
                 <div><dt>"Start"</dt><dd data-testid="header-start">{field(|s| format_start_ns(s.start_ns))}</dd></div>
                 <div><dt>"Duration"</dt><dd data-testid="header-duration">{field(|s| format_duration_ns(s.duration_ns))}</dd></div>
                 <div><dt>"Services"</dt><dd data-testid="header-services">{field(|s| s.services.len().to_string())}</dd></div>
@@ -44,7 +48,10 @@ pub fn TraceHeader() -> impl IntoView {
                                 view! {
                                     <details class="header-warnings">
                                         <summary>{list.len().to_string()}</summary>
-                                        <ul>{list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                                        <ul>
+                                            {list.iter().take(SHOWN_WARNINGS).map(|w| view! { <li><Name text=w.clone() max=VALUE_CHARS/></li> }).collect_view()}
+                                            {(list.len() > SHOWN_WARNINGS).then(|| view! { <li>{format!("… and {} more", list.len() - SHOWN_WARNINGS)}</li> })}
+                                        </ul>
                                     </details>
                                 }
                                 .into_any()

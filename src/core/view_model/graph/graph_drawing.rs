@@ -4,8 +4,10 @@
 use crate::core::view_model::colour::service_colour;
 use crate::core::view_model::graph::graph_layout::Rect;
 use crate::core::view_model::graph::operation_graph::OperationGraph;
+use crate::core::view_model::graph::service_graph::graph_name;
 use crate::core::view_model::graph::service_graph::ServiceGraph;
 use crate::core::view_model::trace_list::format_duration_ns;
+use crate::core::view_model::{shorten, TITLE_CHARS};
 
 /// What a click on a node or an edge is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +98,12 @@ impl GraphDrawing {
     /// The service dependency graph.
     pub fn of_services(graph: &ServiceGraph) -> Self {
         let most_calls = graph.edges.iter().map(|e| e.calls).max().unwrap_or(1);
-        let name = |i: usize| graph.nodes.get(i).map_or("", |n| n.name.as_str());
+        let name = |i: usize| {
+            graph
+                .nodes
+                .get(i)
+                .map_or(String::new(), |n| shorten(&n.name, TITLE_CHARS))
+        };
         Self {
             nodes: graph
                 .nodes
@@ -105,13 +112,13 @@ impl GraphDrawing {
                     let (fill, stroke) = error_colours(n.error_rate);
                     DrawnNode {
                         rect: n.rect,
-                        lines: vec![n.name.clone(), n.detail()],
+                        lines: vec![graph_name(&n.name), n.detail()],
                         fill,
                         stroke,
                         stripe: None,
                         tooltip: format!(
                             "{}\n{} · error rate {:.1}%\nClick to filter to this service",
-                            n.name,
+                            shorten(&n.name, TITLE_CHARS),
                             n.detail(),
                             n.error_rate * 100.0
                         ),
@@ -148,10 +155,13 @@ impl GraphDrawing {
     pub fn of_operations(graph: &OperationGraph) -> Self {
         let most_calls = graph.edges.iter().map(|e| e.calls).max().unwrap_or(1);
         let name = |i: usize| {
-            graph
-                .nodes
-                .get(i)
-                .map_or(String::new(), |n| format!("{}: {}", n.service, n.operation))
+            graph.nodes.get(i).map_or(String::new(), |n| {
+                format!(
+                    "{}: {}",
+                    shorten(&n.service, TITLE_CHARS),
+                    shorten(&n.operation, TITLE_CHARS)
+                )
+            })
         };
         Self {
             nodes: graph
@@ -165,14 +175,18 @@ impl GraphDrawing {
                     };
                     DrawnNode {
                         rect: n.rect,
-                        lines: vec![n.operation.clone(), n.service.clone(), n.figures()],
+                        lines: vec![
+                            graph_name(&n.operation),
+                            graph_name(&n.service),
+                            n.figures(),
+                        ],
                         fill,
                         stroke,
                         stripe: Some(service_colour(&n.service)),
                         tooltip: format!(
                             "{}: {}\n{} spans · total {} · self {}{}",
-                            n.service,
-                            n.operation,
+                            shorten(&n.service, TITLE_CHARS),
+                            shorten(&n.operation, TITLE_CHARS),
                             n.count,
                             format_duration_ns(n.total_ns),
                             format_duration_ns(n.self_ns),

@@ -24,6 +24,14 @@ pub const EDGE_LABEL_HEIGHT: f64 = 16.0;
 /// layout. The graphs say how many they leave out.
 pub const MAX_DRAWN_EDGES: usize = 250;
 
+/// Characters of a name a graph box shows (longer names end in `…`; the tooltip has more).
+pub const GRAPH_NAME_CHARS: usize = 60;
+
+/// A name as a graph box shows it (see [`GRAPH_NAME_CHARS`]).
+pub(crate) fn graph_name(name: &str) -> String {
+    crate::core::view_model::shorten(name, GRAPH_NAME_CHARS)
+}
+
 /// At most this many nodes are laid out and drawn (the busiest; see [`keep_busiest_nodes`]).
 pub const MAX_DRAWN_NODES: usize = 250;
 
@@ -345,7 +353,16 @@ pub(crate) fn edge_label(calls: usize, errors: usize) -> String {
 
 /// Width of a box holding these lines of graph text, with padding.
 pub(crate) fn text_box_width(lines: &[&str]) -> f64 {
-    let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let chars = lines
+        .iter()
+        .map(|l| {
+            l.chars()
+                .take(GRAPH_NAME_CHARS + 1)
+                .count()
+                .min(GRAPH_NAME_CHARS)
+        })
+        .max()
+        .unwrap_or(0);
     chars as f64 * GRAPH_CHAR_PX + 24.0
 }
 

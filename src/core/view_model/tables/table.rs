@@ -41,7 +41,8 @@ impl Cell {
     /// A text cell.
     pub fn text(text: &str) -> Self {
         Self {
-            text: text.to_string(),
+            // Names from files can be megabytes long: the screen shows the start, the CSV all.
+            text: crate::core::view_model::shorten(text, crate::core::view_model::NAME_CHARS),
             csv: text.to_string(),
             key: SortKey::Text(text.to_lowercase()),
         }

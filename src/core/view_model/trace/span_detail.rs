@@ -45,6 +45,13 @@ pub struct ReferenceDetail {
     pub attributes: Vec<KeyValue>,
 }
 
+/// Rows of a span's attributes (and of its resource's, and events) shown before "show more" or a
+/// search: a span with a million attributes once blocked the page for a minute rendering them.
+pub const DETAIL_ROWS: usize = 100;
+
+/// JSON values up to this many bytes are pretty-printed; larger ones are shown as written.
+const PRETTY_JSON_BYTES: usize = 256 * 1024;
+
 /// The detail of one span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpanDetail {
@@ -76,12 +83,18 @@ pub struct SpanDetail {
     pub self_time: String,
     /// Time on the critical path, if any.
     pub critical: Option<String>,
-    /// Span attributes.
+    /// The span's first [`DETAIL_ROWS`] attributes (all of them: [`span_attributes`]).
     pub attributes: Vec<KeyValue>,
-    /// Resource / process attributes.
+    /// How many attributes the span has.
+    pub attribute_count: usize,
+    /// The first [`DETAIL_ROWS`] resource / process attributes.
     pub resource_attributes: Vec<KeyValue>,
-    /// Events, by time.
+    /// How many resource attributes there are.
+    pub resource_attribute_count: usize,
+    /// The first [`DETAIL_ROWS`] events, by time (each with at most [`DETAIL_ROWS`] attributes).
     pub events: Vec<EventDetail>,
+    /// How many events the span has.
+    pub event_count: usize,
     /// References and links.
     pub references: Vec<ReferenceDetail>,
     /// Reconstruction notes and warnings about this span.
@@ -98,11 +111,14 @@ impl SpanDetail {
             .get(span.resource as usize)
             .map(|r| r.attrs)
             .unwrap_or_default();
-        let mut events: Vec<EventDetail> = trace
-            .events
-            .get(span.events.as_range())
-            .unwrap_or(&[])
-            .iter()
+        let all_events = trace.events.get(span.events.as_range()).unwrap_or(&[]);
+        let mut by_time: Vec<&crate::core::model::Event> = all_events.iter().collect();
+        if by_time.len() > DETAIL_ROWS {
+            by_time.select_nth_unstable_by_key(DETAIL_ROWS, |e| e.time_ns);
+            by_time.truncate(DETAIL_ROWS);
+        }
+        let mut events: Vec<EventDetail> = by_time
+            .into_iter()
             .map(|event| {
                 let offset_ns = event.time_ns.saturating_sub(span.start_ns);
                 EventDetail {
@@ -113,7 +129,7 @@ impl SpanDetail {
                         format!("+{}", format_duration_ns(offset_ns))
                     },
                     name: trace.str(event.name).to_string(),
-                    attributes: key_values(trace, event.attrs),
+                    attributes: key_values(trace, event.attrs, DETAIL_ROWS),
                 }
             })
             .collect();
@@ -142,7 +158,7 @@ impl SpanDetail {
                     span_id: target_id.to_string(),
                     target,
                     other_trace,
-                    attributes: key_values(trace, reference.attrs),
+                    attributes: key_values(trace, reference.attrs, DETAIL_ROWS),
                 }
             })
             .collect();
@@ -185,9 +201,12 @@ impl SpanDetail {
                     analysis.critical_path.span_share(idx) * 100.0
                 )
             }),
-            attributes: key_values(trace, span.attrs),
-            resource_attributes: key_values(trace, resource_attrs),
+            attributes: key_values(trace, span.attrs, DETAIL_ROWS),
+            attribute_count: trace.attrs(span.attrs).len(),
+            resource_attributes: key_values(trace, resource_attrs, DETAIL_ROWS),
+            resource_attribute_count: trace.attrs(resource_attrs).len(),
             events,
+            event_count: all_events.len(),
             references,
             warnings,
             span_id,
@@ -226,32 +245,93 @@ fn flag_notes(flags: SpanFlags) -> Vec<String> {
         .collect()
 }
 
-/// The attributes in `range`, formatted.
-fn key_values(trace: &Trace, range: IdxRange) -> Vec<KeyValue> {
+/// The first `limit` attributes in `range`, formatted.
+fn key_values(trace: &Trace, range: IdxRange, limit: usize) -> Vec<KeyValue> {
     trace
         .attrs(range)
         .iter()
-        .map(|attr| {
-            let (value, is_json) = match attr.value {
-                AttrValue::Str(sym) => pretty_if_json(trace.str(sym)),
-                AttrValue::Json(sym) => pretty_if_json(trace.str(sym)),
-                AttrValue::Bool(b) => (b.to_string(), false),
-                AttrValue::Int(i) => (i.to_string(), false),
-                AttrValue::Float(f) => (f.to_string(), false),
-            };
-            KeyValue {
-                key: trace.str(attr.key).to_string(),
-                value,
-                is_json,
-            }
-        })
+        .take(limit)
+        .map(|attr| key_value(trace, attr))
         .collect()
+}
+
+/// One attribute, formatted.
+fn key_value(trace: &Trace, attr: &crate::core::model::Attribute) -> KeyValue {
+    let (value, is_json) = match attr.value {
+        AttrValue::Str(sym) => pretty_if_json(trace.str(sym)),
+        AttrValue::Json(sym) => pretty_if_json(trace.str(sym)),
+        AttrValue::Bool(b) => (b.to_string(), false),
+        AttrValue::Int(i) => (i.to_string(), false),
+        AttrValue::Float(f) => (f.to_string(), false),
+    };
+    KeyValue {
+        key: trace.str(attr.key).to_string(),
+        value,
+        is_json,
+    }
+}
+
+/// Which attributes of a span [`span_attributes`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributeSet {
+    /// The span's own.
+    Span,
+    /// Its resource's (process, local endpoint).
+    Resource,
+}
+
+/// The attributes of span `idx` whose key or value contains `filter` (ignoring case; all of
+/// them for an empty filter): the first `limit` formatted, and how many match in all. The
+/// detail shows [`DETAIL_ROWS`] at first; this finds the rest without formatting a million.
+pub fn span_attributes(
+    trace: &Trace,
+    idx: SpanIdx,
+    set: AttributeSet,
+    filter: &str,
+    limit: usize,
+) -> (Vec<KeyValue>, usize) {
+    let Some(span) = trace.span(idx) else {
+        return (Vec::new(), 0);
+    };
+    let range = match set {
+        AttributeSet::Span => span.attrs,
+        AttributeSet::Resource => trace
+            .resources
+            .get(span.resource as usize)
+            .map(|r| r.attrs)
+            .unwrap_or_default(),
+    };
+    let needle = filter.trim().to_lowercase();
+    let contains = |text: &str| {
+        needle.is_empty()
+            || text.contains(needle.as_str())
+            || (text.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80)
+                && text.to_lowercase().contains(needle.as_str()))
+    };
+    let matches = |attr: &&crate::core::model::Attribute| {
+        contains(trace.str(attr.key))
+            || match attr.value {
+                AttrValue::Str(sym) | AttrValue::Json(sym) => contains(trace.str(sym)),
+                AttrValue::Bool(b) => contains(&b.to_string()),
+                AttrValue::Int(i) => contains(&i.to_string()),
+                AttrValue::Float(f) => contains(&f.to_string()),
+            }
+    };
+    let mut shown = Vec::new();
+    let mut total = 0;
+    for attr in trace.attrs(range).iter().filter(matches) {
+        if shown.len() < limit {
+            shown.push(key_value(trace, attr));
+        }
+        total += 1;
+    }
+    (shown, total)
 }
 
 /// Pretty-prints text that is a JSON object or array; other text is returned as is.
 fn pretty_if_json(text: &str) -> (String, bool) {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if text.len() <= PRETTY_JSON_BYTES && (trimmed.starts_with('{') || trimmed.starts_with('[')) {
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
             if let Ok(pretty) = serde_json::to_string_pretty(&value) {
                 return (pretty, true);
@@ -267,6 +347,28 @@ mod tests {
     use crate::core::analysis::analyze_trace;
     use crate::core::format::parse_file;
     use crate::core::model::TraceSet;
+
+    #[test]
+    fn a_span_with_a_million_attributes_shows_a_few_and_finds_any() {
+        let tags: Vec<String> = (0..1_000_000)
+            .map(|i| format!(r#""k{i}":"v{i}""#))
+            .collect();
+        let json = format!(
+            r#"[{{"traceId":"0000000000000abc","id":"0000000000000001","name":"huge","timestamp":1600000000000000,"duration":5,"localEndpoint":{{"serviceName":"s"}},"tags":{{{}}}}}]"#,
+            tags.join(",")
+        );
+        let parsed = parse_file("huge.json", json.as_bytes()).expect("parses");
+        let trace = parsed.traces.into_iter().next().expect("trace").build();
+        let analysis = analyze_trace(&trace);
+        let detail = SpanDetail::of(&trace, SpanIdx(0), &analysis).expect("detail");
+        assert_eq!(detail.attributes.len(), DETAIL_ROWS);
+        assert_eq!(detail.attribute_count, 1_000_000);
+        let (found, total) = span_attributes(&trace, SpanIdx(0), AttributeSet::Span, "V999999", 10);
+        assert_eq!(total, 1);
+        assert_eq!(found[0].key, "k999999");
+        let (page, all) = span_attributes(&trace, SpanIdx(0), AttributeSet::Span, "", 600);
+        assert_eq!((page.len(), all), (600, 1_000_000));
+    }
 
     #[test]
     fn detail_of_a_jaeger_span() {

@@ -87,10 +87,19 @@ fn load_summary(list: &[Notice]) -> String {
         .count();
     let loaded = list.len() - cancelled;
     let latest = list.last().map_or("", |n| n.text.as_str());
-    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    let files = |n: usize| {
+        if n == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{n} files")
+        }
+    };
     match (loaded, cancelled) {
         (_, 0) => format!("Loaded {} (latest: {latest})", files(loaded)),
         (0, _) => format!("{} cancelled (latest: {latest})", files(cancelled)),
-        _ => format!("Loaded {}, {cancelled} cancelled (latest: {latest})", files(loaded)),
+        _ => format!(
+            "Loaded {}, {cancelled} cancelled (latest: {latest})",
+            files(loaded)
+        ),
     }
 }

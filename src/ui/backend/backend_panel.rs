@@ -292,6 +292,7 @@ pub fn BackendPanel() -> impl IntoView {
                                         }
                                     }
                                 }
+                                "none" => {}
                                 mode => {
                                     store(KEY_TOKEN, &token.get_untracked(), keep);
                                     if let Some(origin) = origin_of(&url.get_untracked()) {

@@ -2,13 +2,21 @@
 // panic the page, leave it blocked, or lose what was loaded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { TracaggPage, useSite } from './tracagg_page.mjs';
-import { cycle, deepChain, distinctOperations, jsonFile, manyRoots, zipkinSpan } from './hostile_files.mjs';
+import { cycle, deepChain, distinctOperations, jsonFile, manyRoots, manyTraces, zipkinSpan, hex16 } from './hostile_files.mjs';
 
 const site = useSite({ before, after });
 
 async function openPage(hash = '') {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // Every main-thread task over 50 ms from navigation on (the Long Tasks API).
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
   const app = new TracaggPage(page);
   await app.open(`${site.url}${hash}`);
   return app;
@@ -56,4 +64,146 @@ test('huge operation graphs draw their busiest operations, with no trap and no s
     assert.deepEqual(app.problems, [], name);
     await app.page.close();
   }
+});
+
+/** The longest main-thread task since `since` (performance.now() ms), in ms. */
+async function longestTaskSince(app, since) {
+  await app.page.waitForTimeout(300);
+  return app.page.evaluate((t) => Math.max(0, ...window.longTasks.filter((e) => e.start >= t).map((e) => e.duration)), since);
+}
+
+const now = (app) => app.page.evaluate(() => performance.now());
+
+/** The budget for one task: 100 ms in the release build the CI tests (E2E_TASK_BUDGET to change). */
+const TASK_BUDGET = Number(process.env.E2E_TASK_BUDGET ?? 100);
+
+async function download(page, click) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  return fs.readFileSync(await file.path(), 'utf8');
+}
+
+test('a 256 KB service and operation name are shortened everywhere and do not freeze the page', async () => {
+  const long = 'S'.repeat(256 * 1024);
+  const op = 'O'.repeat(256 * 1024);
+  const app = await openPage();
+  const before = await now(app);
+  await app.chooseFiles([jsonFile('long-names.json', [
+    zipkinSpan({ name: op, localEndpoint: { serviceName: long } }),
+    zipkinSpan({ id: hex16(2), parentId: hex16(1), name: 'child', timestamp: 1_600_000_000_000_100, duration: 10, localEndpoint: { serviceName: long } }),
+  ])]);
+  await app.waitForRows(1);
+  const shortText = async (locator) => (await locator.innerText()).length;
+  assert.ok(await shortText(app.byTestId('root-service')) <= 120);
+  assert.ok(await shortText(app.byTestId('root-operation')) <= 120);
+  assert.ok(await shortText(app.byTestId('services').locator('.chip').first()) <= 40);
+  await app.rows().first().click();
+  await app.spanRows().first().waitFor();
+  assert.ok(await shortText(app.byTestId('header-service')) <= 120);
+  assert.ok(await shortText(app.byTestId('row-service').first()) <= 120);
+  await app.spanRows().first().click();
+  await app.byTestId('span-detail').waitFor();
+  assert.ok(await shortText(app.byTestId('detail-service')) <= 120);
+  assert.ok(await shortText(app.byTestId('detail-operation')) <= 120);
+  // The full name is there on hover (bounded).
+  const title = await app.byTestId('detail-service').getAttribute('title');
+  assert.ok(title.startsWith('SSSS') && title.length <= 4000);
+  const width = await app.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 1400, `page is ${width}px wide`);
+  assert.ok((await longestTaskSince(app, before)) <= TASK_BUDGET * 3, 'loading and opening');
+  await app.page.goBack();
+  await app.byTestId('tab-services').click();
+  await app.waitForServices();
+  const nodeText = await app.byTestId('service-graph').locator('text').first().textContent();
+  assert.ok(nodeText.length <= 60, nodeText.length);
+  await app.screenshot('hostile-long-names', { fullPage: false });
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('a span with 200,000 attributes and a 5 MB value: a few shown, the rest searchable', async () => {
+  const tags = {};
+  for (let i = 0; i < 200_000; i++) tags[`k${i}`] = `v${i}`;
+  tags.huge = 'x'.repeat(5 * 1024 * 1024);
+  const app = await openPage();
+  await app.chooseFiles([jsonFile('huge-span.json', [zipkinSpan({ tags })])]);
+  await app.waitForRows(1);
+  await app.rows().first().click();
+  await app.spanRows().first().waitFor();
+  const before = await now(app);
+  await app.spanRows().first().click();
+  const attributes = app.byTestId('detail-attributes');
+  await attributes.waitFor();
+  assert.match(await attributes.locator('h4').innerText(), /Attributes \(200001\)/);
+  assert.equal(await attributes.locator('tr').count(), 100);
+  assert.match(await app.byTestId('detail-attribute-count').innerText(), /Showing 100 of 200001/);
+  assert.ok((await longestTaskSince(app, before)) <= TASK_BUDGET, 'opening the detail');
+  await app.byTestId('detail-attribute-search').fill('k199999');
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="detail-attributes"] tr').length === 1);
+  assert.match(await app.byTestId('detail-attribute-count').innerText(), /1 match/);
+  await app.byTestId('detail-attribute-search').fill('huge');
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="detail-attributes"] tr').length === 1);
+  const value = attributes.getByTestId('long-text');
+  assert.ok((await value.innerText()).length < 2100);
+  const beforeMore = await now(app);
+  await value.getByTestId('show-more').click();
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="long-text"]').innerText.length > 100000);
+  assert.ok((await value.innerText()).length < 100_300);
+  assert.ok((await longestTaskSince(app, beforeMore)) <= TASK_BUDGET * 2, 'show more');
+  await app.byTestId('detail-attribute-search').fill('');
+  await app.byTestId('detail-attribute-more').click();
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="detail-attributes"] tr').length === 600);
+  // The Statistics tab lists a few keys and finds any.
+  await app.byTestId('tab-statistics').click();
+  await app.byTestId('table-trace-stats').waitFor();
+  assert.ok((await app.byTestId('group-by').locator('option').count()) <= 52);
+  await app.byTestId('group-by-search').fill('k199999');
+  await app.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="group-by"] option')].some((o) => o.value === 'k199999'));
+  await app.screenshot('hostile-huge-span', { fullPage: false });
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('10,000 traces in one file: the list is virtualized, scrolls to the end, and views switch fast', async () => {
+  const app = await openPage();
+  await app.chooseFiles([jsonFile('10000-traces.json', manyTraces(10_000))]);
+  await app.page.waitForFunction(() => /^10000 traces/.test(document.querySelector('[data-testid="trace-totals"]')?.textContent ?? ''), null, { timeout: 30000 });
+  const inDom = await app.rows().count();
+  assert.ok(inDom > 0 && inDom < 80, `${inDom} rows in the page`);
+  await app.byTestId('trace-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await app.page.waitForFunction(() => document.querySelector(`[data-trace-id="${(9999).toString(16).padStart(32, '0')}"]`));
+  await app.byTestId('tab-services').click();
+  await app.waitForServices();
+  const before = await now(app);
+  await app.byTestId('tab-traces').click();
+  await app.rows().first().waitFor();
+  assert.ok((await longestTaskSince(app, before)) <= TASK_BUDGET, 'services → traces');
+  await app.screenshot('hostile-10000-traces', { fullPage: false });
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('CSV exports neutralise cells a spreadsheet would run as formulas', async () => {
+  const app = await openPage();
+  await app.chooseFiles([jsonFile('formulas.json', [
+    zipkinSpan({ name: '=HYPERLINK("http://evil","x")', localEndpoint: { serviceName: '@SUM(A1)' } }),
+    zipkinSpan({ id: hex16(2), parentId: hex16(1), name: '-2+3', timestamp: 1_600_000_000_000_001, duration: 5, localEndpoint: { serviceName: '+cmd' } }),
+  ])]);
+  await app.waitForRows(1);
+  await app.rows().first().click();
+  await app.spanRows().first().waitFor();
+  await app.byTestId('tab-statistics').click();
+  const stats = app.byTestId('table-trace-stats');
+  await stats.waitFor();
+  const csv = await download(app.page, () => stats.getByTestId('export-csv').click());
+  const cells = csv.trim().split(/\r?\n/).slice(1).flatMap((line) => line.match(/("([^"]|"")*"|[^,]*)/g).filter((c) => c !== ''));
+  const risky = cells.filter((c) => /^"?[=+\-@\t\r]/.test(c) && !/^-?\d/.test(c.replace(/^"/, '')));
+  assert.deepEqual(risky, [], csv);
+  assert.ok(csv.includes("'=HYPERLINK"), csv);
+  await app.page.goBack();
+  await app.byTestId('tab-services').click();
+  await app.waitForServices();
+  const services = await download(app.page, () => app.byTestId('table-services').getByTestId('export-csv').click());
+  assert.ok(services.includes("'@SUM(A1)") && services.includes("'+cmd"), services);
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
 });

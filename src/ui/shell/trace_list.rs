@@ -2,8 +2,11 @@
 //! errors and warnings.
 use leptos::prelude::*;
 
+use leptos_use::{use_element_size, UseElementSizeReturn};
+
 use crate::core::view_model::{
-    format_duration_ns, format_start_ns, shorten, TraceSummary, ViewState, TITLE_CHARS, VALUE_CHARS,
+    format_duration_ns, format_start_ns, shorten, window_rows, TraceSummary, ViewState,
+    TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
 };
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
@@ -43,32 +46,74 @@ pub fn TraceList() -> impl IntoView {
             if spans == 1 { "" } else { "s" }
         )
     };
+    // Long lists are virtualized: fixed-height rows, only those in the scroller's view (plus a
+    // buffer) in the page; the rest are two spacer rows.
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let UseElementSizeReturn { height, .. } = use_element_size(scroller);
+    let scroll_top = RwSignal::new(0.0_f64);
+    let is_virtual = move || summaries.with(|list| list.len() > VIRTUAL_LIST_FROM);
+    let window = Memo::new(move |_| {
+        let total = summaries.with(Vec::len);
+        if total <= VIRTUAL_LIST_FROM {
+            return (0, total);
+        }
+        window_rows(total, scroll_top.get(), height.get(), ROW_PX, BUFFER_ROWS)
+    });
+    let shown = move || {
+        let (start, end) = window.get();
+        summaries.with(|list| list.get(start..end).map(<[_]>::to_vec).unwrap_or_default())
+    };
+    let spacer = move |before: bool| {
+        let (start, end) = window.get();
+        let total = summaries.with(Vec::len);
+        let rows = if before {
+            start
+        } else {
+            total.saturating_sub(end)
+        };
+        format!("height: {}px", rows as f64 * ROW_PX)
+    };
     view! {
         <section class="trace-list">
             <h2 data-testid="trace-totals">{totals}</h2>
+            <div class="trace-scroll" class:virtual=is_virtual node_ref=scroller data-testid="trace-scroll"
+                on:scroll=move |ev| scroll_top.set(f64::from(event_target::<leptos::web_sys::Element>(&ev).scroll_top()))>
             <table data-testid="trace-table">
                 <thead>
                     <tr>
-                        <th>"Root"</th>
-                        <th>"Start"</th>
-                        <th class="num">"Duration"</th>
-                        <th class="num">"Spans"</th>
-                        <th>"Services"</th>
-                        <th class="num">"Errors"</th>
-                        <th>"Warnings"</th>
+                        <th class="col-root">"Root"</th>
+                        <th class="col-start">"Start"</th>
+                        <th class="num col-num">"Duration"</th>
+                        <th class="num col-num">"Spans"</th>
+                        <th class="col-services">"Services"</th>
+                        <th class="num col-num">"Errors"</th>
+                        <th class="col-warnings">"Warnings"</th>
                     </tr>
                 </thead>
                 <tbody>
+                    <Show when=is_virtual>
+                        <tr class="spacer" aria-hidden="true" style=move || spacer(true)></tr>
+                    </Show>
                     <For
-                        each=move || summaries.get()
+                        each=shown
                         key=|s| (s.trace_id.clone(), s.span_count, s.warnings.len(), s.sources.len())
                         children=move |summary| view! { <TraceRow summary/> }
                     />
+                    <Show when=is_virtual>
+                        <tr class="spacer" aria-hidden="true" style=move || spacer(false)></tr>
+                    </Show>
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }
+
+/// Height of a row of a virtualized list (CSS `.trace-scroll.virtual .trace-row` matches it).
+const ROW_PX: f64 = 44.0;
+
+/// Rows rendered above and below the visible ones.
+const BUFFER_ROWS: usize = 10;
 
 /// Service chips a row shows before "+N more".
 const SHOWN_SERVICES: usize = 12;

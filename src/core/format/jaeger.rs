@@ -561,16 +561,14 @@ fn add_span(
     } = collector.begin_span(trace_id, span.span_id.get(), None, operation_text, resource);
 
     let (start, clamped_start) = wire::start_ns(span.start_time, 1000);
-    if let Some((original, shown)) = clamped_start {
-        builder.warn(wire::out_of_range(
-            &file,
-            &span_id_text,
-            "startTime",
-            &original,
-            "µs",
-            &shown,
-        ));
-    }
+    wire::warn_out_of_range(
+        builder,
+        &file,
+        &span_id_text,
+        "startTime",
+        "µs",
+        clamped_start,
+    );
     match start {
         Time::Ns(ns) => out.start_ns = ns,
         other => {
@@ -588,16 +586,7 @@ fn add_span(
         }
     }
     let (duration, clamped) = wire::duration_ns(span.duration, 1000);
-    if let Some((original, shown)) = clamped {
-        builder.warn(wire::out_of_range(
-            &file,
-            &span_id_text,
-            "duration",
-            &original,
-            "µs",
-            shown,
-        ));
-    }
+    wire::warn_out_of_range(builder, &file, &span_id_text, "duration", "µs", clamped);
     match (duration, span.duration) {
         (Some(ns), _) => out.duration_ns = ns,
         (None, Number::Absent) => out.flags.set(SpanFlags::NO_DURATION),

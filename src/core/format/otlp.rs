@@ -323,45 +323,29 @@ fn add_span(
         ("startTimeUnixNano", clamped_start),
         ("endTimeUnixNano", clamped_end),
     ] {
-        if let Some((original, shown)) = clamped {
-            builder.warn(wire::out_of_range(
-                &file,
-                &span_id_text,
-                field,
-                &original,
-                "ns",
-                &shown,
-            ));
-        }
+        wire::warn_out_of_range(builder, &file, &span_id_text, field, "ns", clamped);
     }
     match (start, end) {
         (Time::Ns(start), Time::Ns(end)) => {
             out.start_ns = start;
-            out.duration_ns = match end.checked_sub(start) {
-                Some(duration) => duration,
-                None if end > start => {
-                    builder.warn(wire::out_of_range(
-                        &file,
-                        &span_id_text,
-                        "a duration of",
-                        &(i128::from(end) - i128::from(start)).to_string(),
-                        "ns",
-                        "clamped to 292 years",
-                    ));
-                    i64::MAX
-                }
-                None => {
-                    builder.warn(wire::out_of_range(
-                        &file,
-                        &span_id_text,
-                        "a duration of",
-                        &(i128::from(end) - i128::from(start)).to_string(),
-                        "ns",
-                        "shown as 0",
-                    ));
-                    0
-                }
-            };
+            out.duration_ns = end.checked_sub(start).unwrap_or_else(|| {
+                let (clamped, shown) = if end > start {
+                    (i64::MAX, "clamped to 292 years")
+                } else {
+                    (0, "shown as 0")
+                };
+                let original = (i128::from(end) - i128::from(start)).to_string();
+                let clamp = Some((original, shown));
+                wire::warn_out_of_range(
+                    builder,
+                    &file,
+                    &span_id_text,
+                    "a duration of",
+                    "ns",
+                    clamp,
+                );
+                clamped
+            });
         }
         (Time::Ns(start), _) => {
             out.start_ns = start;

@@ -230,21 +230,26 @@ pub(crate) enum Time {
     },
 }
 
-/// The warning for a time field out of range: names the span, the field, the value as written
-/// (in `unit`) and what is shown instead.
-pub(crate) fn out_of_range(
+/// Warns of a time field out of range, when `clamp` holds the number as written and what is
+/// shown instead: names the span, the field and the value (in `unit`).
+pub(crate) fn warn_out_of_range(
+    builder: &mut TraceBuilder,
     file: &str,
     span_id: &str,
     field: &str,
-    original: &str,
     unit: &str,
-    shown: &str,
-) -> crate::core::model::Warning {
-    crate::core::model::Warning::for_span(
-        crate::core::model::WarningKind::InvalidValue,
-        span_id,
-        format!("{file}: span {span_id} has {field} {original} {unit}, out of range; {shown}"),
-    )
+    clamp: Option<(String, impl AsRef<str>)>,
+) {
+    if let Some((original, shown)) = clamp {
+        builder.warn(crate::core::model::Warning::for_span(
+            crate::core::model::WarningKind::InvalidValue,
+            span_id,
+            format!(
+                "{file}: span {span_id} has {field} {original} {unit}, out of range; {}",
+                shown.as_ref()
+            ),
+        ));
+    }
 }
 
 /// Reads a duration in `unit_ns` units; one out of range is clamped — too long becomes the

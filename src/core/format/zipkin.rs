@@ -247,16 +247,14 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
         out.flags.set(SpanFlags::SHARED);
     }
     let (start, clamped_start) = wire::start_ns(span.timestamp, 1000);
-    if let Some((original, shown)) = clamped_start {
-        builder.warn(wire::out_of_range(
-            &file,
-            &span_id_text,
-            "timestamp",
-            &original,
-            "µs",
-            &shown,
-        ));
-    }
+    wire::warn_out_of_range(
+        builder,
+        &file,
+        &span_id_text,
+        "timestamp",
+        "µs",
+        clamped_start,
+    );
     match start {
         Time::Ns(ns) => out.start_ns = ns,
         _ => {
@@ -271,16 +269,7 @@ fn add_span(collector: &mut TraceCollector, trace_id: Option<&str>, span: WireSp
         }
     }
     let (duration, clamped) = wire::duration_ns(span.duration, 1000);
-    if let Some((original, shown)) = clamped {
-        builder.warn(wire::out_of_range(
-            &file,
-            &span_id_text,
-            "duration",
-            &original,
-            "µs",
-            shown,
-        ));
-    }
+    wire::warn_out_of_range(builder, &file, &span_id_text, "duration", "µs", clamped);
     match duration {
         Some(ns) => out.duration_ns = ns,
         None => out.flags.set(SpanFlags::NO_DURATION),

@@ -66,10 +66,12 @@ test('huge operation graphs draw their busiest operations, with no trap and no s
   }
 });
 
-/** The longest main-thread task since `since` (performance.now() ms), in ms. */
-async function longestTaskSince(app, since) {
+/** The longest main-thread task since `since` (performance.now() ms), in ms; printed with `what`. */
+async function longestTaskSince(app, since, what = '') {
   await app.page.waitForTimeout(300);
-  return app.page.evaluate((t) => Math.max(0, ...window.longTasks.filter((e) => e.start >= t).map((e) => e.duration)), since);
+  const longest = await app.page.evaluate((t) => Math.max(0, ...window.longTasks.filter((e) => e.start >= t).map((e) => e.duration)), since);
+  if (what) console.log(`longest task, ${what}: ${longest.toFixed(0)} ms`);
+  return longest;
 }
 
 const now = (app) => app.page.evaluate(() => performance.now());
@@ -109,7 +111,7 @@ test('a 256 KB service and operation name are shortened everywhere and do not fr
   assert.ok(title.startsWith('SSSS') && title.length <= 4000);
   const width = await app.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 1400, `page is ${width}px wide`);
-  assert.ok((await longestTaskSince(app, before)) <= TASK_BUDGET * 3, 'loading and opening');
+  assert.ok((await longestTaskSince(app, before, 'long names: load and open')) <= TASK_BUDGET * 3, 'loading and opening');
   await app.page.goBack();
   await app.byTestId('tab-services').click();
   await app.waitForServices();
@@ -136,7 +138,7 @@ test('a span with 200,000 attributes and a 5 MB value: a few shown, the rest sea
   assert.match(await attributes.locator('h4').innerText(), /Attributes \(200001\)/);
   assert.equal(await attributes.locator('tr').count(), 100);
   assert.match(await app.byTestId('detail-attribute-count').innerText(), /Showing 100 of 200001/);
-  assert.ok((await longestTaskSince(app, before)) <= TASK_BUDGET, 'opening the detail');
+  assert.ok((await longestTaskSince(app, before, 'huge span: open the detail')) <= TASK_BUDGET, 'opening the detail');
   await app.byTestId('detail-attribute-search').fill('k199999');
   await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="detail-attributes"] tr').length === 1);
   assert.match(await app.byTestId('detail-attribute-count').innerText(), /1 match/);
@@ -148,7 +150,7 @@ test('a span with 200,000 attributes and a 5 MB value: a few shown, the rest sea
   await value.getByTestId('show-more').click();
   await app.page.waitForFunction(() => document.querySelector('[data-testid="long-text"]').innerText.length > 100000);
   assert.ok((await value.innerText()).length < 100_300);
-  assert.ok((await longestTaskSince(app, beforeMore)) <= TASK_BUDGET * 2, 'show more');
+  assert.ok((await longestTaskSince(app, beforeMore, 'huge span: show more')) <= TASK_BUDGET * 2, 'show more');
   await app.byTestId('detail-attribute-search').fill('');
   await app.byTestId('detail-attribute-more').click();
   await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="detail-attributes"] tr').length === 600);
@@ -165,18 +167,22 @@ test('a span with 200,000 attributes and a 5 MB value: a few shown, the rest sea
 
 test('10,000 traces in one file: the list is virtualized, scrolls to the end, and views switch fast', async () => {
   const app = await openPage();
+  const loading = await now(app);
   await app.chooseFiles([jsonFile('10000-traces.json', manyTraces(10_000))]);
   await app.page.waitForFunction(() => /^10000 traces/.test(document.querySelector('[data-testid="trace-totals"]')?.textContent ?? ''), null, { timeout: 30000 });
+  await longestTaskSince(app, loading, '10,000 traces: load');
   const inDom = await app.rows().count();
   assert.ok(inDom > 0 && inDom < 80, `${inDom} rows in the page`);
   await app.byTestId('trace-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await app.page.waitForFunction(() => document.querySelector(`[data-trace-id="${(9999).toString(16).padStart(32, '0')}"]`));
+  const toServices = await now(app);
   await app.byTestId('tab-services').click();
   await app.waitForServices();
+  await longestTaskSince(app, toServices, '10,000 traces: traces → services');
   const before = await now(app);
   await app.byTestId('tab-traces').click();
   await app.rows().first().waitFor();
-  assert.ok((await longestTaskSince(app, before)) <= TASK_BUDGET, 'services → traces');
+  assert.ok((await longestTaskSince(app, before, '10,000 traces: services → traces')) <= TASK_BUDGET, 'services → traces');
   await app.screenshot('hostile-10000-traces', { fullPage: false });
   assert.deepEqual(app.problems, []);
   await app.page.close();

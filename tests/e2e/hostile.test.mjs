@@ -13,14 +13,22 @@ async function openPage(hash = '') {
   // Every main-thread task over 50 ms from navigation on (the Long Tasks API).
   await page.addInitScript(() => {
     window.longTasks = [];
+    // When the page got the file: the harness's own work of making the file (setInputFiles, a
+    // long task of its own for large files) comes before, and is not the page's.
+    document.addEventListener('change', () => { window.changedAt = performance.now(); }, true);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
   const app = new TracaggPage(page);
   await app.open(`${site.url}${hash}`);
+  // Past the start-up warm-up (the subject of its own issue): these tests measure the input.
+  await page.waitForTimeout(1500);
   return app;
 }
+
+/** performance.now() when the page got its last file. */
+const changedAt = (app) => app.page.evaluate(() => window.changedAt ?? 0);
 
 test('the services view filtered to a service that is not loaded: no panic, the filter clears', async () => {
   const app = await openPage('#view=services&service=redis');
@@ -88,12 +96,12 @@ test('a 256 KB service and operation name are shortened everywhere and do not fr
   const long = 'S'.repeat(256 * 1024);
   const op = 'O'.repeat(256 * 1024);
   const app = await openPage();
-  const before = await now(app);
   await app.chooseFiles([jsonFile('long-names.json', [
     zipkinSpan({ name: op, localEndpoint: { serviceName: long } }),
     zipkinSpan({ id: hex16(2), parentId: hex16(1), name: 'child', timestamp: 1_600_000_000_000_100, duration: 10, localEndpoint: { serviceName: long } }),
   ])]);
   await app.waitForRows(1);
+  const before = await changedAt(app);
   const shortText = async (locator) => (await locator.innerText()).length;
   assert.ok(await shortText(app.byTestId('root-service')) <= 120);
   assert.ok(await shortText(app.byTestId('root-operation')) <= 120);
@@ -111,7 +119,7 @@ test('a 256 KB service and operation name are shortened everywhere and do not fr
   assert.ok(title.startsWith('SSSS') && title.length <= 4000);
   const width = await app.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 1400, `page is ${width}px wide`);
-  assert.ok((await longestTaskSince(app, before, 'long names: load and open')) <= TASK_BUDGET * 3, 'loading and opening');
+  assert.ok((await longestTaskSince(app, before, 'long names: load and open')) <= TASK_BUDGET, 'loading and opening');
   await app.page.goBack();
   await app.byTestId('tab-services').click();
   await app.waitForServices();
@@ -167,10 +175,9 @@ test('a span with 200,000 attributes and a 5 MB value: a few shown, the rest sea
 
 test('10,000 traces in one file: the list is virtualized, scrolls to the end, and views switch fast', async () => {
   const app = await openPage();
-  const loading = await now(app);
   await app.chooseFiles([jsonFile('10000-traces.json', manyTraces(10_000))]);
   await app.page.waitForFunction(() => /^10000 traces/.test(document.querySelector('[data-testid="trace-totals"]')?.textContent ?? ''), null, { timeout: 30000 });
-  await longestTaskSince(app, loading, '10,000 traces: load');
+  assert.ok((await longestTaskSince(app, await changedAt(app), '10,000 traces: load')) <= TASK_BUDGET, 'load');
   const inDom = await app.rows().count();
   assert.ok(inDom > 0 && inDom < 80, `${inDom} rows in the page`);
   await app.byTestId('trace-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
@@ -178,7 +185,7 @@ test('10,000 traces in one file: the list is virtualized, scrolls to the end, an
   const toServices = await now(app);
   await app.byTestId('tab-services').click();
   await app.waitForServices();
-  await longestTaskSince(app, toServices, '10,000 traces: traces → services');
+  assert.ok((await longestTaskSince(app, toServices, '10,000 traces: traces → services')) <= TASK_BUDGET, 'traces → services');
   const before = await now(app);
   await app.byTestId('tab-traces').click();
   await app.rows().first().waitFor();

@@ -11,7 +11,7 @@ use crate::core::backend::{
     link_connect, origin_of, parse_duration_us, same_origin, Auth, BackendKind, LinkConnect,
     SearchQuery,
 };
-use crate::core::view_model::{parse_utc_datetime_us, BackendLink, ViewState};
+use crate::core::view_model::{parse_utc_datetime_us, BackendLink, ViewState, VALUE_CHARS};
 use crate::source::backend::{
     backend_dependencies, connect, operations, search, tempo_tag_values, tempo_tags, trace_by_id,
     Connection,
@@ -20,6 +20,7 @@ use crate::ui::backend::backend_results::BackendResults;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::state::NoticeLevel;
+use crate::ui::widgets::name::Name;
 
 /// Storage keys (localStorage, or sessionStorage for a token not to be remembered).
 const KEY_KIND: &str = "tracagg.backend.kind";
@@ -653,7 +654,7 @@ pub fn BackendPanel() -> impl IntoView {
             <p class="backend-status" class:connected=is_connected data-testid="backend-status">{status}</p>
             {move || backend.error.get().map(|error| view! {
                 <div class="notice error" data-testid="backend-error">
-                    <span class="notice-text">{error}</span>
+                    <span class="notice-text"><Name text=error max=VALUE_CHARS/></span>
                     <Show when=move || backend.last.with_value(Option::is_some)>
                         <button class="button small" data-testid="backend-retry" on:click=move |_| {
                             if let Some(action) = backend.last.get_value() { run(action); }

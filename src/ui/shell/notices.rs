@@ -2,7 +2,9 @@
 //! loaded fold into one "Loaded N files" line once there are several.
 use leptos::prelude::*;
 
+use crate::core::view_model::{shorten, VALUE_CHARS};
 use crate::ui::state::{AppState, Notice, NoticeLevel};
+use crate::ui::widgets::name::Name;
 
 /// Errors, then the load log.
 #[component]
@@ -37,7 +39,7 @@ pub fn Notices() -> impl IntoView {
                     let id = notice.id;
                     view! {
                         <li class="notice error" data-testid="notice-error" role="alert">
-                            <span class="notice-text">{notice.text}</span>
+                            <span class="notice-text"><Name text=notice.text max=VALUE_CHARS/></span>
                             <button
                                 class="dismiss"
                                 title="Dismiss"
@@ -56,8 +58,8 @@ pub fn Notices() -> impl IntoView {
                             {move || {
                                 let list = infos.get();
                                 match list.as_slice() {
-                                    [only] => only.text.clone(),
-                                    _ => load_summary(&list),
+                                    [only] => shorten(&only.text, VALUE_CHARS),
+                                    _ => shorten(&load_summary(&list), VALUE_CHARS),
                                 }
                             }}
                         </summary>
@@ -65,7 +67,7 @@ pub fn Notices() -> impl IntoView {
                             <ul>
                                 <For each=move || infos.get() key=|notice| notice.id let:notice>
                                     <li data-testid="notice-info">
-                                        <span class="notice-text">{notice.text}</span>
+                                        <span class="notice-text"><Name text=notice.text max=VALUE_CHARS/></span>
                                     </li>
                                 </For>
                             </ul>

@@ -220,3 +220,21 @@ test('CSV exports neutralise cells a spreadsheet would run as formulas', async (
   assert.deepEqual(app.problems, []);
   await app.page.close();
 });
+
+test('a long cycle\'s warning is short, and the header\'s warnings stay inside the window', async () => {
+  const app = await openPage();
+  await app.chooseFiles([jsonFile('cycle.json', cycle(10000))]);
+  await app.waitForRows(1);
+  await app.byTestId('warnings').locator('summary').click();
+  const warning = await app.byTestId('warning').first().innerText();
+  assert.match(warning, /a cycle of 10000 spans .* … 9995 more spans/);
+  assert.ok(warning.length < 400, `${warning.length} characters`);
+  await app.rows().first().locator('.root').click();
+  await app.spanRows().first().waitFor();
+  await app.page.locator('.header-warnings summary').click();
+  const box = await app.page.locator('.header-warnings ul').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 1400, JSON.stringify(box));
+  assert.ok((await app.page.evaluate(() => document.documentElement.scrollWidth)) <= 1400);
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});

@@ -20,7 +20,7 @@ pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
 pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
-pub use query::{SortBy, TraceQuery};
+pub use query::{names_in, SortBy, TraceQuery};
 pub use self_time::self_times;
 pub use summary::{
     bottleneck_summary, critical_contributors, operation_durations, slowest_operations,

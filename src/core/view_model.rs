@@ -6,6 +6,7 @@
 //! view state and service colours sit at the top. Every public name is re-exported here.
 mod colour;
 mod graph;
+mod list_filter;
 mod tables;
 mod text;
 pub(crate) mod trace;
@@ -22,6 +23,7 @@ pub use graph::service_graph::{
     ServiceEdge, ServiceGraph, ServiceNode, EDGE_LABEL_HEIGHT, GRAPH_CHAR_PX, GRAPH_FONT_PX,
     NODE_HEIGHT,
 };
+pub use list_filter::ListFilter;
 pub use tables::charts::{
     latency_histogram, trace_scatter, Bin, Histogram, ScatterAxes, ScatterPoint,
 };

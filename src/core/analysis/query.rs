@@ -12,6 +12,8 @@ pub enum SortBy {
     /// Newest first (by start time).
     #[default]
     MostRecent,
+    /// Oldest first.
+    Oldest,
     /// Longest first.
     Longest,
     /// Shortest first.
@@ -22,11 +24,55 @@ pub enum SortBy {
     MostErrors,
 }
 
+impl SortBy {
+    /// Every order, as the command line and the address bar name them.
+    pub const ALL: [SortBy; 6] = [
+        SortBy::MostRecent,
+        SortBy::Oldest,
+        SortBy::Longest,
+        SortBy::Shortest,
+        SortBy::MostSpans,
+        SortBy::MostErrors,
+    ];
+
+    /// `recent`, `oldest`, `longest`, `shortest`, `spans` or `errors`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortBy::MostRecent => "recent",
+            SortBy::Oldest => "oldest",
+            SortBy::Longest => "longest",
+            SortBy::Shortest => "shortest",
+            SortBy::MostSpans => "spans",
+            SortBy::MostErrors => "errors",
+        }
+    }
+
+    /// The order called `name` (see [`SortBy::as_str`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name.trim())
+    }
+
+    /// What a person reads: "Most recent", "Most spans".
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::MostRecent => "Most recent",
+            SortBy::Oldest => "Oldest",
+            SortBy::Longest => "Longest",
+            SortBy::Shortest => "Shortest",
+            SortBy::MostSpans => "Most spans",
+            SortBy::MostErrors => "Most errors",
+        }
+    }
+}
+
 /// A query; every field left at its default matches everything.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TraceQuery {
     /// Some span has this service (exact).
     pub service: Option<String>,
+    /// Some span also has this service (a second service filter: the services view's, when the
+    /// trace list's filter names another).
+    pub also_service: Option<String>,
     /// Some span has this operation (exact).
     pub operation: Option<String>,
     /// The trace lasts at least this long (ns).
@@ -35,8 +81,9 @@ pub struct TraceQuery {
     pub max_duration_ns: Option<i64>,
     /// With `Some(true)` only traces with an error span; `Some(false)` only those without.
     pub has_errors: Option<bool>,
-    /// Some span (or its resource) has this attribute with this value (as text).
-    pub attribute: Option<(String, String)>,
+    /// For each pair, some span (or its resource) has this attribute with this value (as
+    /// text); different pairs may be met by different spans.
+    pub attributes: Vec<(String, String)>,
     /// Case-insensitive text found in the trace ID, a service, an operation or an attribute value.
     pub text: Option<String>,
     /// Order of the result.
@@ -67,6 +114,12 @@ impl TraceQuery {
                 return false;
             }
         }
+        if let Some(service) = lookup(&self.also_service) {
+            let Some(service) = service else { return false };
+            if !trace.spans.iter().any(|s| s.service == service) {
+                return false;
+            }
+        }
         if let Some(operation) = lookup(&self.operation) {
             let Some(operation) = operation else {
                 return false;
@@ -75,7 +128,7 @@ impl TraceQuery {
                 return false;
             }
         }
-        if let Some((key, value)) = &self.attribute {
+        for (key, value) in &self.attributes {
             let Some(key) = trace.strings.get(key) else {
                 return false;
             };
@@ -110,6 +163,7 @@ impl TraceQuery {
             traces.iter().filter(|t| self.matches(t)).cloned().collect();
         match self.sort {
             SortBy::MostRecent => found.sort_by_key(|t| std::cmp::Reverse(t.start_ns)),
+            SortBy::Oldest => found.sort_by_key(|t| t.start_ns),
             SortBy::Longest => found.sort_by_key(|t| std::cmp::Reverse(t.duration_ns())),
             SortBy::Shortest => found.sort_by_key(|t| t.duration_ns()),
             SortBy::MostSpans => found.sort_by_key(|t| std::cmp::Reverse(t.spans.len())),
@@ -120,6 +174,34 @@ impl TraceQuery {
         }
         found
     }
+}
+
+/// The service names of `traces` (sorted, each once) and the operation names (of `service`
+/// only, when given): for the filter bar's lists. At most `limit` of each.
+pub fn names_in(
+    traces: &[Arc<Trace>],
+    service: Option<&str>,
+    limit: usize,
+) -> (Vec<String>, Vec<String>) {
+    let mut services = std::collections::BTreeSet::new();
+    let mut operations = std::collections::BTreeSet::new();
+    for trace in traces {
+        let wanted = service.map(|s| trace.strings.get(s));
+        if wanted == Some(None) && services.len() >= limit {
+            continue;
+        }
+        for span in &trace.spans {
+            if services.len() < limit {
+                services.insert(trace.str(span.service));
+            }
+            if operations.len() < limit && wanted.is_none_or(|w| w == Some(span.service)) {
+                operations.insert(trace.str(span.operation));
+            }
+        }
+    }
+    let owned =
+        |set: std::collections::BTreeSet<&str>| set.into_iter().map(str::to_string).collect();
+    (owned(services), owned(operations))
 }
 
 /// True when any interned string of the trace (names, IDs, values) contains `needle`
@@ -193,13 +275,13 @@ mod tests {
     fn attribute_and_text_search() {
         let set = demo();
         let logins = TraceQuery {
-            attribute: Some(("http.route".into(), "POST /login".into())),
+            attributes: vec![("http.route".into(), "POST /login".into())],
             ..Default::default()
         }
         .run(set.traces());
         assert_eq!(logins.len(), 2);
         let int_attr = TraceQuery {
-            attribute: Some(("bcrypt.cost".into(), "12".into())),
+            attributes: vec![("bcrypt.cost".into(), "12".into())],
             ..Default::default()
         }
         .run(set.traces());
@@ -211,10 +293,48 @@ mod tests {
         .run(set.traces());
         assert_eq!(text.len(), 1);
         let resource = TraceQuery {
-            attribute: Some(("telemetry.sdk.language".into(), "rust".into())),
+            attributes: vec![("telemetry.sdk.language".into(), "rust".into())],
             ..Default::default()
         }
         .run(set.traces());
         assert_eq!(resource.len(), 12);
+        let both = TraceQuery {
+            attributes: vec![
+                ("http.route".into(), "POST /login".into()),
+                ("bcrypt.cost".into(), "12".into()),
+            ],
+            ..Default::default()
+        }
+        .run(set.traces());
+        assert_eq!(both.len(), 2);
+        let neither = TraceQuery {
+            attributes: vec![
+                ("http.route".into(), "POST /login".into()),
+                ("bcrypt.cost".into(), "13".into()),
+            ],
+            ..Default::default()
+        }
+        .run(set.traces());
+        assert!(neither.is_empty());
+    }
+
+    #[test]
+    fn orders_by_name_and_lists_names() {
+        let set = demo();
+        for sort in SortBy::ALL {
+            assert_eq!(SortBy::from_name(sort.as_str()), Some(sort));
+        }
+        let oldest = TraceQuery {
+            sort: SortBy::Oldest,
+            ..Default::default()
+        }
+        .run(set.traces());
+        assert!(oldest.windows(2).all(|w| w[0].start_ns <= w[1].start_ns));
+        let (services, operations) = names_in(set.traces(), None, 100);
+        assert_eq!(services.len(), 9);
+        assert!(services.windows(2).all(|w| w[0] < w[1]));
+        let (_, payment_ops) = names_in(set.traces(), Some("payment-service"), 100);
+        assert!(!payment_ops.is_empty() && payment_ops.len() < operations.len());
+        assert_eq!(names_in(set.traces(), None, 3).0.len(), 3);
     }
 }

@@ -1,7 +1,10 @@
 //! What the address bar holds: the open trace, the selected span and the search text, as
 //! `#trace=…&span=…&q=…`; or the services view (`#view=services`) and a service filter
-//! (`&service=…`). A fragment, so any static host serves it and nothing reaches a server.
+//! (`&service=…`); and the trace list's filter (`&f.service=…&f.min=250ms&f.tag=k=v`). A
+//! fragment, so any static host serves it and nothing reaches a server.
 use std::borrow::Cow;
+
+use crate::core::view_model::ListFilter;
 
 /// The navigable part of the view.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -18,6 +21,9 @@ pub struct ViewState {
     pub service: Option<String>,
     /// The backend the traces come from, so that a link reconnects and reloads them.
     pub backend: Option<BackendLink>,
+    /// The trace list's filter bar (`f.service=…&f.min=250ms&f.tag=k=v…`), kept while a trace
+    /// is open so that going back to the list finds it as it was.
+    pub filter: ListFilter,
 }
 
 /// A backend and the search run on it, as the address bar holds them:
@@ -49,6 +55,12 @@ impl ViewState {
         let text = fragment.strip_prefix('#').unwrap_or(fragment);
         let mut link = BackendLink::default();
         for (key, value) in form_urlencoded::parse(text.as_bytes()) {
+            if key.starts_with("f.") {
+                if !value.is_empty() {
+                    state.filter.set(&key, &value);
+                }
+                continue;
+            }
             if let Some(field) = key.strip_prefix("b.") {
                 if !value.is_empty() {
                     link.search.push((field.to_string(), value.into_owned()));
@@ -96,6 +108,9 @@ impl ViewState {
         if let Some(service) = &self.service {
             out.append_pair("service", service);
         }
+        for (key, value) in self.filter.pairs() {
+            out.append_pair(key, &value);
+        }
         if let Some(link) = &self.backend {
             out.append_pair("backend", &link.kind);
             out.append_pair("url", &link.url);
@@ -110,6 +125,29 @@ impl ViewState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_filter_round_trips() {
+        let state = ViewState {
+            filter: ListFilter {
+                service: "frontend".into(),
+                min: "250ms".into(),
+                tags: r#"http.status_code=500 route="/a b""#.into(),
+                sort: "longest".into(),
+                ..ListFilter::default()
+            },
+            ..ViewState::default()
+        };
+        let fragment = state.to_fragment();
+        assert!(fragment.contains("f.service=frontend"), "{fragment}");
+        assert_eq!(fragment.matches("f.tag=").count(), 2, "{fragment}");
+        let back = ViewState::from_fragment(&fragment);
+        assert_eq!(back.filter.to_query(None), state.filter.to_query(None));
+        assert_eq!(
+            ViewState::from_fragment("#f.nonsense=1"),
+            ViewState::default()
+        );
+    }
 
     #[test]
     fn round_trips() {

@@ -163,3 +163,69 @@ fn clock_skew_adjustment_is_opt_in_and_warned() {
         adjusted["traces"][0]["duration_us"].as_f64() < raw["traces"][0]["duration_us"].as_f64()
     );
 }
+
+#[test]
+fn analyze_filters_sorts_and_limits_the_traces() {
+    let files = [
+        "tests/fixtures/otlp/api-v3-getTrace-response.json",
+        "tests/fixtures/zipkin/skew.json",
+        "tests/fixtures/zipkin/messaging2.json",
+        "tests/fixtures/zipkin/yelp.json",
+    ];
+    let run = |flags: &[&str]| {
+        let mut args = vec!["analyze", "--json"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&files);
+        let out = tracagg(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let all = run(&[]);
+    let total = all["traces"].as_array().unwrap().len();
+    assert!(total >= 4);
+    // Longest first, limited.
+    let longest = run(&["--sort", "longest", "--limit", "2"]);
+    let durations: Vec<f64> = longest["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["duration_us"].as_f64().unwrap())
+        .collect();
+    assert_eq!(durations.len(), 2);
+    assert!(durations[0] >= durations[1]);
+    let max = all["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["duration_us"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert_eq!(durations[0], max);
+    // A service: only its traces, and the cross-trace tables over them only.
+    let frontend = run(&["--service", "frontend"]);
+    let traces = frontend["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 1);
+    assert_eq!(traces[0]["trace_id"], "2ea75461946a7dd10f2c15ab36a076cb");
+    assert_eq!(frontend["services"].as_array().unwrap().len(), 6);
+    // Errors, durations, tags and text combine.
+    let failing = run(&["--errors", "--min-duration", "100ms"]);
+    assert!(failing["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["error_count"].as_u64().unwrap() > 0 && t["duration_us"].as_f64().unwrap() >= 100_000.0));
+    let clean = run(&["--no-errors"]);
+    assert!(clean["traces"].as_array().unwrap().iter().all(|t| t["error_count"] == 0));
+    assert_eq!(
+        failing["traces"].as_array().unwrap().len() + clean["traces"].as_array().unwrap().len(),
+        total - run(&["--errors", "--max-duration", "99999us"])["traces"].as_array().unwrap().len()
+    );
+    let none = run(&["--tag", "no.such.key=1"]);
+    assert!(none["traces"].as_array().unwrap().is_empty());
+    assert!(none["services"].as_array().unwrap().is_empty());
+    let text = run(&["--text", "2EA75461"]);
+    assert_eq!(text["traces"].as_array().unwrap().len(), 1);
+    // A bad flag value says what is wrong and exits 2.
+    let bad = tracagg(&["analyze", "--max-duration", "soon", "tests/fixtures/zipkin/skew.json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("max duration: “soon” is not a duration"));
+}

@@ -30,11 +30,11 @@ mod cli {
     use clap::{Parser, Subcommand};
     use std::sync::Arc;
 
-    use tracagg::core::analysis::adjust_clock_skew;
+    use tracagg::core::analysis::{adjust_clock_skew, TraceQuery};
     use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::load::load_into;
     use tracagg::core::model::{Trace, TraceSet};
-    use tracagg::core::view_model::{format_duration_ns, format_start_ns};
+    use tracagg::core::view_model::{format_duration_ns, format_start_ns, ListFilter};
 
     use crate::report::Report;
     use crate::terminal::{escape_controls, Escaping};
@@ -68,6 +68,8 @@ mod cli {
             /// does); each shifted span gets a warning. Off: the raw times.
             #[arg(long)]
             adjust_clock_skew: bool,
+            #[command(flatten)]
+            filter: Box<FilterArgs>,
             /// Trace files (Jaeger, OTLP or Zipkin JSON; OTLP JSON lines).
             #[arg(required = true)]
             files: Vec<PathBuf>,
@@ -87,6 +89,93 @@ mod cli {
         },
     }
 
+    /// Which traces `analyze` reports (the web app's trace-list filter): the JSON lists only the
+    /// matching traces, in this order, and its services, operations and dependencies are
+    /// computed over them only.
+    #[derive(clap::Args, Default)]
+    struct FilterArgs {
+        /// Only traces with a span of this service.
+        #[arg(long)]
+        service: Option<String>,
+        /// Only traces with a span of this operation.
+        #[arg(long)]
+        operation: Option<String>,
+        /// Only traces lasting at least this long (`800us`, `250ms`, `1.5s`).
+        #[arg(long)]
+        min_duration: Option<String>,
+        /// Only traces lasting at most this long.
+        #[arg(long)]
+        max_duration: Option<String>,
+        /// Only traces with an error span.
+        #[arg(long, conflicts_with = "no_errors")]
+        errors: bool,
+        /// Only traces without an error span.
+        #[arg(long)]
+        no_errors: bool,
+        /// Only traces with a span (or resource) attribute `key=value`; repeatable (all must hold).
+        #[arg(long = "tag", value_name = "KEY=VALUE")]
+        tags: Vec<String>,
+        /// Only traces containing this text (trace ID, names, attribute values; any case).
+        #[arg(long)]
+        text: Option<String>,
+        /// Order: recent, oldest, longest, shortest, spans or errors.
+        #[arg(long)]
+        sort: Option<String>,
+        /// At most this many traces.
+        #[arg(long)]
+        limit: Option<String>,
+    }
+
+    impl FilterArgs {
+        /// True when no filter flag was given.
+        fn is_empty(&self) -> bool {
+            [
+                &self.service,
+                &self.operation,
+                &self.min_duration,
+                &self.max_duration,
+                &self.text,
+                &self.sort,
+                &self.limit,
+            ]
+            .iter()
+            .all(|f| f.is_none())
+                && !self.errors
+                && !self.no_errors
+                && self.tags.is_empty()
+        }
+
+        /// The query these flags mean, or what is wrong with one of them.
+        fn query(&self) -> Result<TraceQuery, String> {
+            let filter = ListFilter {
+                service: self.service.clone().unwrap_or_default(),
+                operation: self.operation.clone().unwrap_or_default(),
+                min: self.min_duration.clone().unwrap_or_default(),
+                max: self.max_duration.clone().unwrap_or_default(),
+                errors: match (self.errors, self.no_errors) {
+                    (true, _) => "with".into(),
+                    (_, true) => "without".into(),
+                    _ => String::new(),
+                },
+                text: self.text.clone().unwrap_or_default(),
+                sort: self.sort.clone().unwrap_or_default(),
+                limit: self.limit.clone().unwrap_or_default(),
+                ..ListFilter::default()
+            };
+            let mut query = filter.to_query(None)?;
+            // Each --tag is one pair as given (a value may hold spaces).
+            for tag in &self.tags {
+                match tag.split_once('=') {
+                    Some((key, value)) if !key.is_empty() => {
+                        query.attributes.push((key.to_string(), value.to_string()));
+                    }
+                    _ => return Err(format!("--tag: “{tag}” is not key=value")),
+                }
+            }
+            Ok(query)
+        }
+    }
+
     #[derive(Clone, Copy, clap::ValueEnum)]
     enum FormatArg {
         Jaeger,
@@ -100,8 +189,18 @@ mod cli {
             Command::Analyze {
                 json,
                 adjust_clock_skew,
+                filter,
                 files,
-            } => analyze(json, adjust_clock_skew, &files),
+            } => match filter.query() {
+                Ok(query) => {
+                    let query = (!filter.is_empty()).then_some(query);
+                    analyze(json, adjust_clock_skew, query.as_ref(), &files)
+                }
+                Err(error) => {
+                    eprintln!("tracagg: {}", escape_controls(&error));
+                    ExitCode::from(2)
+                }
+            },
             Command::Gen {
                 spans,
                 format,
@@ -121,7 +220,12 @@ mod cli {
         }
     }
 
-    fn analyze(json: bool, adjust_skew: bool, files: &[PathBuf]) -> ExitCode {
+    fn analyze(
+        json: bool,
+        adjust_skew: bool,
+        query: Option<&TraceQuery>,
+        files: &[PathBuf],
+    ) -> ExitCode {
         let mut set = TraceSet::new();
         let mut failed = false;
         for path in files {
@@ -156,6 +260,11 @@ mod cli {
                 },
             )
             .collect();
+        // Without filter flags the traces stay in load order, as before.
+        let traces = match query {
+            Some(query) => query.run(&traces),
+            None => traces,
+        };
         let report = Report::of(&traces);
         let printed = if json {
             print_json(&report)

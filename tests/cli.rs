@@ -177,7 +177,11 @@ fn analyze_filters_sorts_and_limits_the_traces() {
         args.extend_from_slice(flags);
         args.extend_from_slice(&files);
         let out = tracagg(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
     let all = run(&[]);
@@ -212,12 +216,21 @@ fn analyze_filters_sorts_and_limits_the_traces() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|t| t["error_count"].as_u64().unwrap() > 0 && t["duration_us"].as_f64().unwrap() >= 100_000.0));
+        .all(|t| t["error_count"].as_u64().unwrap() > 0
+            && t["duration_us"].as_f64().unwrap() >= 100_000.0));
     let clean = run(&["--no-errors"]);
-    assert!(clean["traces"].as_array().unwrap().iter().all(|t| t["error_count"] == 0));
+    assert!(clean["traces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["error_count"] == 0));
     assert_eq!(
         failing["traces"].as_array().unwrap().len() + clean["traces"].as_array().unwrap().len(),
-        total - run(&["--errors", "--max-duration", "99999us"])["traces"].as_array().unwrap().len()
+        total
+            - run(&["--errors", "--max-duration", "99999us"])["traces"]
+                .as_array()
+                .unwrap()
+                .len()
     );
     let none = run(&["--tag", "no.such.key=1"]);
     assert!(none["traces"].as_array().unwrap().is_empty());
@@ -225,7 +238,12 @@ fn analyze_filters_sorts_and_limits_the_traces() {
     let text = run(&["--text", "2EA75461"]);
     assert_eq!(text["traces"].as_array().unwrap().len(), 1);
     // A bad flag value says what is wrong and exits 2.
-    let bad = tracagg(&["analyze", "--max-duration", "soon", "tests/fixtures/zipkin/skew.json"]);
+    let bad = tracagg(&[
+        "analyze",
+        "--max-duration",
+        "soon",
+        "tests/fixtures/zipkin/skew.json",
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("max duration: “soon” is not a duration"));
 }

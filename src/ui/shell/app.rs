@@ -147,12 +147,15 @@ fn ViewTabs() -> impl IntoView {
     let state = expect_context::<AppState>();
     let on_services = move || state.route.with(|r| r.services);
     let go = move |services: bool| {
-        let service = state.route.with_untracked(|r| r.service.clone());
+        let (service, filter) = state
+            .route
+            .with_untracked(|r| (r.service.clone(), r.filter.clone()));
         navigate(
             state.route,
             ViewState {
                 services,
                 service,
+                filter,
                 ..ViewState::default()
             },
             true,

@@ -4,23 +4,34 @@ use leptos::prelude::*;
 
 use leptos_use::{use_element_size, UseElementSizeReturn};
 
+use crate::core::analysis::{names_in, SortBy};
 use crate::core::view_model::{
-    format_duration_ns, format_start_ns, shorten, window_rows, TraceSummary, ViewState,
-    TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
+    format_duration_ns, format_start_ns, shorten, window_rows, ListFilter, TraceSummary, ViewState,
+    NAME_CHARS, TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
 };
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::widgets::name::Name;
 
-/// The table of loaded traces, in load order.
+/// The table of loaded traces: in load order, or as the filter bar asks.
 #[component]
 pub fn TraceList() -> impl IntoView {
     let state = expect_context::<AppState>();
     let service = Memo::new(move |_| state.route.with(|r| r.service.clone()));
+    let filter = Memo::new(move |_| state.route.with(|r| r.filter.clone()));
+    // The filter bar's query (with the services view's service), or what is wrong with it.
+    let query = Memo::new(move |_| {
+        let service = service.get();
+        filter.with(|f| f.to_query(service.as_deref()))
+    });
     let summaries = Memo::new(move |_| {
         state.traces.with(|set| {
-            traces_with_service(set.traces(), service.get().as_deref())
+            let traces = match (filter.with(ListFilter::is_empty), query.get()) {
+                (false, Ok(query)) => query.run(set.traces()),
+                _ => traces_with_service(set.traces(), service.get().as_deref()),
+            };
+            traces
                 .iter()
                 .map(|t| TraceSummary::of(t))
                 .collect::<Vec<_>>()
@@ -30,20 +41,31 @@ pub fn TraceList() -> impl IntoView {
         let list = summaries.get();
         let spans: usize = list.iter().map(|s| s.span_count).sum();
         let all = state.traces.with(|set| set.len());
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let filtered = !filter.with(ListFilter::is_empty) && query.with(Result::is_ok);
+        if filtered {
+            let with_service = service.get().map_or(String::new(), |s| {
+                format!(" with service {}", shorten(&s, NAME_CHARS))
+            });
+            return format!(
+                "{} of {}, {}{with_service}",
+                list.len(),
+                plural(all, "trace"),
+                plural(spans, "span")
+            );
+        }
         let of_all = if list.len() == all {
             String::new()
         } else {
             format!(
                 " (of {all}, with service {})",
-                service.get().unwrap_or_default()
+                shorten(&service.get().unwrap_or_default(), NAME_CHARS)
             )
         };
         format!(
-            "{} trace{}, {} span{}{of_all}",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            spans,
-            if spans == 1 { "" } else { "s" }
+            "{}, {}{of_all}",
+            plural(list.len(), "trace"),
+            plural(spans, "span")
         )
     };
     // Long lists are virtualized: fixed-height rows, only those in the scroller's view (plus a
@@ -75,6 +97,7 @@ pub fn TraceList() -> impl IntoView {
     };
     view! {
         <section class="trace-list">
+            <FilterBar query_error=Signal::derive(move || query.with(|q| q.as_ref().err().cloned()))/>
             <h2 data-testid="trace-totals">{totals}</h2>
             <div class="trace-scroll" class:virtual=is_virtual node_ref=scroller data-testid="trace-scroll"
                 on:scroll=move |ev| scroll_top.set(f64::from(event_target::<leptos::web_sys::Element>(&ev).scroll_top()))>
@@ -109,6 +132,108 @@ pub fn TraceList() -> impl IntoView {
     }
 }
 
+/// Names offered in the filter bar's service and operation lists.
+const LISTED_NAMES: usize = 500;
+
+/// The filter bar above the trace list: service, operation, duration range, errors,
+/// `key=value` tags, free text, order and limit. Every field lives in the address bar
+/// (`f.…`), so a filtered list can be shared; the query itself is the core's.
+#[component]
+fn FilterBar(
+    /// What is wrong with the fields, if anything.
+    #[prop(into)]
+    query_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let field =
+        move |get: fn(&ListFilter) -> &String| move || state.route.with(|r| get(&r.filter).clone());
+    // Sets one field (in the address bar, replacing the entry: typing is not history).
+    let set = move |apply: fn(&mut ListFilter, String)| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            let mut view = state.route.get_untracked();
+            apply(&mut view.filter, value);
+            navigate(state.route, view, false);
+        }
+    };
+    let names = Memo::new(move |_| {
+        let service = state
+            .route
+            .with(|r| Some(r.filter.service.clone()).filter(|s| !s.is_empty()));
+        state
+            .traces
+            .with(|set| names_in(set.traces(), service.as_deref(), LISTED_NAMES))
+    });
+    let clear = move |_| {
+        let view = state.route.get_untracked();
+        navigate(
+            state.route,
+            ViewState {
+                filter: ListFilter::default(),
+                ..view
+            },
+            false,
+        );
+    };
+    let is_set = move || state.route.with(|r| !r.filter.is_empty());
+    view! {
+        <form class="filter-bar" data-testid="filter-bar" on:submit=|ev| ev.prevent_default()>
+            <label>"Service "
+                <input type="text" list="filter-services" data-testid="filter-service" placeholder="any"
+                    prop:value=field(|f| &f.service) on:change=set(|f, v| f.service = v)/>
+            </label>
+            <datalist id="filter-services">
+                {move || names.with(|(services, _)| services.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view())}
+            </datalist>
+            <label>"Operation "
+                <input type="text" list="filter-operations" data-testid="filter-operation" placeholder="any"
+                    prop:value=field(|f| &f.operation) on:change=set(|f, v| f.operation = v)/>
+            </label>
+            <datalist id="filter-operations">
+                {move || names.with(|(_, operations)| operations.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view())}
+            </datalist>
+            <label>"Duration "
+                <input type="text" class="narrow" data-testid="filter-min" placeholder="800us"
+                    prop:value=field(|f| &f.min) on:change=set(|f, v| f.min = v)/>
+                " – "
+                <input type="text" class="narrow" data-testid="filter-max" placeholder="1.5s"
+                    prop:value=field(|f| &f.max) on:change=set(|f, v| f.max = v)/>
+            </label>
+            <label>"Errors "
+                <select data-testid="filter-errors" on:change=set(|f, v| f.errors = v)>
+                    {[("", "any"), ("with", "with errors"), ("without", "without errors")].into_iter().map(|(value, label)| view! {
+                        <option value=value selected=move || state.route.with(|r| r.filter.errors == value)>{label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="grow">"Tags "
+                <input type="text" data-testid="filter-tags" placeholder="http.status_code=500 error=true"
+                    prop:value=field(|f| &f.tags) on:change=set(|f, v| f.tags = v)/>
+            </label>
+            <label class="grow">"Text "
+                <input type="search" data-testid="filter-text" placeholder="trace ID, name, value"
+                    prop:value=field(|f| &f.text) on:change=set(|f, v| f.text = v)/>
+            </label>
+            <label>"Sort "
+                <select data-testid="filter-sort" on:change=set(|f, v| f.sort = v)>
+                    {SortBy::ALL.into_iter().map(|sort| {
+                        let value = if sort == SortBy::default() { "" } else { sort.as_str() };
+                        view! { <option value=value selected=move || state.route.with(|r| r.filter.sort == value)>{sort.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Limit "
+                <input type="number" min="1" class="narrow" data-testid="filter-limit" placeholder="all"
+                    prop:value=field(|f| &f.limit) on:change=set(|f, v| f.limit = v)/>
+            </label>
+            <Show when=is_set>
+                <button type="button" class="button small subtle" data-testid="filter-clear" on:click=clear>"Clear filter"</button>
+            </Show>
+            {move || query_error.get().map(|e| view! { <p class="error-text" data-testid="filter-error"><Name text=e max=VALUE_CHARS/></p> })}
+        </form>
+    }
+}
+
 /// Height of a row of a virtualized list (CSS `.trace-scroll.virtual .trace-row` matches it).
 const ROW_PX: f64 = 44.0;
 
@@ -134,6 +259,7 @@ fn TraceRow(
     let target = ViewState {
         trace: Some(summary.trace_id.clone()),
         service: state.route.with_untracked(|r| r.service.clone()),
+        filter: state.route.with_untracked(|r| r.filter.clone()),
         ..ViewState::default()
     };
     let href = target.to_fragment();

@@ -70,11 +70,14 @@ pub fn TracePage(
 
     // Back to the trace list, keeping its service filter.
     let back = move |_| {
-        let service = state.route.with_untracked(|r| r.service.clone());
+        let (service, filter) = state
+            .route
+            .with_untracked(|r| (r.service.clone(), r.filter.clone()));
         navigate(
             state.route,
             ViewState {
                 service,
+                filter,
                 ..ViewState::default()
             },
             true,
@@ -202,6 +205,7 @@ fn sync_with_route(state: AppState, view: TraceView, trace_id: String) {
             span,
             search: (!search.is_empty()).then_some(search),
             service: state.route.with_untracked(|r| r.service.clone()),
+            filter: state.route.with_untracked(|r| r.filter.clone()),
             ..ViewState::default()
         };
         if state.route.get_untracked() != next {

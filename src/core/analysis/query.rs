@@ -187,15 +187,23 @@ pub fn names_in(
     let mut operations = std::collections::BTreeSet::new();
     for trace in traces {
         let wanted = service.map(|s| trace.strings.get(s));
-        if wanted == Some(None) && services.len() >= limit {
-            continue;
-        }
+        // Distinct symbols first (a million spans name a few dozen), then their text.
+        let mut seen_services = rustc_hash::FxHashSet::default();
+        let mut seen_operations = rustc_hash::FxHashSet::default();
         for span in &trace.spans {
-            if services.len() < limit {
-                services.insert(trace.str(span.service));
+            seen_services.insert(span.service);
+            if wanted.is_none_or(|w| w == Some(span.service)) {
+                seen_operations.insert(span.operation);
             }
-            if operations.len() < limit && wanted.is_none_or(|w| w == Some(span.service)) {
-                operations.insert(trace.str(span.operation));
+        }
+        for sym in seen_services {
+            if services.len() < limit {
+                services.insert(trace.str(sym));
+            }
+        }
+        for sym in seen_operations {
+            if operations.len() < limit {
+                operations.insert(trace.str(sym));
             }
         }
     }

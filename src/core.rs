@@ -12,5 +12,6 @@ pub mod demo;
 pub mod generate;
 pub mod handover;
 pub mod load;
+pub mod logs;
 mod rng;
 pub mod view_model;

@@ -247,3 +247,60 @@ fn analyze_filters_sorts_and_limits_the_traces() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("max duration: “soon” is not a duration"));
 }
+
+#[test]
+fn analyze_reads_log_files_among_the_traces_and_joins_them() {
+    let out = tracagg(&[
+        "analyze",
+        "--json",
+        "tests/fixtures/logs/checkout-structlog.jsonl",
+        "tests/fixtures/logs/checkout-traces.otlp.json",
+        "tests/fixtures/logs/checkout-logs.otlp.json",
+        "tests/fixtures/logs/checkout-structlog.logfmt",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["logs"],
+        serde_json::json!({"files": 3, "records": 38, "matched": 36, "unmatched": 2})
+    );
+    let traces = doc["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 3);
+    for trace in traces {
+        assert_eq!(trace["log_count"], 12);
+        let spans = trace["spans_with_logs"].as_array().unwrap();
+        assert_eq!(spans.len(), 3);
+        assert_eq!(
+            spans[0]["count"], 6,
+            "the root span logs twice per producer"
+        );
+        assert_eq!(spans[0]["span_id"].as_str().unwrap().len(), 16);
+    }
+    // Trace files alone: no log file is made up.
+    let out = tracagg(&["analyze", "--json", "tests/fixtures/zipkin/skew.json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["logs"]["files"], 0);
+    assert_eq!(doc["traces"][0]["log_count"], 0);
+    // The table says it too, and the load log names the log file's kind.
+    let out = tracagg(&[
+        "analyze",
+        "tests/fixtures/logs/checkout-traces.otlp.json",
+        "tests/fixtures/logs/checkout-structlog.jsonl",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.matches("logs: 4 records, 3 spans with records")
+            .count(),
+        3,
+        "{text}"
+    );
+    let log = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        log.contains("checkout-structlog.jsonl: JSON log lines, 13 records"),
+        "{log}"
+    );
+}

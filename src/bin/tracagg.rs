@@ -33,6 +33,7 @@ mod cli {
     use tracagg::core::analysis::{adjust_clock_skew, TraceQuery};
     use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::load::load_into;
+    use tracagg::core::logs;
     use tracagg::core::model::{Trace, TraceSet};
     use tracagg::core::view_model::{format_duration_ns, format_start_ns, ListFilter};
 
@@ -227,6 +228,7 @@ mod cli {
         files: &[PathBuf],
     ) -> ExitCode {
         let mut set = TraceSet::new();
+        let mut log_files = Vec::new();
         let mut failed = false;
         for path in files {
             let name = path.display().to_string();
@@ -238,6 +240,22 @@ mod cli {
                     continue;
                 }
             };
+            // A log file (by content) joins the traces; anything else is read as traces.
+            if let Some(kind) = logs::sniff(&bytes) {
+                match logs::parse_logs(&name, &bytes, kind) {
+                    Ok(file) => {
+                        if !json {
+                            eprintln!("{}", escape_controls(&file.describe()));
+                        }
+                        log_files.push(file);
+                    }
+                    Err(error) => {
+                        eprintln!("tracagg: {}", escape_controls(&error));
+                        failed = true;
+                    }
+                }
+                continue;
+            }
             match load_into(&mut set, &name, &bytes) {
                 Ok(report) => {
                     if !json {
@@ -261,11 +279,11 @@ mod cli {
             )
             .collect();
         // Without filter flags the traces stay in load order, as before.
-        let traces = match query {
+        let shown = match query {
             Some(query) => query.run(&traces),
-            None => traces,
+            None => traces.clone(),
         };
-        let report = Report::of(&traces);
+        let report = Report::of(&shown).with_logs(&log_files, &traces);
         let printed = if json {
             print_json(&report)
         } else {
@@ -314,6 +332,14 @@ mod cli {
             )?;
             for warning in &t.warnings {
                 writeln!(out, "    warning: {warning}")?;
+            }
+            if t.log_count > 0 {
+                writeln!(
+                    out,
+                    "    logs: {} records, {} spans with records",
+                    t.log_count,
+                    t.spans_with_logs.len()
+                )?;
             }
             let shares: Vec<String> = t
                 .critical_path_by_service

@@ -42,7 +42,7 @@ pub use trace::span_detail::{
 pub use trace::time_scale::{ticks, Tick, TimeWindow, MIN_WINDOW_NS};
 pub use trace::timeline::{descendant_count, visible_rows, CollapseState};
 pub use trace_list::{
-    format_duration_ns, format_start_ns, parse_utc_datetime_us, window_rows, TraceSummary,
-    VIRTUAL_LIST_FROM,
+    days_from_civil, format_duration_ns, format_start_ns, parse_utc_datetime_us, window_rows,
+    TraceSummary, VIRTUAL_LIST_FROM,
 };
 pub use url_state::{BackendLink, ViewState};

@@ -8,6 +8,7 @@ use tracagg::core::analysis::{
     StatsRow, TraceAnalysis,
 };
 
+use tracagg::core::logs::{join_logs, LogFile, TraceLogs};
 use tracagg::core::model::{SpanIdx, Trace};
 use tracagg::core::view_model::TraceSummary;
 
@@ -18,6 +19,24 @@ pub(crate) struct Report {
     pub(crate) services: Vec<ServiceRow>,
     pub(crate) operations: Vec<OperationRow>,
     pub(crate) dependencies: Vec<DependencyRow>,
+    /// Log records read from log files among the inputs, and how many joined a loaded trace.
+    pub(crate) logs: LogsRow,
+}
+
+/// The `logs` object: log files read, their records, and how many named a loaded trace.
+#[derive(Serialize, Default)]
+pub(crate) struct LogsRow {
+    pub(crate) files: usize,
+    pub(crate) records: usize,
+    pub(crate) matched: usize,
+    pub(crate) unmatched: usize,
+}
+
+/// A span with log records, and how many.
+#[derive(Serialize)]
+pub(crate) struct SpanLogsRow {
+    pub(crate) span_id: String,
+    pub(crate) count: usize,
 }
 
 #[derive(Serialize)]
@@ -38,6 +57,10 @@ pub(crate) struct TraceReport {
     pub(crate) statistics: Statistics,
     pub(crate) bottlenecks: Vec<BottleneckRow>,
     pub(crate) error_paths: Vec<ErrorPathRow>,
+    /// Log records of this trace (with or without one of its spans).
+    pub(crate) log_count: usize,
+    /// Its spans with log records, in span order.
+    pub(crate) spans_with_logs: Vec<SpanLogsRow>,
 }
 
 #[derive(Serialize)]
@@ -244,6 +267,8 @@ impl TraceReport {
                     }
                 })
                 .collect(),
+            log_count: 0,
+            spans_with_logs: Vec::new(),
         }
     }
 }
@@ -293,6 +318,38 @@ impl Report {
                     p95_us: usf(d.p95_ns),
                 })
                 .collect(),
+            logs: LogsRow::default(),
         }
+    }
+
+    /// Adds the log files' figures: totals over every loaded trace (`loaded`), and each
+    /// reported trace's records.
+    pub(crate) fn with_logs(mut self, files: &[LogFile], loaded: &[Arc<Trace>]) -> Self {
+        let (totals, per_trace) = join_logs(files, loaded);
+        self.logs = LogsRow {
+            files: totals.files,
+            records: totals.records,
+            matched: totals.matched,
+            unmatched: totals.unmatched,
+        };
+        let by_id: std::collections::HashMap<&str, &TraceLogs> = loaded
+            .iter()
+            .map(|t| t.trace_id.as_str())
+            .zip(&per_trace)
+            .collect();
+        for trace in &mut self.traces {
+            if let Some(logs) = by_id.get(trace.trace_id.as_str()) {
+                trace.log_count = logs.count;
+                trace.spans_with_logs = logs
+                    .by_span
+                    .iter()
+                    .map(|(span_id, count)| SpanLogsRow {
+                        span_id: span_id.clone(),
+                        count: *count,
+                    })
+                    .collect();
+            }
+        }
+        self
     }
 }

@@ -138,7 +138,7 @@ pub fn parse_utc_datetime_us(text: &str) -> Option<i64> {
 
 /// (year, month, day) to days since 1970-01-01 (H. Hinnant's algorithm; the inverse of
 /// `civil_from_days`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let yoe = year - era * 400;

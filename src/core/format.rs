@@ -28,6 +28,8 @@ pub enum Format {
     Otlp,
     /// Zipkin v2 JSON.
     Zipkin,
+    /// Not traces but log records (see `core::logs`): a file of logs read beside the traces.
+    Logs,
 }
 
 impl Format {
@@ -37,6 +39,7 @@ impl Format {
             Format::Jaeger => "Jaeger JSON",
             Format::Otlp => "OTLP JSON",
             Format::Zipkin => "Zipkin v2 JSON",
+            Format::Logs => "log records",
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::analysis::{Bottleneck, CriticalPath, CriticalSection, ErrorPath, TraceAnalysis};
 use crate::core::format::Format;
+use crate::core::logs::{LogFile, LogKind, LogRecord};
 use crate::core::model::{
     Attribute, Event, Interner, Reference, Resource, Span, SpanIdx, Sym, Trace, Warning,
 };
@@ -31,6 +32,8 @@ pub struct BuiltFile {
     pub traces: Vec<Trace>,
     /// The analysis of each trace (same order), so the page need not compute it.
     pub analyses: Vec<TraceAnalysis>,
+    /// For a log file (`format` is [`Format::Logs`]): its records, joined to traces on the page.
+    pub logs: Option<LogFile>,
 }
 
 /// At most this many items (spans, strings, …) go in one frame: decoding one frame then takes a
@@ -86,6 +89,20 @@ enum Frame<'a> {
     SelfTimes(#[serde(borrow)] Cow<'a, [i64]>),
     PathTimes(#[serde(borrow)] Cow<'a, [i64]>),
     Finish(#[serde(borrow)] AnalysisRest<'a>),
+    /// A log file's name, kind and skipped lines (its records follow).
+    LogHead(#[serde(borrow)] LogHead<'a>),
+    /// Records of the log file.
+    LogRecords(#[serde(borrow)] Cow<'a, [LogRecord]>),
+}
+
+/// What a log file is, before its records.
+#[derive(Serialize, Deserialize)]
+struct LogHead<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    kind: LogKind,
+    skipped: usize,
+    records: usize,
 }
 
 /// Appends one length-prefixed frame to `out`.
@@ -168,6 +185,18 @@ pub fn encode(built: &BuiltFile) -> Result<Vec<u8>, String> {
             }),
         )?;
     }
+    if let Some(logs) = &built.logs {
+        put(
+            &mut out,
+            &Frame::LogHead(LogHead {
+                name: Cow::Borrowed(&logs.name),
+                kind: logs.kind,
+                skipped: logs.skipped,
+                records: logs.records.len(),
+            }),
+        )?;
+        put_chunks(&mut out, &logs.records, Frame::LogRecords)?;
+    }
     Ok(out)
 }
 
@@ -190,6 +219,8 @@ struct Partial {
 #[derive(Default)]
 pub struct Assembler {
     head: Option<Head>,
+    logs: Option<LogFile>,
+    expected_logs: usize,
     done: Vec<(Trace, TraceAnalysis)>,
     current: Option<Partial>,
 }
@@ -213,6 +244,29 @@ impl Assembler {
         if self.head.is_none() {
             return Err("no head frame first".to_string());
         }
+        match frame {
+            Frame::LogHead(head) => {
+                if self.logs.is_some() {
+                    return Err("a second log head".to_string());
+                }
+                self.expected_logs = head.records;
+                self.logs = Some(LogFile {
+                    name: head.name.into_owned(),
+                    kind: head.kind,
+                    records: Vec::with_capacity(head.records.min(1 << 20)),
+                    skipped: head.skipped,
+                });
+                return Ok(());
+            }
+            Frame::LogRecords(records) => {
+                let Some(logs) = self.logs.as_mut() else {
+                    return Err("log records before their head".to_string());
+                };
+                logs.records.extend_from_slice(&records);
+                return Ok(());
+            }
+            _ => {}
+        }
         if let Frame::Trace(head) = frame {
             if self.current.is_some() {
                 return Err("a trace began before the previous one ended".to_string());
@@ -225,7 +279,7 @@ impl Assembler {
         };
         let trace = &mut partial.trace;
         match frame {
-            Frame::Head(_) | Frame::Trace(_) => {}
+            Frame::Head(_) | Frame::Trace(_) | Frame::LogHead(_) | Frame::LogRecords(_) => {}
             Frame::Strings(strings) => {
                 for text in strings {
                     let expected = trace.strings.len();
@@ -291,12 +345,22 @@ impl Assembler {
                 ));
             }
         }
+        if let Some(logs) = &self.logs {
+            if logs.records.len() != self.expected_logs {
+                return Err(format!(
+                    "{} of {} log records arrived",
+                    logs.records.len(),
+                    self.expected_logs
+                ));
+            }
+        }
         let (traces, analyses) = self.done.into_iter().unzip();
         Ok(BuiltFile {
             format: head.format,
             span_count: head.span_count,
             traces,
             analyses,
+            logs: self.logs,
         })
     }
 }
@@ -355,6 +419,29 @@ mod tests {
     use crate::core::analysis::analyze_trace;
     use crate::core::generate::{write_trace, GenFormat};
     use crate::core::load::parse_and_encode;
+
+    #[test]
+    fn a_log_file_is_handed_over_as_records_without_traces() {
+        let path = format!(
+            "{}/tests/fixtures/logs/checkout-structlog.jsonl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).expect("fixture");
+        let encoded = parse_and_encode("app.jsonl", &bytes).expect("encodes");
+        let built = decode(&encoded).expect("decodes");
+        assert_eq!(built.format, Format::Logs);
+        assert!(built.traces.is_empty());
+        let logs = built.logs.expect("log records");
+        assert_eq!((logs.name.as_str(), logs.records.len()), ("app.jsonl", 13));
+        assert_eq!(logs.records[0].message, "checkout started");
+        // A trace file carries no log records.
+        let trace = parse_and_encode(
+            "t.json",
+            br#"[{"traceId":"abc","id":"1","name":"x","timestamp":1,"duration":2}]"#,
+        )
+        .expect("encodes");
+        assert!(decode(&trace).expect("decodes").logs.is_none());
+    }
 
     /// The frames of `encoded`, without their length prefixes.
     fn frames(encoded: &[u8]) -> Vec<&[u8]> {

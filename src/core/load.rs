@@ -221,11 +221,28 @@ pub fn parse_and_encode_with_progress(
     report: &mut dyn FnMut(LoadStage),
 ) -> Result<Vec<u8>, String> {
     report(LoadStage::Parsing(0.0));
+    // A log file (by content) is read as records, handed over beside no traces.
+    if let Some(kind) = crate::core::logs::sniff(bytes) {
+        let logs = crate::core::logs::parse_logs(file, bytes, kind)?;
+        return encode_logs(file, logs);
+    }
     let parsed =
         parse_file_with_progress(file, bytes, &mut |done| report(LoadStage::Parsing(done)))
             .map_err(|e| e.to_string())?;
     report(LoadStage::Building);
     build_and_encode(file, parsed)
+}
+
+/// Encodes a log file for the page (a hand-over with no traces and its records).
+fn encode_logs(file: &str, logs: crate::core::logs::LogFile) -> Result<Vec<u8>, String> {
+    let built = BuiltFile {
+        format: Format::Logs,
+        span_count: 0,
+        traces: Vec::new(),
+        analyses: Vec::new(),
+        logs: Some(logs),
+    };
+    handover::encode(&built).map_err(|e| format!("{file}: could not encode the log records: {e}"))
 }
 
 /// Builds and analyses every trace of `parsed`, and encodes them for the page.
@@ -237,6 +254,7 @@ fn build_and_encode(file: &str, parsed: ParsedFile) -> Result<Vec<u8>, String> {
         span_count,
         analyses: traces.iter().map(analyze_trace).collect(),
         traces,
+        logs: None,
     };
     handover::encode(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
 }

@@ -16,11 +16,13 @@ pub mod fields;
 pub mod join;
 pub mod logfmt;
 pub mod otlp;
+pub mod store;
 
 pub use join::{join_logs, LogTotals, TraceLogs};
+pub use store::{LogLine, LogStore};
 
 /// One log record.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogRecord {
     /// When it was written, ns since the epoch (`None` when the line gives no readable time).
     pub time_ns: Option<i64>,
@@ -37,7 +39,7 @@ pub struct LogRecord {
 }
 
 /// What kind of log file a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LogKind {
     /// One JSON object per line.
     JsonLines,
@@ -62,7 +64,7 @@ impl LogKind {
 }
 
 /// A log file read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogFile {
     /// The file's name.
     pub name: String,

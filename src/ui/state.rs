@@ -9,10 +9,12 @@ use std::sync::{Arc, Weak};
 use crate::core::analysis::TraceAnalysis;
 use crate::core::backend::BackendDependency;
 use crate::core::load::{add_built, load_into, load_into_with_ids};
+use crate::core::logs::{LogFile, LogStore};
 use crate::core::model::{Trace, TraceSet};
 use crate::core::view_model::ViewState;
 use crate::source::{assemble, parse_in_worker, read_file_bytes, yield_to_browser, WorkerFailure};
 use crate::ui::shell::routing::use_route;
+use crate::ui::widgets::shared::Shared;
 
 /// How a notice is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<(String, Option<f64>)>>,
     /// Service dependency links a connected backend reported, with where they came from.
     pub backend_links: RwSignal<Option<(String, Vec<BackendDependency>)>>,
+    /// Log records of the log files loaded, joined to their traces as the traces arrive.
+    pub logs: RwSignal<Shared<LogStore>>,
     /// Analyses computed by the worker along with their traces (a trace is recognised by
     /// identity; `Weak` keeps a dropped trace's address from being reused while listed).
     pub analyses: StoredValue<Vec<(Weak<Trace>, Arc<TraceAnalysis>)>>,
@@ -105,6 +109,7 @@ impl AppState {
             loading: RwSignal::new(None),
             progress: RwSignal::new(None),
             backend_links: RwSignal::new(None),
+            logs: RwSignal::new(Shared::new(LogStore::new())),
             analyses: StoredValue::new(Vec::new()),
         }
     }
@@ -133,6 +138,13 @@ impl AppState {
 
     /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
     pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
+        if let Some(kind) = crate::core::logs::sniff(bytes) {
+            match crate::core::logs::parse_logs(name, bytes, kind) {
+                Ok(file) => self.add_logs(file),
+                Err(error) => self.notify(NoticeLevel::Error, error),
+            }
+            return;
+        }
         let result = self.traces.try_update(|set| load_into(set, name, bytes));
         match result {
             Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
@@ -175,7 +187,11 @@ impl AppState {
         drop(encoded);
         yield_to_browser().await;
         match decoded {
-            Ok(built) => {
+            Ok(mut built) => {
+                if let Some(logs) = built.logs.take() {
+                    timed("tracagg: add logs", || self.add_logs(logs));
+                    return;
+                }
                 let added =
                     timed("tracagg: add traces", || {
                         let mut kept = Vec::new();
@@ -250,6 +266,24 @@ impl AppState {
                 state.pending.update(|n| *n = n.saturating_sub(1));
             }
         });
+    }
+
+    /// Adds a log file's records (they join their traces, now or when those are loaded) and
+    /// says so: "app.jsonl: JSON log lines, 2310 records (12 for traces not loaded)".
+    pub fn add_logs(&self, file: LogFile) {
+        let mut text = file.describe();
+        let store = self.logs.with_untracked(|store| store.with(file));
+        let unmatched = self
+            .traces
+            .with_untracked(|set| store.unmatched(set.traces()));
+        if unmatched > 0 {
+            text.push_str(&format!(
+                " — {unmatched} log record{} in all for traces not loaded (kept: they join when their trace is loaded)",
+                if unmatched == 1 { "" } else { "s" }
+            ));
+        }
+        self.logs.set(Shared::new(store));
+        self.notify(NoticeLevel::Info, text);
     }
 
     /// Adds a notice.

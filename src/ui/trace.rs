@@ -6,6 +6,7 @@ pub mod span_detail;
 pub mod timeline;
 pub mod trace_graph;
 pub mod trace_header;
+pub mod trace_logs;
 pub mod trace_page;
 pub mod trace_statistics;
 pub mod trace_toolbar;

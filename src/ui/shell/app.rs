@@ -67,6 +67,9 @@ pub fn App() -> impl IntoView {
         state.traces.update(TraceSet::clear);
         state.notices.update(Vec::clear);
         state.backend_links.set(None);
+        state.logs.set(crate::ui::widgets::shared::Shared::new(
+            crate::core::logs::LogStore::new(),
+        ));
     };
     let is_empty = move || state.traces.with(TraceSet::is_empty);
     let open_trace = Memo::new(move |_| state.route.with(|r| r.trace.clone()));

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::core::model::SpanIdx;
 use crate::core::view_model::{
-    is_long, shorten, span_attributes, AttributeSet, KeyValue, ReferenceDetail, SpanDetail,
-    ViewState, DETAIL_ROWS, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
+    format_duration_ns, is_long, shorten, span_attributes, AttributeSet, KeyValue, ReferenceDetail,
+    SpanDetail, ViewState, DETAIL_ROWS, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
 };
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
@@ -66,6 +66,7 @@ pub fn SpanDetailPanel() -> impl IntoView {
                         total=d.attribute_count span=d.idx set=AttributeSet::Span/>
                     <KeyValues title="Resource / process" testid="detail-resource" items=d.resource_attributes.clone()
                         total=d.resource_attribute_count span=d.idx set=AttributeSet::Resource/>
+                    <SpanLogs span=d.idx/>
                     {(!d.events.is_empty()).then(|| view! {
                         <section class="detail-section" data-testid="detail-events">
                             <h4>{if d.event_count > d.events.len() {
@@ -241,5 +242,59 @@ fn ReferenceItem(reference: ReferenceDetail) -> impl IntoView {
             {(target.is_none() && !other_loaded).then_some(" (not loaded)")}
             {(!reference.attributes.is_empty()).then(|| view! { <KeyValueTable items=reference.attributes.clone()/> })}
         </li>
+    }
+}
+
+/// The selected span's log records (from loaded log files), with their time after the span's
+/// start; hidden when it has none.
+#[component]
+fn SpanLogs(span: SpanIdx) -> impl IntoView {
+    let view = expect_context::<TraceView>();
+    let lines = Memo::new(move |_| {
+        view.logs.with(|lines| {
+            let mine: Vec<_> = lines
+                .iter()
+                .filter(|l| l.span == Some(span))
+                .cloned()
+                .collect();
+            mine
+        })
+    });
+    // The span's start after the trace's, to show times from the span's start.
+    let span_offset = view.trace.with_untracked(|t| {
+        t.as_ref()
+            .and_then(|t| t.span(span).map(|s| s.start_ns.saturating_sub(t.start_ns)))
+            .unwrap_or(0)
+    });
+    move || {
+        let lines = lines.get();
+        (!lines.is_empty()).then(|| {
+            let total = lines.len();
+            view! {
+                <section class="detail-section" data-testid="detail-logs">
+                    <h4>{format!("Logs ({total})")}</h4>
+                    <ul class="detail-logs">
+                        {lines.into_iter().take(DETAIL_ROWS).map(|line| {
+                            let at = line.offset_ns.map_or_else(String::new, |ns| {
+                                let from_span = ns.saturating_sub(span_offset);
+                                if from_span < 0 {
+                                    format!("−{} ", format_duration_ns(from_span.saturating_neg()))
+                                } else {
+                                    format!("+{} ", format_duration_ns(from_span))
+                                }
+                            });
+                            view! {
+                                <li data-testid="detail-log">
+                                    <span class="event-time">{at}</span>
+                                    <b class="log-level">{shorten(&line.level, 12)}</b>" "
+                                    <LongText text=line.message/>
+                                </li>
+                            }
+                        }).collect_view()}
+                        {(total > DETAIL_ROWS).then(|| view! { <li class="hint">{format!("… and {} more in the Logs tab", total - DETAIL_ROWS)}</li> })}
+                    </ul>
+                </section>
+            }
+        })
     }
 }

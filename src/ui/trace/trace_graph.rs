@@ -18,6 +18,8 @@ pub enum TraceTab {
     Graph,
     /// The statistics table.
     Statistics,
+    /// The trace's log records.
+    Logs,
 }
 
 /// The operation graph of the open trace.

@@ -15,6 +15,7 @@ use crate::ui::trace::span_detail::SpanDetailPanel;
 use crate::ui::trace::timeline::Timeline;
 use crate::ui::trace::trace_graph::{TraceGraph, TraceTab};
 use crate::ui::trace::trace_header::TraceHeader;
+use crate::ui::trace::trace_logs::TraceLogs;
 use crate::ui::trace::trace_statistics::TraceStatistics;
 use crate::ui::trace::trace_toolbar::TraceToolbar;
 use crate::ui::trace::trace_view::TraceView;
@@ -100,6 +101,9 @@ pub fn TracePage(
                     <button class="tab" class:active=move || tab.get() == TraceTab::Timeline data-testid="tab-timeline" on:click=move |_| tab.set(TraceTab::Timeline)>"Timeline"</button>
                     <button class="tab" class:active=move || tab.get() == TraceTab::Graph data-testid="tab-graph" on:click=move |_| tab.set(TraceTab::Graph)>"Graph"</button>
                     <button class="tab" class:active=move || tab.get() == TraceTab::Statistics data-testid="tab-statistics" on:click=move |_| tab.set(TraceTab::Statistics)>"Statistics"</button>
+                    <button class="tab" class:active=move || tab.get() == TraceTab::Logs data-testid="tab-logs" on:click=move |_| tab.set(TraceTab::Logs)>
+                        {move || match view.logs.with(|l| l.len()) { 0 => "Logs".to_string(), n => format!("Logs ({n})") }}
+                    </button>
                 </nav>
                 <Show when=move || tab.get() == TraceTab::Timeline>
                     <TraceToolbar/>
@@ -116,6 +120,9 @@ pub fn TracePage(
                 </Show>
                 <Show when=move || tab.get() == TraceTab::Statistics>
                     <TraceStatistics/>
+                </Show>
+                <Show when=move || tab.get() == TraceTab::Logs>
+                    <TraceLogs tab/>
                 </Show>
             </Show>
             <Show when=move || view.help_open.get()>

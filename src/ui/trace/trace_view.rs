@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::analysis::{adjust_clock_skew, analyze_trace, TraceAnalysis};
+use crate::core::logs::LogLine;
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{
     find_spans, visible_rows, CollapseState, CriticalIndex, QuickFilters, SpanMatches, SpanQuery,
@@ -29,6 +30,8 @@ pub enum ErrorMark {
 pub struct TraceView {
     /// The trace as shown: clock-skew adjusted when `skew_adjusted` is on.
     pub trace: Memo<Option<Shared<Trace>>>,
+    /// The trace's log records, by time, each with its span when the span is in the trace.
+    pub logs: Memo<Shared<Vec<LogLine>>>,
     /// How many warnings the adjustment added (spans moved), when on.
     pub skew_moves: Memo<usize>,
     /// Self time, critical path, bottlenecks and error paths of `trace`.
@@ -155,8 +158,16 @@ impl TraceView {
             }
             collapse.with(|state| Shared::new(visible_rows(&trace, state)))
         });
+        // The trace's log records (from log files loaded before or after it), by time.
+        let logs = Memo::new(move |_| {
+            let (Some(app), Some(trace)) = (app, trace.get()) else {
+                return Shared::new(Vec::new());
+            };
+            app.logs.with(|store| Shared::new(store.lines_of(&trace)))
+        });
         let view = Self {
             trace,
+            logs,
             skew_moves,
             analysis,
             critical,

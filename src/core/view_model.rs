@@ -35,7 +35,7 @@ pub use tables::table::{Cell, Column, SortKey, SortOrder, Table, TableRow};
 pub use text::{is_long, list_some, shorten, shorten_cow, NAME_CHARS, TITLE_CHARS, VALUE_CHARS};
 pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use trace::overview::{overview_lines, OverviewLine};
-pub use trace::search::{find_spans, QuickFilters, SpanMatches, SpanQuery};
+pub use trace::search::{find_spans, find_spans_with_logs, QuickFilters, SpanMatches, SpanQuery};
 pub use trace::span_detail::{
     span_attributes, AttributeSet, EventDetail, KeyValue, ReferenceDetail, SpanDetail, DETAIL_ROWS,
 };

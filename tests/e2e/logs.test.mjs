@@ -27,6 +27,11 @@ test('log records join their spans: a Logs tab, the span detail, click a line to
   await app.rows().first().click();
   await app.spanRows().first().waitFor();
   assert.equal(await app.byTestId('tab-logs').innerText(), 'Logs (8)');
+  // Each record is a tick on its span's bar, and the trace's search finds spans by their logs.
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="log-tick"]').length === 8);
+  await app.search('stock reserved');
+  await app.expectMatchCount('1 match');
+  await app.search('');
   await app.byTestId('tab-logs').click();
   await app.byTestId('trace-logs').waitFor();
   assert.equal(await app.byTestId('log-row').count(), 8);

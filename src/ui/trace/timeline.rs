@@ -22,6 +22,7 @@ use crate::core::view_model::{
 };
 use crate::ui::trace::trace_view::{ErrorMark, TraceView};
 use crate::ui::widgets::name::Name;
+use crate::ui::widgets::shared::Shared;
 
 /// Height of one row, px (also in style/main.css as --row-height).
 pub const ROW_PX: f64 = 24.0;
@@ -53,7 +54,12 @@ struct RowModel {
     error_mark: Option<ErrorMark>,
     layout: BarLayout,
     duration: String,
+    /// Where the span's log records fall on the bar's row (fractions of the window).
+    log_ticks: Vec<f64>,
 }
+
+/// Log ticks drawn on one row at most (more records still show in the detail and Logs tab).
+const MAX_LOG_TICKS: usize = 200;
 
 /// The waterfall of the open trace.
 #[component]
@@ -121,12 +127,26 @@ pub fn Timeline() -> impl IntoView {
         view.critical.track();
         view.trace.track();
         view.label_share.track();
+        view.logs.track();
         let _ = bar_width_px();
         previous.map_or(0, |v| v + 1)
     });
 
+    // Each span's log record times (after the trace's start), for the ticks on its row.
+    let log_times = Memo::new(move |_| {
+        let mut times: std::collections::HashMap<u32, Vec<i64>> = std::collections::HashMap::new();
+        view.logs.with(|lines| {
+            for line in lines.iter() {
+                if let (Some(span), Some(at)) = (line.span, line.offset_ns) {
+                    times.entry(span.0).or_default().push(at);
+                }
+            }
+        });
+        Shared::new(times)
+    });
     let models = move || {
         let (first, count) = row_window();
+        let log_times = log_times.get();
         let version = version.get();
         let Some(trace) = view.trace.get() else {
             return Vec::new();
@@ -179,6 +199,17 @@ pub fn Timeline() -> impl IntoView {
                                 .then(|| marks.get(idx.get()).copied().unwrap_or(ErrorMark::Off)),
                             layout,
                             duration: format_duration_ns(span.duration_ns),
+                            log_ticks: log_times
+                                .get(&idx.0)
+                                .map(|times| {
+                                    times
+                                        .iter()
+                                        .map(|&at| options_window.frac_of(at))
+                                        .filter(|f| (0.0..=1.0).contains(f))
+                                        .take(MAX_LOG_TICKS)
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
                         })
                     })
                     .collect::<Vec<_>>()
@@ -406,6 +437,9 @@ fn Row(model: RowModel) -> impl IntoView {
                     <div class="critical" data-testid="critical-mark" style=segment_style(s)></div>
                 }).collect_view()}
                 {label_style.map(|style| view! { <span class="duration" style=style>{model.duration.clone()}</span> })}
+                {model.log_ticks.iter().map(|f| view! {
+                    <div class="log-tick" data-testid="log-tick" title="A log record" style=format!("left: {:.3}%", f * 100.0)></div>
+                }).collect_view()}
             </div>
         </div>
     }

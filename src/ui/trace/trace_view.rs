@@ -9,8 +9,8 @@ use crate::core::analysis::{adjust_clock_skew, analyze_trace, TraceAnalysis};
 use crate::core::logs::LogLine;
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{
-    find_spans, visible_rows, CollapseState, CriticalIndex, QuickFilters, SpanMatches, SpanQuery,
-    TimeWindow,
+    find_spans_with_logs, visible_rows, CollapseState, CriticalIndex, QuickFilters, SpanMatches,
+    SpanQuery, TimeWindow,
 };
 use crate::ui::widgets::shared::Shared;
 
@@ -102,6 +102,13 @@ impl TraceView {
                 }))
             })
         });
+        // The trace's log records (from log files loaded before or after it), by time.
+        let logs = Memo::new(move |_| {
+            let (Some(app), Some(trace)) = (app, trace.get()) else {
+                return Shared::new(Vec::new());
+            };
+            app.logs.with(|store| Shared::new(store.lines_of(&trace)))
+        });
         let critical = Memo::new(move |_| {
             Shared::new(
                 analysis
@@ -117,11 +124,14 @@ impl TraceView {
                 return Shared::new(SpanMatches::default());
             };
             let query = search.with(|text| SpanQuery::parse(text));
-            Shared::new(find_spans(
+            // Text terms also find spans by their log messages.
+            let logs = logs.get();
+            Shared::new(find_spans_with_logs(
                 &trace,
                 &query,
                 &filters.get(),
                 &analysis.critical_path.span_ns,
+                &logs,
             ))
         });
         let error_mode = RwSignal::new(false);
@@ -157,13 +167,6 @@ impl TraceView {
                 return Shared::new(matches.get().list.clone());
             }
             collapse.with(|state| Shared::new(visible_rows(&trace, state)))
-        });
-        // The trace's log records (from log files loaded before or after it), by time.
-        let logs = Memo::new(move |_| {
-            let (Some(app), Some(trace)) = (app, trace.get()) else {
-                return Shared::new(Vec::new());
-            };
-            app.logs.with(|store| Shared::new(store.lines_of(&trace)))
         });
         let view = Self {
             trace,

@@ -149,7 +149,29 @@ pub fn find_spans(
     filters: &QuickFilters,
     critical_ns: &[i64],
 ) -> SpanMatches {
+    find_spans_with_logs(trace, query, filters, critical_ns, &[])
+}
+
+/// [`find_spans`], where a text term also matches a span whose log records (`logs`, the
+/// trace's lines from `core::logs`) contain it.
+pub fn find_spans_with_logs(
+    trace: &Trace,
+    query: &SpanQuery,
+    filters: &QuickFilters,
+    critical_ns: &[i64],
+    logs: &[crate::core::logs::LogLine],
+) -> SpanMatches {
     let n = trace.spans.len();
+    // Each span's log messages, lower-cased once.
+    let mut span_logs: Vec<Vec<String>> = Vec::new();
+    if !logs.is_empty() && query.terms.iter().any(|t| matches!(t, Term::Text(_))) {
+        span_logs = vec![Vec::new(); n];
+        for line in logs {
+            if let Some(messages) = line.span.and_then(|s| span_logs.get_mut(s.get())) {
+                messages.push(line.message.to_lowercase());
+            }
+        }
+    }
     if query.is_empty() && filters.is_empty() {
         return SpanMatches {
             flags: vec![false; n],
@@ -176,11 +198,17 @@ pub fn find_spans(
         {
             continue;
         }
+        let in_logs = |term: &Term| match term {
+            Term::Text(text) => span_logs
+                .get(index)
+                .is_some_and(|messages| messages.iter().any(|m| m.contains(text.as_str()))),
+            Term::KeyValue(..) => false,
+        };
         let matched = query
             .terms
             .iter()
             .zip(&tables)
-            .all(|(term, table)| span_matches(trace, index, term, table));
+            .all(|(term, table)| span_matches(trace, index, term, table) || in_logs(term));
         if matched {
             if let Some(flag) = flags.get_mut(index) {
                 *flag = true;
@@ -309,6 +337,27 @@ fn span_matches(trace: &Trace, index: usize, term: &Term, table: &SymTable) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_terms_also_find_spans_by_their_log_messages() {
+        let json = r#"[{"traceId":"abc","id":"1","name":"root","timestamp":1,"duration":9,"localEndpoint":{"serviceName":"s"}},
+          {"traceId":"abc","id":"2","parentId":"1","name":"child","timestamp":2,"duration":3,"localEndpoint":{"serviceName":"s"}}]"#;
+        let parsed = crate::core::format::parse_file("t.json", json.as_bytes()).expect("parses");
+        let trace = parsed.traces.into_iter().next().expect("trace").build();
+        let line = |span: u32, message: &str| crate::core::logs::LogLine {
+            span: Some(SpanIdx(span)),
+            offset_ns: None,
+            level: String::new(),
+            message: message.to_string(),
+            source: String::new(),
+        };
+        let logs = vec![line(1, "Card DECLINED by issuer"), line(0, "started")];
+        let query = SpanQuery::parse("declined");
+        let none = find_spans(&trace, &query, &QuickFilters::default(), &[]);
+        assert!(none.list.is_empty());
+        let found = find_spans_with_logs(&trace, &query, &QuickFilters::default(), &[], &logs);
+        assert_eq!(found.list, vec![SpanIdx(1)]);
+    }
     use crate::core::model::{Span, SpanStatus, TraceBuilder};
 
     fn shop() -> Trace {

@@ -19,7 +19,7 @@ pub mod otlp;
 pub mod store;
 
 pub use join::{join_logs, LogTotals, TraceLogs};
-pub use store::{LogLine, LogStore};
+pub use store::{FileIndex, LogLine, LogStore};
 
 /// One log record.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Weak};
 use crate::core::analysis::TraceAnalysis;
 use crate::core::backend::BackendDependency;
 use crate::core::load::{add_built, load_into, load_into_with_ids};
-use crate::core::logs::{LogFile, LogStore};
+use crate::core::logs::{FileIndex, LogFile, LogStore};
 use crate::core::model::{Trace, TraceSet};
 use crate::core::view_model::ViewState;
 use crate::source::{assemble, parse_in_worker, read_file_bytes, yield_to_browser, WorkerFailure};
@@ -140,7 +140,10 @@ impl AppState {
     pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
         if let Some(kind) = crate::core::logs::sniff(bytes) {
             match crate::core::logs::parse_logs(name, bytes, kind) {
-                Ok(file) => self.add_logs(file),
+                Ok(file) => {
+                    let state = *self;
+                    spawn_local(async move { state.add_logs(file).await });
+                }
                 Err(error) => self.notify(NoticeLevel::Error, error),
             }
             return;
@@ -189,7 +192,9 @@ impl AppState {
         match decoded {
             Ok(mut built) => {
                 if let Some(logs) = built.logs.take() {
-                    timed("tracagg: add logs", || self.add_logs(logs));
+                    mark("tracagg: add logs start");
+                    self.add_logs(logs).await;
+                    mark_end_and_measure("tracagg: add logs");
                     return;
                 }
                 let added =
@@ -270,9 +275,24 @@ impl AppState {
 
     /// Adds a log file's records (they join their traces, now or when those are loaded) and
     /// says so: "app.jsonl: JSON log lines, 2310 records (12 for traces not loaded)".
-    pub fn add_logs(&self, file: LogFile) {
+    pub async fn add_logs(&self, file: LogFile) {
+        /// Records indexed between two browser turns (a million in one go blocked the page).
+        const INDEX_STEP: usize = 50_000;
         let mut text = file.describe();
-        let store = self.logs.with_untracked(|store| store.with(file));
+        let file = Arc::new(file);
+        let mut index = FileIndex::new();
+        let mut from = 0;
+        while from < file.records.len() {
+            let to = from.saturating_add(INDEX_STEP);
+            index.add_range(&file, from..to);
+            from = to;
+            if from < file.records.len() {
+                yield_to_browser().await;
+            }
+        }
+        let store = self
+            .logs
+            .with_untracked(|store| store.with_indexed(file, index));
         let unmatched = self
             .traces
             .with_untracked(|set| store.unmatched(set.traces()));

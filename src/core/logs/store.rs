@@ -7,12 +7,58 @@ use std::sync::Arc;
 use super::{fields, LogFile, LogKind};
 use crate::core::model::{trace_key, SpanIdx, Trace};
 
-/// Every log file loaded, indexed by the traces their records name.
-#[derive(Debug, Default)]
+/// One log file's index: trace key → positions of its records. Built once per file, in
+/// ranges, so that the page can index a million records in short steps.
+#[derive(Debug, Default, Clone)]
+pub struct FileIndex {
+    by_trace: HashMap<String, Vec<u32>>,
+}
+
+impl FileIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Indexes the records `range` of `file` (call with consecutive ranges).
+    pub fn add_range(&mut self, file: &LogFile, range: std::ops::Range<usize>) {
+        let end = range.end.min(file.records.len());
+        for r in range.start.min(end)..end {
+            let Some(record) = file.records.get(r) else {
+                break;
+            };
+            let at = r as u32;
+            match (&record.trace_id, file.kind) {
+                (Some(id), _) => self.by_trace.entry(trace_key(id)).or_default().push(at),
+                (None, LogKind::Text) => {
+                    for token in fields::id_tokens(&record.message) {
+                        let positions = self
+                            .by_trace
+                            .entry(trace_key(&token.to_ascii_lowercase()))
+                            .or_default();
+                        // A line naming one trace twice counts once.
+                        if positions.last() != Some(&at) {
+                            positions.push(at);
+                        }
+                    }
+                }
+                (None, _) => {}
+            }
+        }
+    }
+
+    /// The whole of `file` indexed.
+    pub fn of(file: &LogFile) -> Self {
+        let mut index = Self::new();
+        index.add_range(file, 0..file.records.len());
+        index
+    }
+}
+
+/// Every log file loaded, each with its index by the traces its records name.
+#[derive(Debug, Default, Clone)]
 pub struct LogStore {
-    files: Vec<Arc<LogFile>>,
-    /// Trace key → (file, record) positions, in load order.
-    by_trace: HashMap<String, Vec<(u32, u32)>>,
+    files: Vec<(Arc<LogFile>, Arc<FileIndex>)>,
     records: usize,
 }
 
@@ -37,46 +83,24 @@ impl LogStore {
         Self::default()
     }
 
-    /// A store with `file` added (stores are immutable once shared; adding makes a new one
-    /// that shares the files).
+    /// A store with `file` added, indexing it whole (the page indexes in steps and calls
+    /// [`LogStore::with_indexed`]).
     pub fn with(&self, file: LogFile) -> Self {
-        let mut files = self.files.clone();
-        files.push(Arc::new(file));
-        Self::of(files)
+        let index = FileIndex::of(&file);
+        self.with_indexed(Arc::new(file), index)
     }
 
-    /// The store of `files`.
-    pub fn of(files: Vec<Arc<LogFile>>) -> Self {
-        let mut by_trace: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-        let mut records = 0;
-        for (f, file) in files.iter().enumerate() {
-            for (r, record) in file.records.iter().enumerate() {
-                records += 1;
-                let at = (f as u32, r as u32);
-                match (&record.trace_id, file.kind) {
-                    (Some(id), _) => by_trace.entry(trace_key(id)).or_default().push(at),
-                    (None, LogKind::Text) => {
-                        for token in fields::id_tokens(&record.message) {
-                            by_trace
-                                .entry(trace_key(&token.to_ascii_lowercase()))
-                                .or_default()
-                                .push(at);
-                        }
-                    }
-                    (None, _) => {}
-                }
-            }
-        }
-        Self {
-            files,
-            by_trace,
-            records,
-        }
+    /// A store with `file` and its `index` added; the other files are shared, not copied.
+    pub fn with_indexed(&self, file: Arc<LogFile>, index: FileIndex) -> Self {
+        let mut store = self.clone();
+        store.records += file.records.len();
+        store.files.push((file, Arc::new(index)));
+        store
     }
 
     /// The log files, in load order.
-    pub fn files(&self) -> &[Arc<LogFile>] {
-        &self.files
+    pub fn files(&self) -> impl Iterator<Item = &Arc<LogFile>> {
+        self.files.iter().map(|(file, _)| file)
     }
 
     /// Records in all files.
@@ -86,44 +110,53 @@ impl LogStore {
 
     /// Records whose trace is not among `traces` (or that name none).
     pub fn unmatched(&self, traces: &[Arc<Trace>]) -> usize {
-        let mut matched = vec![Vec::<bool>::new(); self.files.len()];
-        for (flags, file) in matched.iter_mut().zip(&self.files) {
-            *flags = vec![false; file.records.len()];
-        }
-        for trace in traces {
-            for &(f, r) in self
-                .by_trace
-                .get(&trace_key(&trace.trace_id))
-                .into_iter()
-                .flatten()
-            {
-                if let Some(flag) = matched
-                    .get_mut(f as usize)
-                    .and_then(|v| v.get_mut(r as usize))
-                {
-                    *flag = true;
+        let keys: Vec<String> = traces.iter().map(|t| trace_key(&t.trace_id)).collect();
+        let mut unmatched = 0;
+        for (file, index) in &self.files {
+            let matched = if file.kind == LogKind::Text {
+                // A text line may name several loaded traces: count it once.
+                let mut seen = vec![false; file.records.len()];
+                for key in &keys {
+                    for &r in index.by_trace.get(key).into_iter().flatten() {
+                        if let Some(flag) = seen.get_mut(r as usize) {
+                            *flag = true;
+                        }
+                    }
                 }
-            }
+                seen.iter().filter(|s| **s).count()
+            } else {
+                keys.iter()
+                    .filter_map(|key| index.by_trace.get(key))
+                    .map(Vec::len)
+                    .sum()
+            };
+            unmatched += file.records.len().saturating_sub(matched);
         }
-        matched.iter().flatten().filter(|m| !**m).count()
+        unmatched
     }
 
     /// The records of `trace`, by time (those without a time last), each with its span when
     /// the span is in the trace.
     pub fn lines_of(&self, trace: &Trace) -> Vec<LogLine> {
-        let Some(positions) = self.by_trace.get(&trace_key(&trace.trace_id)) else {
+        let key = trace_key(&trace.trace_id);
+        let found: Vec<(&LogFile, u32)> = self
+            .files
+            .iter()
+            .filter_map(|(file, index)| Some((file, index.by_trace.get(&key)?)))
+            .flat_map(|(file, positions)| positions.iter().map(move |&r| (file.as_ref(), r)))
+            .collect();
+        if found.is_empty() {
             return Vec::new();
-        };
+        }
         let spans: HashMap<&str, SpanIdx> = trace
             .spans
             .iter()
             .enumerate()
             .map(|(i, s)| (trace.str(s.span_id), SpanIdx(i as u32)))
             .collect();
-        let mut lines: Vec<LogLine> = positions
-            .iter()
-            .filter_map(|&(f, r)| {
-                let file = self.files.get(f as usize)?;
+        let mut lines: Vec<LogLine> = found
+            .into_iter()
+            .filter_map(|(file, r)| {
                 let record = file.records.get(r as usize)?;
                 Some(LogLine {
                     span: record

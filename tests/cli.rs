@@ -304,3 +304,38 @@ fn analyze_reads_log_files_among_the_traces_and_joins_them() {
         "{log}"
     );
 }
+
+#[test]
+fn flamegraph_prints_folded_stacks_and_json_frames() {
+    let hotrod = "tests/fixtures/otlp/api-v3-getTrace-response.json";
+    let out = tracagg(&["flamegraph", hotrod]);
+    assert!(out.status.success());
+    let folded = String::from_utf8(out.stdout).unwrap();
+    assert!(folded.lines().any(|l| l.starts_with(
+        "frontend: GET /dispatch;frontend: HTTP GET;customer: GET /customer;mysql: SQL SELECT "
+    )));
+    // Critical-path weights add up to the trace's critical path (its whole duration here).
+    let out = tracagg(&["flamegraph", "--critical-path", hotrod]);
+    let sum: i64 = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.rsplit_once(' ')?.1.parse::<i64>().ok())
+        .sum();
+    assert_eq!(sum, 702_608_277);
+    let out = tracagg(&[
+        "flamegraph",
+        "--json",
+        "--root-operation",
+        "GET /dispatch",
+        hotrod,
+        "tests/fixtures/zipkin/skew.json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["traces"], 1);
+    let frames = doc["frames"].as_array().unwrap();
+    assert_eq!(frames[0]["operation"], "GET /dispatch");
+    assert_eq!(frames[0]["width"], 1.0);
+    assert!(frames
+        .iter()
+        .all(|f| f["x"].as_f64().unwrap() >= 0.0 && f["width"].as_f64().unwrap() <= 1.0));
+}

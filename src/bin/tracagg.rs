@@ -30,7 +30,9 @@ mod cli {
     use clap::{Parser, Subcommand};
     use std::sync::Arc;
 
-    use tracagg::core::analysis::{adjust_clock_skew, TraceQuery};
+    use tracagg::core::analysis::{
+        adjust_clock_skew, analyze_trace, flame_graph, FlameWeight, TraceQuery,
+    };
     use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::load::load_into;
     use tracagg::core::logs;
@@ -72,6 +74,22 @@ mod cli {
             #[command(flatten)]
             filter: Box<FilterArgs>,
             /// Trace files (Jaeger, OTLP or Zipkin JSON; OTLP JSON lines).
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+        },
+        /// Print the flamegraph of the traces (summed over all of them, or those of one root
+        /// operation) as folded stacks (`a;b;c 123`, self time in ns), or as JSON frames.
+        Flamegraph {
+            /// Weight frames by time on the critical path instead of duration.
+            #[arg(long)]
+            critical_path: bool,
+            /// Only traces whose root span has this operation.
+            #[arg(long)]
+            root_operation: Option<String>,
+            /// Print the frames as JSON instead of folded stacks.
+            #[arg(long)]
+            json: bool,
+            /// Trace files.
             #[arg(required = true)]
             files: Vec<PathBuf>,
         },
@@ -202,6 +220,12 @@ mod cli {
                     ExitCode::from(2)
                 }
             },
+            Command::Flamegraph {
+                critical_path,
+                root_operation,
+                json,
+                files,
+            } => flamegraph(critical_path, root_operation.as_deref(), json, &files),
             Command::Gen {
                 spans,
                 format,
@@ -288,6 +312,85 @@ mod cli {
             print_json(&report)
         } else {
             print_tables(&report)
+        };
+        if let Err(error) = printed {
+            return write_failed(&error);
+        }
+        if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// `tracagg flamegraph`: loads the trace files (log files are skipped) and prints their
+    /// summed flamegraph.
+    fn flamegraph(
+        critical: bool,
+        root_operation: Option<&str>,
+        json: bool,
+        files: &[PathBuf],
+    ) -> ExitCode {
+        let mut set = TraceSet::new();
+        let mut failed = false;
+        for path in files {
+            let name = path.display().to_string();
+            let loaded = std::fs::read(path)
+                .map_err(|e| format!("cannot read {name}: {e}"))
+                .and_then(|bytes| {
+                    if logs::sniff(&bytes).is_some() {
+                        return Ok(());
+                    }
+                    load_into(&mut set, &name, &bytes)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(error) = loaded {
+                eprintln!("tracagg: {}", escape_controls(&error));
+                failed = true;
+            }
+        }
+        let traces: Vec<_> = set
+            .traces()
+            .iter()
+            .filter(|t| {
+                root_operation.is_none_or(|op| {
+                    t.root_span()
+                        .and_then(|i| t.span(i))
+                        .is_some_and(|s| t.str(s.operation) == op)
+                })
+            })
+            .map(|t| (Arc::clone(t), Arc::new(analyze_trace(t))))
+            .collect();
+        let weight = if critical {
+            FlameWeight::CriticalPath
+        } else {
+            FlameWeight::Duration
+        };
+        let graph = flame_graph(&traces, weight);
+        let printed = if json {
+            let frames: Vec<serde_json::Value> = graph
+                .frames
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "service": f.service, "operation": f.operation, "parent": f.parent,
+                        "depth": f.depth, "count": f.count, "total_us": f.total_ns as f64 / 1000.0,
+                        "self_us": f.self_ns as f64 / 1000.0, "x": f.x, "width": f.width,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "traces": graph.traces, "total_us": graph.total_ns as f64 / 1000.0, "frames": frames,
+            });
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &doc)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
+            out.write_all(graph.folded().as_bytes())
+                .and_then(|()| out.flush())
         };
         if let Err(error) = printed {
             return write_failed(&error);

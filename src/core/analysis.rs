@@ -7,6 +7,7 @@ mod bottlenecks;
 mod clock_skew;
 mod critical_path;
 mod error_paths;
+mod flame;
 mod query;
 mod self_time;
 mod summary;
@@ -20,6 +21,7 @@ pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
 pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
+pub use flame::{flame_graph, FlameFrame, FlameGraph, FlameWeight};
 pub use query::{names_in, SortBy, TraceQuery};
 pub use self_time::self_times;
 pub use summary::{

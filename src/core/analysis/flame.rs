@@ -1,0 +1,375 @@
+//! Flamegraphs of traces: an icicle whose frames are call stacks of `service: operation`, with
+//! siblings of the same service and operation merged (widths are summed durations, counts
+//! kept), self time per frame, and a critical-path variant weighted by the time each span is
+//! what the trace waits for (Jaeger's critical path). Several traces sum into one graph (all
+//! traces of one root operation: where the time of an endpoint goes). Exported as folded stacks
+//! (`a;b;c 123`, the format flamegraph tools read).
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::core::analysis::TraceAnalysis;
+use crate::core::model::Trace;
+
+/// What a frame's width measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlameWeight {
+    /// Span durations (children that ran in parallel are scaled to fit their parent).
+    #[default]
+    Duration,
+    /// Time on the critical path: what the trace waited for, by call stack.
+    CriticalPath,
+}
+
+/// One frame: a call stack's last `service: operation`, merged over the spans that had it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlameFrame {
+    /// The service.
+    pub service: String,
+    /// The operation.
+    pub operation: String,
+    /// The parent frame (index into `frames`); `None` for a root.
+    pub parent: Option<usize>,
+    /// 0 for roots.
+    pub depth: u32,
+    /// Spans merged into the frame.
+    pub count: usize,
+    /// Summed weight (ns).
+    pub total_ns: i64,
+    /// Summed weight not covered by children (ns).
+    pub self_ns: i64,
+    /// Left edge, as a fraction of the whole graph's width.
+    pub x: f64,
+    /// Width, as a fraction of the whole graph's width.
+    pub width: f64,
+}
+
+impl FlameFrame {
+    /// `service: operation`.
+    pub fn label(&self) -> String {
+        format!("{}: {}", self.service, self.operation)
+    }
+}
+
+/// A flamegraph: frames in pre-order (parents before children, siblings by weight).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlameGraph {
+    /// The frames.
+    pub frames: Vec<FlameFrame>,
+    /// The graph's full width (ns): the roots' summed weight.
+    pub total_ns: i64,
+    /// Traces summed in.
+    pub traces: usize,
+    /// Deepest frame + 1.
+    pub depth: u32,
+}
+
+/// The merged call tree while it is built: children by (service, operation).
+#[derive(Default)]
+struct Node {
+    key: (String, String),
+    count: usize,
+    total_ns: i64,
+    self_ns: i64,
+    children: HashMap<(String, String), usize>,
+}
+
+/// Builds a flamegraph of `traces` (each with its analysis), weighted by `weight`.
+pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWeight) -> FlameGraph {
+    // nodes[0] is a virtual root above every trace's roots.
+    let mut nodes: Vec<Node> = vec![Node::default()];
+    for (trace, analysis) in traces {
+        let n = trace.spans.len();
+        // Per span: its weight and its self weight.
+        let (totals, selfs): (Vec<i64>, Vec<i64>) = match weight {
+            FlameWeight::Duration => (
+                trace.spans.iter().map(|s| s.duration_ns.max(0)).collect(),
+                (0..n)
+                    .map(|i| analysis.self_ns.get(i).copied().unwrap_or(0).max(0))
+                    .collect(),
+            ),
+            FlameWeight::CriticalPath => {
+                let own: Vec<i64> = (0..n)
+                    .map(|i| {
+                        analysis
+                            .critical_path
+                            .span_ns
+                            .get(i)
+                            .copied()
+                            .unwrap_or(0)
+                            .max(0)
+                    })
+                    .collect();
+                // A frame's critical time is its own plus its subtree's (pre-order: children
+                // come after their parent, so summing backwards reaches every ancestor).
+                let mut subtree = own.clone();
+                for i in (0..n).rev() {
+                    if let Some(parent) = trace.spans.get(i).and_then(|s| s.parent) {
+                        let add = subtree.get(i).copied().unwrap_or(0);
+                        if let Some(slot) = subtree.get_mut(parent.get()) {
+                            *slot = slot.saturating_add(add);
+                        }
+                    }
+                }
+                (subtree, own)
+            }
+        };
+        let mut node_of_span = vec![0usize; n];
+        for (i, span) in trace.spans.iter().enumerate() {
+            let total = totals.get(i).copied().unwrap_or(0);
+            if weight == FlameWeight::CriticalPath && total == 0 {
+                // Not on the critical path, nor anything under it.
+                node_of_span[i] = usize::MAX;
+                continue;
+            }
+            let parent_node = match span.parent {
+                Some(p) => node_of_span.get(p.get()).copied().unwrap_or(0),
+                None => 0,
+            };
+            if parent_node == usize::MAX {
+                node_of_span[i] = usize::MAX;
+                continue;
+            }
+            let key = (
+                trace.str(span.service).to_string(),
+                trace.str(span.operation).to_string(),
+            );
+            let next = nodes.len();
+            let child = match nodes.get_mut(parent_node) {
+                Some(parent) => *parent.children.entry(key.clone()).or_insert(next),
+                None => continue,
+            };
+            if child == next {
+                nodes.push(Node {
+                    key,
+                    ..Node::default()
+                });
+            }
+            if let Some(node) = nodes.get_mut(child) {
+                node.count += 1;
+                node.total_ns = node.total_ns.saturating_add(total);
+                node.self_ns = node
+                    .self_ns
+                    .saturating_add(selfs.get(i).copied().unwrap_or(0));
+            }
+            node_of_span[i] = child;
+        }
+    }
+    let total_ns = nodes
+        .first()
+        .map(|root| {
+            root.children
+                .values()
+                .filter_map(|&c| nodes.get(c))
+                .fold(0i64, |sum, n| sum.saturating_add(n.total_ns))
+        })
+        .unwrap_or(0);
+    let mut graph = FlameGraph {
+        frames: Vec::new(),
+        total_ns,
+        traces: traces.len(),
+        depth: 0,
+    };
+    // Lay out in pre-order: each frame's children side by side from its left edge, heaviest
+    // first, scaled down when (parallel) children add up to more than the frame.
+    let mut stack: Vec<(usize, Option<usize>, u32, f64, f64)> = Vec::new();
+    let push_children = |stack: &mut Vec<(usize, Option<usize>, u32, f64, f64)>,
+                         nodes: &[Node],
+                         node: usize,
+                         frame: Option<usize>,
+                         depth: u32,
+                         x: f64,
+                         width: f64| {
+        let Some(parent) = nodes.get(node) else {
+            return;
+        };
+        let mut children: Vec<usize> = parent.children.values().copied().collect();
+        children.sort_by(|a, b| {
+            let (na, nb) = (&nodes[*a], &nodes[*b]);
+            nb.total_ns.cmp(&na.total_ns).then(na.key.cmp(&nb.key))
+        });
+        let sum = children
+            .iter()
+            .fold(0i64, |s, &c| s.saturating_add(nodes[c].total_ns)) as f64;
+        let parent_total = if frame.is_none() {
+            sum
+        } else {
+            parent.total_ns as f64
+        };
+        let scale = if sum > parent_total && sum > 0.0 {
+            parent_total / sum
+        } else {
+            1.0
+        };
+        let unit = if parent_total > 0.0 {
+            width / parent_total
+        } else {
+            0.0
+        };
+        let mut at = x;
+        let mut placed = Vec::new();
+        for c in children {
+            let w = nodes[c].total_ns as f64 * scale * unit;
+            placed.push((c, frame, depth, at, w));
+            at += w;
+        }
+        // The stack pops the last first: push in reverse to keep left-to-right order.
+        stack.extend(placed.into_iter().rev());
+    };
+    push_children(&mut stack, &nodes, 0, None, 0, 0.0, 1.0);
+    while let Some((node, parent, depth, x, width)) = stack.pop() {
+        let Some(n) = nodes.get(node) else { continue };
+        let index = graph.frames.len();
+        graph.frames.push(FlameFrame {
+            service: n.key.0.clone(),
+            operation: n.key.1.clone(),
+            parent,
+            depth,
+            count: n.count,
+            total_ns: n.total_ns,
+            self_ns: n.self_ns,
+            x,
+            width,
+        });
+        graph.depth = graph.depth.max(depth + 1);
+        push_children(&mut stack, &nodes, node, Some(index), depth + 1, x, width);
+    }
+    graph
+}
+
+impl FlameGraph {
+    /// Folded stacks, one line per frame with self weight: `svc: op;svc: op 123` (ns), the
+    /// format flamegraph.pl, speedscope and inferno read. `;` in names becomes `,`.
+    pub fn folded(&self) -> String {
+        let mut out = String::new();
+        for (i, frame) in self.frames.iter().enumerate() {
+            if frame.self_ns <= 0 {
+                continue;
+            }
+            let mut path = Vec::new();
+            let mut at = Some(i);
+            while let Some(f) = at.and_then(|f| self.frames.get(f)) {
+                path.push(f.label().replace(';', ",").replace('\n', " "));
+                at = f.parent;
+            }
+            path.reverse();
+            out.push_str(&path.join(";"));
+            out.push_str(&format!(" {}\n", frame.self_ns));
+        }
+        out
+    }
+
+    /// The frames to draw when zoomed into `root` (or the whole graph): each with its left
+    /// edge and width as fractions of the view, leaving out frames under `min_width`.
+    pub fn zoomed(&self, root: Option<usize>, min_width: f64) -> Vec<(usize, f64, f64)> {
+        let (x0, w0) = match root.and_then(|r| self.frames.get(r)) {
+            Some(f) if f.width > 0.0 => (f.x, f.width),
+            _ => (0.0, 1.0),
+        };
+        let inside = |i: usize| {
+            let Some(root) = root else { return true };
+            let mut at = Some(i);
+            while let Some(f) = at {
+                if f == root {
+                    return true;
+                }
+                at = self.frames.get(f).and_then(|fr| fr.parent);
+            }
+            false
+        };
+        // Ancestors of the zoomed frame stay drawn across the full width, as in other tools.
+        let mut ancestors = Vec::new();
+        let mut at = root.and_then(|r| self.frames.get(r)).and_then(|f| f.parent);
+        while let Some(a) = at {
+            ancestors.push((a, 0.0, 1.0));
+            at = self.frames.get(a).and_then(|f| f.parent);
+        }
+        ancestors.reverse();
+        ancestors
+            .into_iter()
+            .chain(
+                self.frames
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| inside(*i))
+                    .map(|(i, f)| (i, (f.x - x0) / w0, f.width / w0))
+                    .filter(|(_, _, w)| *w >= min_width),
+            )
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::analysis::analyze_trace;
+
+    fn graph_of(weight: FlameWeight) -> FlameGraph {
+        // api: handle (0–100) calls db: query twice (10–30, 40–60) and cache: get (70–80).
+        let span = |id: u32, parent: Option<u32>, service: &str, name: &str, ts: u32, dur: u32| {
+            let parent = parent.map_or(String::new(), |p| format!(r#","parentId":"{p:016x}""#));
+            format!(
+                r#"{{"traceId":"abc","id":"{id:016x}"{parent},"name":"{name}","timestamp":{ts},"duration":{dur},"localEndpoint":{{"serviceName":"{service}"}}}}"#
+            )
+        };
+        let json = format!(
+            "[{},{},{},{}]",
+            span(1, None, "api", "handle", 1000, 100),
+            span(2, Some(1), "db", "query", 1010, 20),
+            span(3, Some(1), "db", "query", 1040, 20),
+            span(4, Some(1), "cache", "get", 1070, 10)
+        );
+        let parsed = crate::core::format::parse_file("f.json", json.as_bytes()).expect("parses");
+        let trace = Arc::new(parsed.traces.into_iter().next().expect("trace").build());
+        let analysis = Arc::new(analyze_trace(&trace));
+        flame_graph(&[(trace, analysis)], weight)
+    }
+
+    #[test]
+    fn siblings_of_one_operation_merge_and_widths_add_up() {
+        let graph = graph_of(FlameWeight::Duration);
+        assert_eq!(graph.frames.len(), 3);
+        assert_eq!(graph.total_ns, 100_000);
+        let root = &graph.frames[0];
+        assert_eq!(
+            (root.count, root.total_ns, root.self_ns),
+            (1, 100_000, 50_000)
+        );
+        assert_eq!((root.x, root.width), (0.0, 1.0));
+        let db = &graph.frames[1];
+        assert_eq!(
+            (db.count, db.total_ns, db.parent, db.depth),
+            (2, 40_000, Some(0), 1)
+        );
+        assert!((db.width - 0.4).abs() < 1e-9 && db.x == 0.0);
+        let cache = &graph.frames[2];
+        assert!((cache.x - 0.4).abs() < 1e-9 && (cache.width - 0.1).abs() < 1e-9);
+        assert_eq!(graph.depth, 2);
+        let folded = graph.folded();
+        assert!(folded.contains("api: handle;db: query 40000"), "{folded}");
+        assert_eq!(folded.lines().count(), 3);
+        let sum: i64 = folded
+            .lines()
+            .filter_map(|l| l.rsplit_once(' ')?.1.parse::<i64>().ok())
+            .sum();
+        assert_eq!(sum, 100_000, "self times add up to the root");
+    }
+
+    #[test]
+    fn the_critical_path_flamegraph_keeps_what_the_trace_waited_for() {
+        let graph = graph_of(FlameWeight::CriticalPath);
+        assert_eq!(graph.total_ns, 100_000);
+        assert!(graph.frames.iter().all(|f| f.total_ns > 0));
+        let self_sum: i64 = graph.frames.iter().map(|f| f.self_ns).sum();
+        assert_eq!(self_sum, 100_000);
+    }
+
+    #[test]
+    fn zooming_rescales_a_frame_to_the_full_width() {
+        let graph = graph_of(FlameWeight::Duration);
+        let zoomed = graph.zoomed(Some(1), 0.0);
+        assert_eq!(zoomed[0], (0, 0.0, 1.0), "the ancestor spans the view");
+        assert_eq!(zoomed[1].0, 1);
+        assert!((zoomed[1].2 - 1.0).abs() < 1e-9);
+        assert!(graph.zoomed(None, 0.2).iter().all(|(_, _, w)| *w >= 0.2));
+    }
+}

@@ -4,6 +4,7 @@ pub mod help_overlay;
 pub mod minimap;
 pub mod span_detail;
 pub mod timeline;
+pub mod trace_flamegraph;
 pub mod trace_graph;
 pub mod trace_header;
 pub mod trace_logs;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::core::analysis::TraceAnalysis;
-use crate::core::model::Trace;
+use crate::core::model::{Sym, Trace};
 
 /// What a frame's width measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,6 +114,10 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
             }
         };
         let mut node_of_span = vec![0usize; n];
+        // (parent node, service, operation) → node, by this trace's symbols: names are looked
+        // up (and copied) once per distinct call stack, not once per span.
+        let mut by_sym: rustc_hash::FxHashMap<(usize, Sym, Sym), usize> =
+            rustc_hash::FxHashMap::default();
         for (i, span) in trace.spans.iter().enumerate() {
             let total = totals.get(i).copied().unwrap_or(0);
             if weight == FlameWeight::CriticalPath && total == 0 {
@@ -129,21 +133,28 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
                 node_of_span[i] = usize::MAX;
                 continue;
             }
-            let key = (
-                trace.str(span.service).to_string(),
-                trace.str(span.operation).to_string(),
-            );
-            let next = nodes.len();
-            let child = match nodes.get_mut(parent_node) {
-                Some(parent) => *parent.children.entry(key.clone()).or_insert(next),
-                None => continue,
+            let child = match by_sym.get(&(parent_node, span.service, span.operation)) {
+                Some(&child) => child,
+                None => {
+                    let key = (
+                        trace.str(span.service).to_string(),
+                        trace.str(span.operation).to_string(),
+                    );
+                    let next = nodes.len();
+                    let child = match nodes.get_mut(parent_node) {
+                        Some(parent) => *parent.children.entry(key.clone()).or_insert(next),
+                        None => continue,
+                    };
+                    if child == next {
+                        nodes.push(Node {
+                            key,
+                            ..Node::default()
+                        });
+                    }
+                    by_sym.insert((parent_node, span.service, span.operation), child);
+                    child
+                }
             };
-            if child == next {
-                nodes.push(Node {
-                    key,
-                    ..Node::default()
-                });
-            }
             if let Some(node) = nodes.get_mut(child) {
                 node.count += 1;
                 node.total_ns = node.total_ns.saturating_add(total);

@@ -20,6 +20,8 @@ pub enum TraceTab {
     Statistics,
     /// The trace's log records.
     Logs,
+    /// The flamegraph.
+    Flamegraph,
 }
 
 /// The operation graph of the open trace.

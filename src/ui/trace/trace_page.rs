@@ -13,6 +13,7 @@ use crate::ui::trace::help_overlay::HelpOverlay;
 use crate::ui::trace::minimap::Minimap;
 use crate::ui::trace::span_detail::SpanDetailPanel;
 use crate::ui::trace::timeline::Timeline;
+use crate::ui::trace::trace_flamegraph::TraceFlamegraph;
 use crate::ui::trace::trace_graph::{TraceGraph, TraceTab};
 use crate::ui::trace::trace_header::TraceHeader;
 use crate::ui::trace::trace_logs::TraceLogs;
@@ -101,6 +102,7 @@ pub fn TracePage(
                     <button class="tab" class:active=move || tab.get() == TraceTab::Timeline data-testid="tab-timeline" on:click=move |_| tab.set(TraceTab::Timeline)>"Timeline"</button>
                     <button class="tab" class:active=move || tab.get() == TraceTab::Graph data-testid="tab-graph" on:click=move |_| tab.set(TraceTab::Graph)>"Graph"</button>
                     <button class="tab" class:active=move || tab.get() == TraceTab::Statistics data-testid="tab-statistics" on:click=move |_| tab.set(TraceTab::Statistics)>"Statistics"</button>
+                    <button class="tab" class:active=move || tab.get() == TraceTab::Flamegraph data-testid="tab-flamegraph" on:click=move |_| tab.set(TraceTab::Flamegraph)>"Flamegraph"</button>
                     <button class="tab" class:active=move || tab.get() == TraceTab::Logs data-testid="tab-logs" on:click=move |_| tab.set(TraceTab::Logs)>
                         {move || match view.logs.with(|l| l.len()) { 0 => "Logs".to_string(), n => format!("Logs ({n})") }}
                     </button>
@@ -120,6 +122,9 @@ pub fn TracePage(
                 </Show>
                 <Show when=move || tab.get() == TraceTab::Statistics>
                     <TraceStatistics/>
+                </Show>
+                <Show when=move || tab.get() == TraceTab::Flamegraph>
+                    <TraceFlamegraph/>
                 </Show>
                 <Show when=move || tab.get() == TraceTab::Logs>
                     <TraceLogs tab/>

@@ -1,0 +1,81 @@
+// End-to-end: the trace page's flamegraph tab (merged frames, zoom, critical path, all traces of
+// a root operation, search highlight, folded export) and its cost on a 100,000-span trace.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { TracaggPage, useSite } from './tracagg_page.mjs';
+
+const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
+const HOTROD_ID = '2ea75461946a7dd10f2c15ab36a076cb';
+const site = useSite({ before, after });
+
+async function openTrace(files, traceId) {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push({ start: e.startTime, duration: e.duration }); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  await app.chooseFiles(files);
+  await app.waitForRows(1);
+  await app.openTrace(traceId ?? await app.rows().first().getAttribute('data-trace-id'));
+  return app;
+}
+
+const widthOf = (frame) => frame.evaluate((el) => Math.round(parseFloat(el.style.width) * 100) / 100);
+
+test('the flamegraph merges frames, zooms, shows the critical path and exports folded stacks', async () => {
+  const app = await openTrace([HOTROD], HOTROD_ID);
+  await app.byTestId('tab-flamegraph').click();
+  await app.byTestId('flamegraph').waitFor();
+  const root = app.page.locator('[data-testid="flame-frame"][data-key="frontend: GET /dispatch"]');
+  assert.equal(await widthOf(root), 100);
+  // 14 redis calls of one operation are one frame.
+  const redis = app.page.locator('[data-testid="flame-frame"][data-key="redis-manual: GetDriver"]');
+  assert.equal(await redis.count(), 1);
+  assert.match(await redis.getAttribute('title'), /^redis-manual: GetDriver\n14× · total/);
+  await redis.click();
+  assert.equal(await widthOf(redis), 100);
+  await app.screenshot('flamegraph-zoomed', { fullPage: false });
+  await app.byTestId('flame-reset').click();
+  assert.notEqual(await widthOf(redis), 100);
+  // Search highlights.
+  await app.byTestId('flame-search').fill('mysql');
+  await app.page.waitForFunction(() => document.querySelectorAll('.flame-frame.match').length === 1);
+  await app.byTestId('flame-search').fill('');
+  // The critical-path variant: the root's frame spans the path, and it has fewer frames.
+  const all = await app.byTestId('flame-frame').count();
+  await app.byTestId('flame-critical').check();
+  await app.page.waitForFunction((n) => document.querySelectorAll('[data-testid="flame-frame"]').length < n, all);
+  assert.match(await app.byTestId('flame-summary').innerText(), /from 1 trace · 703 ms in all/);
+  const [download] = await Promise.all([app.page.waitForEvent('download'), app.byTestId('flame-export').click()]);
+  const folded = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(download.suggestedFilename(), /critical-path\.folded$/);
+  assert.ok(folded.split('\n').some((l) => /^frontend: GET \/dispatch;.* \d+$/.test(l)), folded);
+  await app.screenshot('flamegraph-critical', { fullPage: false });
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('a 100,000-span trace\'s flamegraph opens without a main-thread task over 100 ms', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-flame-'));
+  const file = path.join(dir, 'big.json');
+  fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '100000', '--format', 'jaeger'], { maxBuffer: 1 << 30 }));
+  const app = await openTrace([file]);
+  await app.page.waitForTimeout(500);
+  const before = await app.page.evaluate(() => performance.now());
+  await app.byTestId('tab-flamegraph').click();
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="flame-frame"]').length > 10);
+  await app.page.waitForTimeout(300);
+  const longest = await app.page.evaluate((t) => Math.max(0, ...window.longTasks.filter((e) => e.start >= t).map((e) => e.duration)), before);
+  console.log(`longest task, 100,000-span flamegraph: ${longest.toFixed(0)} ms`);
+  assert.ok(longest <= Number(process.env.E2E_TASK_BUDGET ?? 100), `${longest} ms`);
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});

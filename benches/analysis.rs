@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tracagg::core::analysis::{
-    adjust_clock_skew, bottlenecks, critical_path, dependencies, error_paths, operation_stats,
-    self_times, service_stats, trace_statistics, BottleneckConfig, GroupBy,
+    adjust_clock_skew, analyze_trace, bottlenecks, critical_path, dependencies, error_paths,
+    flame_graph, operation_stats, self_times, service_stats, trace_statistics, BottleneckConfig,
+    FlameWeight, GroupBy,
 };
 use tracagg::core::format::parse_file;
 use tracagg::core::generate::{write_trace, GenFormat};
@@ -80,6 +81,13 @@ fn main() {
         operation_stats(&traces)
     });
     time("dependencies", &mut total, || dependencies(&traces));
+    let analysed = [(Arc::clone(&trace), Arc::new(analyze_trace(&trace)))];
+    time("flamegraph", &mut total, || {
+        flame_graph(&analysed, FlameWeight::Duration)
+    });
+    time("critical-path flamegraph", &mut total, || {
+        flame_graph(&analysed, FlameWeight::CriticalPath)
+    });
     println!(
         "  {:<28} {:>9.1} ms",
         "TOTAL analysis",

@@ -374,7 +374,7 @@ mod cli {
                 .iter()
                 .map(|f| {
                     serde_json::json!({
-                        "service": f.service, "operation": f.operation, "parent": f.parent,
+                        "service": &*f.service, "operation": &*f.operation, "parent": f.parent,
                         "depth": f.depth, "count": f.count, "total_us": f.total_ns as f64 / 1000.0,
                         "self_us": f.self_ns as f64 / 1000.0, "x": f.x, "width": f.width,
                     })

@@ -23,10 +23,10 @@ pub enum FlameWeight {
 /// One frame: a call stack's last `service: operation`, merged over the spans that had it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlameFrame {
-    /// The service.
-    pub service: String,
+    /// The service (shared with every frame of that service).
+    pub service: Arc<str>,
     /// The operation.
-    pub operation: String,
+    pub operation: Arc<str>,
     /// The parent frame (index into `frames`); `None` for a root.
     pub parent: Option<usize>,
     /// 0 for roots.
@@ -63,20 +63,51 @@ pub struct FlameGraph {
     pub depth: u32,
 }
 
-/// The merged call tree while it is built: children by (service, operation).
+/// The merged call tree while it is built (names as indices into the name table).
 #[derive(Default)]
 struct Node {
-    key: (String, String),
+    key: (u32, u32),
     count: usize,
     total_ns: i64,
     self_ns: i64,
-    children: HashMap<(String, String), usize>,
+    children: Vec<usize>,
+}
+
+/// Names across traces, each kept once.
+#[derive(Default)]
+struct Names {
+    index: HashMap<Arc<str>, u32>,
+    list: Vec<Arc<str>>,
+}
+
+impl Names {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        let shared: Arc<str> = Arc::from(name);
+        self.list.push(Arc::clone(&shared));
+        self.index.insert(shared, id);
+        id
+    }
+
+    fn get(&self, id: u32) -> Arc<str> {
+        self.list
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""))
+    }
 }
 
 /// Builds a flamegraph of `traces` (each with its analysis), weighted by `weight`.
 pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWeight) -> FlameGraph {
-    // nodes[0] is a virtual root above every trace's roots.
+    // nodes[0] is a virtual root above every trace's roots; `child_of` finds a node's child
+    // by (parent, service, operation).
     let mut nodes: Vec<Node> = vec![Node::default()];
+    let mut names = Names::default();
+    let mut child_of: rustc_hash::FxHashMap<(usize, u32, u32), usize> =
+        rustc_hash::FxHashMap::default();
     for (trace, analysis) in traces {
         let n = trace.spans.len();
         // Per span: its weight and its self weight.
@@ -114,10 +145,8 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
             }
         };
         let mut node_of_span = vec![0usize; n];
-        // (parent node, service, operation) → node, by this trace's symbols: names are looked
-        // up (and copied) once per distinct call stack, not once per span.
-        let mut by_sym: rustc_hash::FxHashMap<(usize, Sym, Sym), usize> =
-            rustc_hash::FxHashMap::default();
+        // This trace's symbols → name ids (a few hundred names, looked up once each).
+        let mut name_of: rustc_hash::FxHashMap<Sym, u32> = rustc_hash::FxHashMap::default();
         for (i, span) in trace.spans.iter().enumerate() {
             let total = totals.get(i).copied().unwrap_or(0);
             if weight == FlameWeight::CriticalPath && total == 0 {
@@ -133,28 +162,23 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
                 node_of_span[i] = usize::MAX;
                 continue;
             }
-            let child = match by_sym.get(&(parent_node, span.service, span.operation)) {
-                Some(&child) => child,
-                None => {
-                    let key = (
-                        trace.str(span.service).to_string(),
-                        trace.str(span.operation).to_string(),
-                    );
-                    let next = nodes.len();
-                    let child = match nodes.get_mut(parent_node) {
-                        Some(parent) => *parent.children.entry(key.clone()).or_insert(next),
-                        None => continue,
-                    };
-                    if child == next {
-                        nodes.push(Node {
-                            key,
-                            ..Node::default()
-                        });
-                    }
-                    by_sym.insert((parent_node, span.service, span.operation), child);
-                    child
-                }
+            let mut id = |sym: Sym| {
+                *name_of
+                    .entry(sym)
+                    .or_insert_with(|| names.id(trace.str(sym)))
             };
+            let key = (id(span.service), id(span.operation));
+            let next = nodes.len();
+            let child = *child_of.entry((parent_node, key.0, key.1)).or_insert(next);
+            if child == next {
+                nodes.push(Node {
+                    key,
+                    ..Node::default()
+                });
+                if let Some(parent) = nodes.get_mut(parent_node) {
+                    parent.children.push(child);
+                }
+            }
             if let Some(node) = nodes.get_mut(child) {
                 node.count += 1;
                 node.total_ns = node.total_ns.saturating_add(total);
@@ -169,7 +193,7 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
         .first()
         .map(|root| {
             root.children
-                .values()
+                .iter()
                 .filter_map(|&c| nodes.get(c))
                 .fold(0i64, |sum, n| sum.saturating_add(n.total_ns))
         })
@@ -184,16 +208,19 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
     // first, scaled down when (parallel) children add up to more than the frame.
     let mut stack: Vec<(usize, Option<usize>, u32, f64, f64)> = Vec::new();
     let push_children = |stack: &mut Vec<(usize, Option<usize>, u32, f64, f64)>,
-                         nodes: &[Node],
+                         nodes: &mut [Node],
                          node: usize,
                          frame: Option<usize>,
                          depth: u32,
                          x: f64,
                          width: f64| {
-        let Some(parent) = nodes.get(node) else {
+        let Some(parent) = nodes.get_mut(node) else {
             return;
         };
-        let mut children: Vec<usize> = parent.children.values().copied().collect();
+        // Each node's children are laid out once: take them instead of copying.
+        let mut children = std::mem::take(&mut parent.children);
+        let parent_total_ns = parent.total_ns;
+        let nodes: &[Node] = nodes;
         children.sort_by(|a, b| {
             let (na, nb) = (&nodes[*a], &nodes[*b]);
             nb.total_ns.cmp(&na.total_ns).then(na.key.cmp(&nb.key))
@@ -204,7 +231,7 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
         let parent_total = if frame.is_none() {
             sum
         } else {
-            parent.total_ns as f64
+            parent_total_ns as f64
         };
         let scale = if sum > parent_total && sum > 0.0 {
             parent_total / sum
@@ -216,23 +243,25 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
         } else {
             0.0
         };
+        let first = stack.len();
         let mut at = x;
-        let mut placed = Vec::new();
         for c in children {
             let w = nodes[c].total_ns as f64 * scale * unit;
-            placed.push((c, frame, depth, at, w));
+            stack.push((c, frame, depth, at, w));
             at += w;
         }
-        // The stack pops the last first: push in reverse to keep left-to-right order.
-        stack.extend(placed.into_iter().rev());
+        // The stack pops the last first: reverse to keep left-to-right order.
+        if let Some(pushed) = stack.get_mut(first..) {
+            pushed.reverse();
+        }
     };
-    push_children(&mut stack, &nodes, 0, None, 0, 0.0, 1.0);
+    push_children(&mut stack, &mut nodes, 0, None, 0, 0.0, 1.0);
     while let Some((node, parent, depth, x, width)) = stack.pop() {
         let Some(n) = nodes.get(node) else { continue };
         let index = graph.frames.len();
         graph.frames.push(FlameFrame {
-            service: n.key.0.clone(),
-            operation: n.key.1.clone(),
+            service: names.get(n.key.0),
+            operation: names.get(n.key.1),
             parent,
             depth,
             count: n.count,
@@ -242,7 +271,15 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
             width,
         });
         graph.depth = graph.depth.max(depth + 1);
-        push_children(&mut stack, &nodes, node, Some(index), depth + 1, x, width);
+        push_children(
+            &mut stack,
+            &mut nodes,
+            node,
+            Some(index),
+            depth + 1,
+            x,
+            width,
+        );
     }
     graph
 }

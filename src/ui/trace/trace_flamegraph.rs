@@ -14,8 +14,8 @@ use crate::core::view_model::{
 };
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
+use crate::ui::widgets::deferred::Deferred;
 use crate::ui::widgets::download::{download_text, file_stem};
-use crate::ui::widgets::shared::Shared;
 
 /// Height of one row of frames (px).
 const ROW_PX: f64 = 20.0;
@@ -43,29 +43,41 @@ pub fn TraceFlamegraph() -> impl IntoView {
     let critical = RwSignal::new(false);
     let all_of_root = RwSignal::new(false);
     let zoom = RwSignal::new(None::<usize>);
-    let graph = Memo::new(move |_| {
-        let weight = if critical.get() {
-            FlameWeight::CriticalPath
-        } else {
-            FlameWeight::Duration
-        };
-        let (Some(trace), Some(analysis)) = (view.trace.get(), view.analysis.get()) else {
-            return Shared::new(FlameGraph::default());
-        };
-        let traces = if all_of_root.get() {
-            let root = root_of(&trace);
-            state.traces.with(|set| {
-                set.traces()
+    // Computed in a browser task of its own (a 100,000-span trace has ~80,000 frames), so
+    // that neither the click nor the drawing waits for it.
+    let flame = Deferred::new(
+        move || {
+            (
+                view.trace.get(),
+                view.analysis.get(),
+                critical.get(),
+                all_of_root.get(),
+            )
+        },
+        move |(trace, analysis, critical, all)| {
+            let weight = if critical {
+                FlameWeight::CriticalPath
+            } else {
+                FlameWeight::Duration
+            };
+            let (Some(trace), Some(analysis)) = (trace, analysis) else {
+                return FlameGraph::default();
+            };
+            let traces = if all {
+                let root = root_of(&trace);
+                let loaded = state.traces.with_untracked(|set| set.traces().to_vec());
+                loaded
                     .iter()
                     .filter(|t| root_of(t) == root)
                     .map(|t| (Arc::clone(t), state.analysis_of(t)))
                     .collect::<Vec<_>>()
-            })
-        } else {
-            vec![(Arc::clone(&trace.0), Arc::clone(&analysis.0))]
-        };
-        Shared::new(flame_graph(&traces, weight))
-    });
+            } else {
+                vec![(Arc::clone(&trace.0), Arc::clone(&analysis.0))]
+            };
+            flame_graph(&traces, weight)
+        },
+    );
+    let graph = flame.signal();
     // A new graph starts unzoomed.
     Effect::new(move |_| {
         graph.track();
@@ -159,6 +171,9 @@ pub fn TraceFlamegraph() -> impl IntoView {
                     g.frames.len(), g.traces, if g.traces == 1 { "" } else { "s" }, format_duration_ns(g.total_ns)
                 ))}</span>
             </div>
+            <Show when=move || !flame.ready() || flame.busy()>
+                <p class="hint" data-testid="flame-computing">"Computing the flamegraph…"</p>
+            </Show>
             <div class="flame-body">
                 <div class="flame" data-testid="flamegraph" style=move || format!("height: {}px", f64::from(graph.with(|g| g.depth)) * ROW_PX)>
                     {frames}

@@ -59,6 +59,10 @@ test('the flamegraph merges frames, zooms, shows the critical path and exports f
   const folded = fs.readFileSync(await download.path(), 'utf8');
   assert.match(download.suggestedFilename(), /critical-path\.folded$/);
   assert.ok(folded.split('\n').some((l) => /^frontend: GET \/dispatch;.* \d+$/.test(l)), folded);
+  const [svgFile] = await Promise.all([app.page.waitForEvent('download'), app.byTestId('flame-export-svg').click()]);
+  const svg = fs.readFileSync(await svgFile.path(), 'utf8');
+  assert.match(svgFile.suggestedFilename(), /critical-path\.svg$/);
+  assert.ok(svg.startsWith('<svg') && svg.includes('frontend: GET /dispatch') && (svg.match(/<rect/g) ?? []).length >= 9, svg.slice(0, 300));
   await app.screenshot('flamegraph-critical', { fullPage: false });
   assert.deepEqual(app.problems, []);
   await app.page.close();

@@ -306,6 +306,61 @@ impl FlameGraph {
         out
     }
 
+    /// A standalone SVG picture of the graph (zoomed into `root`, or whole), `width_px` wide:
+    /// one rectangle per frame wide enough to see, coloured by `colour(service)`, its label
+    /// shortened to what fits, and a `<title>` tooltip. Text is XML-escaped: names are
+    /// untrusted.
+    pub fn svg(
+        &self,
+        root: Option<usize>,
+        width_px: f64,
+        colour: impl Fn(&str) -> &'static str,
+    ) -> String {
+        const ROW: f64 = 20.0;
+        const CHAR_PX: f64 = 6.5;
+        let escape = |text: &str| {
+            text.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let frames = self.zoomed(root, 1.0 / width_px.max(1.0));
+        let height = f64::from(self.depth.max(1)) * ROW;
+        let mut out = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width_px:.0}\" height=\"{height:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        );
+        for (i, x, w) in frames {
+            let Some(f) = self.frames.get(i) else {
+                continue;
+            };
+            let (left, width) = (x * width_px, w * width_px);
+            let top = f64::from(f.depth) * ROW;
+            let label = f.label();
+            let fits = ((width - 6.0) / CHAR_PX).floor().max(0.0) as usize;
+            let shown = crate::core::view_model::shorten(&label, fits);
+            out.push_str(&format!(
+                "<g><title>{} ({}×, total {} ns, self {} ns)</title><rect x=\"{left:.2}\" y=\"{top:.0}\" width=\"{width:.2}\" height=\"{:.0}\" fill=\"{}\" stroke=\"#fff\"/>",
+                escape(&crate::core::view_model::shorten(&label, 4_000)),
+                f.count,
+                f.total_ns,
+                f.self_ns,
+                ROW - 1.0,
+                colour(&f.service)
+            ));
+            if fits >= 3 {
+                out.push_str(&format!(
+                    "<text x=\"{:.2}\" y=\"{:.0}\">{}</text>",
+                    left + 3.0,
+                    top + 14.0,
+                    escape(&shown)
+                ));
+            }
+            out.push_str("</g>\n");
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+
     /// The frames to draw when zoomed into `root` (or the whole graph): each with its left
     /// edge and width as fractions of the view, leaving out frames under `min_width`.
     pub fn zoomed(&self, root: Option<usize>, min_width: f64) -> Vec<(usize, f64, f64)> {
@@ -409,6 +464,18 @@ mod tests {
         assert!(graph.frames.iter().all(|f| f.total_ns > 0));
         let self_sum: i64 = graph.frames.iter().map(|f| f.self_ns).sum();
         assert_eq!(self_sum, 100_000);
+    }
+
+    #[test]
+    fn the_svg_escapes_names_and_draws_every_visible_frame() {
+        let mut graph = graph_of(FlameWeight::Duration);
+        graph.frames[2].operation = Arc::from("<script>alert(1)</script>");
+        let svg = graph.svg(None, 1000.0, |_| "#abcdef");
+        assert!(svg.starts_with("<svg xmlns="));
+        assert_eq!(svg.matches("<rect").count(), 3);
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("&lt;script&gt;"));
+        assert!(svg.contains("api: handle"));
     }
 
     #[test]

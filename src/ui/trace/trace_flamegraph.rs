@@ -155,6 +155,17 @@ pub fn TraceFlamegraph() -> impl IntoView {
             leptos::logging::warn!("{error}");
         }
     };
+    let export_svg = move |_| {
+        let id = view
+            .trace
+            .with_untracked(|t| t.as_ref().map(|t| t.trace_id.clone()).unwrap_or_default());
+        let kind = if critical.get_untracked() { "critical-path" } else { "flamegraph" };
+        let name = format!("trace-{}-{kind}.svg", file_stem(&id));
+        let svg = graph.get_untracked().svg(zoom.get_untracked(), 1200.0, service_colour);
+        if let Err(error) = download_text(&name, "image/svg+xml", &svg) {
+            leptos::logging::warn!("{error}");
+        }
+    };
     view! {
         <section class="panel trace-flamegraph" data-testid="trace-flamegraph">
             <div class="flame-bar">
@@ -166,6 +177,7 @@ pub fn TraceFlamegraph() -> impl IntoView {
                     prop:value=view.search on:input=move |ev| view.search.set(event_target_value(&ev))/>
                 <button class="button small" data-testid="flame-reset" on:click=move |_| zoom.set(None)>"Reset zoom"</button>
                 <button class="button small" data-testid="flame-export" on:click=export>"Export folded stacks"</button>
+                <button class="button small" data-testid="flame-export-svg" on:click=export_svg>"Export SVG"</button>
                 <span class="hint" data-testid="flame-summary">{move || graph.with(|g| format!(
                     "{} frames from {} trace{} · {} in all. The shaded part of a frame is its self time; the search box highlights frames.",
                     g.frames.len(), g.traces, if g.traces == 1 { "" } else { "s" }, format_duration_ns(g.total_ns)

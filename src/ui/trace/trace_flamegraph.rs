@@ -159,9 +159,15 @@ pub fn TraceFlamegraph() -> impl IntoView {
         let id = view
             .trace
             .with_untracked(|t| t.as_ref().map(|t| t.trace_id.clone()).unwrap_or_default());
-        let kind = if critical.get_untracked() { "critical-path" } else { "flamegraph" };
+        let kind = if critical.get_untracked() {
+            "critical-path"
+        } else {
+            "flamegraph"
+        };
         let name = format!("trace-{}-{kind}.svg", file_stem(&id));
-        let svg = graph.get_untracked().svg(zoom.get_untracked(), 1200.0, service_colour);
+        let svg = graph
+            .get_untracked()
+            .svg(zoom.get_untracked(), 1200.0, service_colour);
         if let Err(error) = download_text(&name, "image/svg+xml", &svg) {
             leptos::logging::warn!("{error}");
         }

@@ -252,7 +252,7 @@ mod cli {
         files: &[PathBuf],
     ) -> ExitCode {
         let mut set = TraceSet::new();
-        let mut log_files = Vec::new();
+        let mut log_files = logs::LogStore::new();
         let mut failed = false;
         for path in files {
             let name = path.display().to_string();
@@ -271,7 +271,7 @@ mod cli {
                         if !json {
                             eprintln!("{}", escape_controls(&file.describe()));
                         }
-                        log_files.push(file);
+                        log_files = log_files.with(file);
                     }
                     Err(error) => {
                         eprintln!("tracagg: {}", escape_controls(&error));

@@ -8,7 +8,7 @@ use tracagg::core::analysis::{
     StatsRow, TraceAnalysis,
 };
 
-use tracagg::core::logs::{join_logs, LogFile, TraceLogs};
+use tracagg::core::logs::{join_logs, LogStore, TraceLogs};
 use tracagg::core::model::{SpanIdx, Trace};
 use tracagg::core::view_model::TraceSummary;
 
@@ -324,8 +324,8 @@ impl Report {
 
     /// Adds the log files' figures: totals over every loaded trace (`loaded`), and each
     /// reported trace's records.
-    pub(crate) fn with_logs(mut self, files: &[LogFile], loaded: &[Arc<Trace>]) -> Self {
-        let (totals, per_trace) = join_logs(files, loaded);
+    pub(crate) fn with_logs(mut self, logs: &LogStore, loaded: &[Arc<Trace>]) -> Self {
+        let (totals, per_trace) = join_logs(logs, loaded);
         self.logs = LogsRow {
             files: totals.files,
             records: totals.records,

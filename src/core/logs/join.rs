@@ -1,12 +1,12 @@
-//! Joining log records to the loaded traces: a record joins its trace by its trace ID (a text
-//! line by the first trace-ID-like token naming a loaded trace), and its span when that span
-//! is in the trace; a record whose span is not there still counts for its trace. Records of
+//! Joining log records to the loaded traces for the command line, through the same
+//! [`LogStore`] index the page uses: a record joins its trace by its trace ID (a text line by
+//! the trace IDs it contains), and its span when that span is in the trace; a record whose span is not there still counts for its trace. Records of
 //! traces not loaded are counted as unmatched (the page keeps them for a later file).
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{fields, LogFile, LogKind, LogRecord};
-use crate::core::model::{trace_key, Trace};
+use super::LogStore;
+use crate::core::model::Trace;
 
 /// How many records joined, over all log files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,64 +30,40 @@ pub struct TraceLogs {
     pub by_span: Vec<(String, usize)>,
 }
 
-/// The trace a record names, by key (see [`trace_key`]), if that trace is loaded.
-fn trace_of<'a>(
-    record: &LogRecord,
-    kind: LogKind,
-    loaded: &'a HashMap<String, usize>,
-) -> Option<&'a usize> {
-    match (&record.trace_id, kind) {
-        (Some(id), _) => loaded.get(&trace_key(id)),
-        (None, LogKind::Text) => fields::id_tokens(&record.message)
-            .into_iter()
-            .find_map(|token| loaded.get(&trace_key(&token.to_ascii_lowercase()))),
-        (None, _) => None,
-    }
-}
-
-/// Joins the records of `files` to `traces`: totals, and per trace (by index in `traces`) its
-/// records.
-pub fn join_logs(files: &[LogFile], traces: &[Arc<Trace>]) -> (LogTotals, Vec<TraceLogs>) {
-    let loaded: HashMap<String, usize> = traces
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (trace_key(&t.trace_id), i))
-        .collect();
-    let mut per_trace = vec![TraceLogs::default(); traces.len()];
-    let mut span_counts: Vec<HashMap<&str, usize>> = vec![HashMap::new(); traces.len()];
-    let mut totals = LogTotals {
-        files: files.len(),
-        ..LogTotals::default()
+/// Joins the records in `store` to `traces` (as the page does, through the store's index):
+/// totals, and per trace (by index in `traces`) its records.
+pub fn join_logs(store: &LogStore, traces: &[Arc<Trace>]) -> (LogTotals, Vec<TraceLogs>) {
+    let unmatched = store.unmatched(traces);
+    let totals = LogTotals {
+        files: store.files().count(),
+        records: store.record_count(),
+        matched: store.record_count().saturating_sub(unmatched),
+        unmatched,
     };
-    for file in files {
-        for record in &file.records {
-            totals.records += 1;
-            let Some(&index) = trace_of(record, file.kind, &loaded) else {
-                totals.unmatched += 1;
-                continue;
-            };
-            totals.matched += 1;
-            if let Some(logs) = per_trace.get_mut(index) {
+    let per_trace = traces
+        .iter()
+        .map(|trace| {
+            let mut logs = TraceLogs::default();
+            let mut by_span: HashMap<&str, usize> = HashMap::new();
+            for (_, record) in store.records_of(trace) {
                 logs.count += 1;
+                if let Some(span) = &record.span_id {
+                    *by_span.entry(span.as_str()).or_insert(0) += 1;
+                }
             }
-            if let (Some(span), Some(counts)) = (&record.span_id, span_counts.get_mut(index)) {
-                *counts.entry(span.as_str()).or_insert(0) += 1;
+            if !by_span.is_empty() {
+                logs.by_span = trace
+                    .spans
+                    .iter()
+                    .filter_map(|span| {
+                        let id = trace.str(span.span_id);
+                        by_span.get(id).map(|&n| (id.to_string(), n))
+                    })
+                    .collect();
             }
-        }
-    }
-    for ((trace, logs), counts) in traces.iter().zip(&mut per_trace).zip(&span_counts) {
-        if counts.is_empty() {
-            continue;
-        }
-        logs.by_span = trace
-            .spans
-            .iter()
-            .filter_map(|span| {
-                let id = trace.str(span.span_id);
-                counts.get(id).map(|&n| (id.to_string(), n))
-            })
-            .collect();
-    }
+            logs
+        })
+        .collect();
     (totals, per_trace)
 }
 
@@ -111,18 +87,17 @@ mod tests {
         let mut set = TraceSet::new();
         load_into(&mut set, "t.json", &read("checkout-traces.otlp.json")).expect("traces");
         assert_eq!(set.len(), 3);
-        let files: Vec<LogFile> = [
+        let store = [
             "checkout-structlog.jsonl",
             "checkout-logs.otlp.json",
             "checkout-structlog.logfmt",
         ]
         .iter()
-        .map(|name| {
+        .fold(LogStore::new(), |store, name| {
             let bytes = read(name);
-            parse_logs(name, &bytes, sniff(&bytes).expect("a log file")).expect("reads")
-        })
-        .collect();
-        let (totals, per_trace) = join_logs(&files, set.traces());
+            store.with(parse_logs(name, &bytes, sniff(&bytes).expect("a log file")).expect("reads"))
+        });
+        let (totals, per_trace) = join_logs(&store, set.traces());
         assert_eq!(totals.files, 3);
         assert_eq!(totals.records, 13 + 12 + 13);
         // The idle worker line names no trace, in both structlog files.
@@ -140,7 +115,7 @@ mod tests {
         let text = format!("2026-01-02 03:04:05,100 ERROR request {id} failed\nunrelated 0123456789abcdef0123456789abcdef\n");
         let kind = sniff(text.as_bytes()).expect("text log");
         let file = parse_logs("app.log", text.as_bytes(), kind).expect("reads");
-        let (totals, per_trace) = join_logs(&[file], set.traces());
+        let (totals, per_trace) = join_logs(&LogStore::new().with(file), set.traces());
         assert_eq!((totals.matched, totals.unmatched), (1, 1));
         assert_eq!(per_trace[0].count, 1);
         assert!(per_trace[0].by_span.is_empty());

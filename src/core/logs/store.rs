@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{fields, LogFile, LogKind};
+use super::{fields, LogFile, LogKind, LogRecord};
 use crate::core::model::{trace_key, SpanIdx, Trace};
 
 /// One log file's index: trace key → positions of its records. Built once per file, in
@@ -135,16 +135,26 @@ impl LogStore {
         unmatched
     }
 
+    /// The records that name `trace`, with their files, in load order.
+    pub fn records_of<'a>(
+        &'a self,
+        trace: &Trace,
+    ) -> impl Iterator<Item = (&'a LogFile, &'a LogRecord)> + 'a {
+        let key = trace_key(&trace.trace_id);
+        self.files.iter().flat_map(move |(file, index)| {
+            index
+                .by_trace
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .filter_map(move |&r| Some((file.as_ref(), file.records.get(r as usize)?)))
+        })
+    }
+
     /// The records of `trace`, by time (those without a time last), each with its span when
     /// the span is in the trace.
     pub fn lines_of(&self, trace: &Trace) -> Vec<LogLine> {
-        let key = trace_key(&trace.trace_id);
-        let found: Vec<(&LogFile, u32)> = self
-            .files
-            .iter()
-            .filter_map(|(file, index)| Some((file, index.by_trace.get(&key)?)))
-            .flat_map(|(file, positions)| positions.iter().map(move |&r| (file.as_ref(), r)))
-            .collect();
+        let found: Vec<(&LogFile, &LogRecord)> = self.records_of(trace).collect();
         if found.is_empty() {
             return Vec::new();
         }
@@ -156,18 +166,15 @@ impl LogStore {
             .collect();
         let mut lines: Vec<LogLine> = found
             .into_iter()
-            .filter_map(|(file, r)| {
-                let record = file.records.get(r as usize)?;
-                Some(LogLine {
-                    span: record
-                        .span_id
-                        .as_deref()
-                        .and_then(|id| spans.get(id).copied()),
-                    offset_ns: record.time_ns.map(|t| t.saturating_sub(trace.start_ns)),
-                    level: record.level.clone().unwrap_or_default(),
-                    message: record.message.clone(),
-                    source: format!("{}:{}", file.name, record.line),
-                })
+            .map(|(file, record)| LogLine {
+                span: record
+                    .span_id
+                    .as_deref()
+                    .and_then(|id| spans.get(id).copied()),
+                offset_ns: record.time_ns.map(|t| t.saturating_sub(trace.start_ns)),
+                level: record.level.clone().unwrap_or_default(),
+                message: record.message.clone(),
+                source: format!("{}:{}", file.name, record.line),
             })
             .collect();
         lines.sort_by_key(|l| (l.offset_ns.is_none(), l.offset_ns));

@@ -141,7 +141,8 @@ pub fn TraceFlamegraph() -> impl IntoView {
             })
             .collect_view()
     };
-    let export = move |_| {
+    // Saves the graph as `.folded` stacks or as an SVG picture of the view.
+    let export = move |svg: bool| {
         let id = view
             .trace
             .with_untracked(|t| t.as_ref().map(|t| t.trace_id.clone()).unwrap_or_default());
@@ -150,25 +151,15 @@ pub fn TraceFlamegraph() -> impl IntoView {
         } else {
             "flamegraph"
         };
-        let name = format!("trace-{}-{kind}.folded", file_stem(&id));
-        if let Err(error) = download_text(&name, "text/plain", &graph.get_untracked().folded()) {
-            leptos::logging::warn!("{error}");
-        }
-    };
-    let export_svg = move |_| {
-        let id = view
-            .trace
-            .with_untracked(|t| t.as_ref().map(|t| t.trace_id.clone()).unwrap_or_default());
-        let kind = if critical.get_untracked() {
-            "critical-path"
+        let graph = graph.get_untracked();
+        let (extension, mime, text) = if svg {
+            let picture = graph.svg(zoom.get_untracked(), 1200.0, service_colour);
+            ("svg", "image/svg+xml", picture)
         } else {
-            "flamegraph"
+            ("folded", "text/plain", graph.folded())
         };
-        let name = format!("trace-{}-{kind}.svg", file_stem(&id));
-        let svg = graph
-            .get_untracked()
-            .svg(zoom.get_untracked(), 1200.0, service_colour);
-        if let Err(error) = download_text(&name, "image/svg+xml", &svg) {
+        let name = format!("trace-{}-{kind}.{extension}", file_stem(&id));
+        if let Err(error) = download_text(&name, mime, &text) {
             leptos::logging::warn!("{error}");
         }
     };
@@ -182,8 +173,8 @@ pub fn TraceFlamegraph() -> impl IntoView {
                 <input type="search" placeholder="Highlight frames" data-testid="flame-search"
                     prop:value=view.search on:input=move |ev| view.search.set(event_target_value(&ev))/>
                 <button class="button small" data-testid="flame-reset" on:click=move |_| zoom.set(None)>"Reset zoom"</button>
-                <button class="button small" data-testid="flame-export" on:click=export>"Export folded stacks"</button>
-                <button class="button small" data-testid="flame-export-svg" on:click=export_svg>"Export SVG"</button>
+                <button class="button small" data-testid="flame-export" on:click=move |_| export(false)>"Export folded stacks"</button>
+                <button class="button small" data-testid="flame-export-svg" on:click=move |_| export(true)>"Export SVG"</button>
                 <span class="hint" data-testid="flame-summary">{move || graph.with(|g| format!(
                     "{} frames from {} trace{} · {} in all. The shaded part of a frame is its self time; the search box highlights frames.",
                     g.frames.len(), g.traces, if g.traces == 1 { "" } else { "s" }, format_duration_ns(g.total_ns)

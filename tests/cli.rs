@@ -339,3 +339,99 @@ fn flamegraph_prints_folded_stacks_and_json_frames() {
         .iter()
         .all(|f| f["x"].as_f64().unwrap() >= 0.0 && f["width"].as_f64().unwrap() <= 1.0));
 }
+
+/// The kinds `tracagg lint --json` reports for the fixture the OpenTelemetry Python SDK wrote
+/// with each problem made on purpose (`tests/fixtures/quality/generate.py`).
+#[test]
+fn lint_json_finds_each_problem_of_the_badly_instrumented_fixture() {
+    let fixture = "tests/fixtures/quality/shop-badly-instrumented.otlp.json";
+    let out = tracagg(&["lint", "--json", fixture]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for secret in ["Sup3rS3cret", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"] {
+        assert!(!text.contains(secret), "{secret} printed unmasked");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let find = |kind: &str, subject: &str| {
+        findings
+            .iter()
+            .find(|f| f["kind"] == kind && f["subject"] == subject)
+            .unwrap_or_else(|| panic!("no {kind} about {subject}: {text}"))
+    };
+    let lost = find("lost_context", "frontend → inventory");
+    assert_eq!(lost["severity"], "error");
+    assert_eq!(lost["count"], 3);
+    let example = &lost["examples"][0];
+    for field in ["trace_id", "span_id", "detail"] {
+        assert!(
+            example[field].as_str().is_some_and(|s| !s.is_empty()),
+            "{field}"
+        );
+    }
+    assert_eq!(
+        find("high_cardinality_name", "frontend: GET /users/{id}")["suggestion"],
+        "GET /users/{id}"
+    );
+    assert_eq!(find("exception_without_error", "frontend")["count"], 3);
+    assert_eq!(find("error_without_message", "frontend")["count"], 3);
+    assert_eq!(find("bad_duration", "zero")["count"], 3);
+    assert_eq!(find("generic_name", "query")["severity"], "warning");
+    assert_eq!(find("orphan_span", "unknown_service:python")["count"], 1);
+    assert_eq!(
+        find("missing_service_name", "unknown_service:python")["severity"],
+        "error"
+    );
+    assert_eq!(
+        find("missing_resource_attribute", "service.version")["count"],
+        1
+    );
+    assert_eq!(find("clock_skew", "frontend")["count"], 1);
+    assert_eq!(
+        find("deprecated_attribute", "http.method → http.request.method")["suggestion"],
+        "http.request.method"
+    );
+    let auth = find(
+        "sensitive_data",
+        "the secret-named attribute `http.request.header.authorization`",
+    );
+    assert_eq!(auth["severity"], "error");
+    let detail = auth["examples"][0]["detail"].as_str().unwrap();
+    assert!(detail.ends_with("[\"Be••••••"), "{detail}");
+    find(
+        "sensitive_data",
+        "a secret-named field in `db.connection_string`",
+    );
+    assert_eq!(doc["traces"], 8);
+    assert_eq!(doc["spans"], 24);
+}
+
+#[test]
+fn lint_text_and_fail_on() {
+    let fixture = "tests/fixtures/quality/shop-badly-instrumented.otlp.json";
+    let out = tracagg(&["lint", fixture]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("8 traces, 24 spans: 4 errors"), "{text}");
+    assert!(text.contains("error   lost_context (3): 3 client spans of frontend call inventory"));
+    let failing = tracagg(&["lint", "--fail-on", "error", fixture]);
+    assert_eq!(failing.status.code(), Some(3));
+    let clean = tracagg(&[
+        "lint",
+        "--fail-on",
+        "error",
+        "tests/fixtures/zipkin/skew.json",
+    ]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    let missing = tracagg(&["lint", "no-such-file.json"]);
+    assert_eq!(missing.status.code(), Some(1));
+}

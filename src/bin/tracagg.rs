@@ -31,7 +31,7 @@ mod cli {
     use std::sync::Arc;
 
     use tracagg::core::analysis::{
-        adjust_clock_skew, analyze_trace, flame_graph, FlameWeight, TraceQuery,
+        adjust_clock_skew, analyze_trace, flame_graph, quality, FlameWeight, TraceQuery,
     };
     use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::load::load_into;
@@ -90,6 +90,20 @@ mod cli {
             #[arg(long)]
             json: bool,
             /// Trace files.
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+        },
+        /// Check the instrumentation: broken context propagation, bad durations, clock skew,
+        /// generic or high-cardinality names, errors recorded badly, sensitive data (always
+        /// masked), missing resource attributes and kinds, deprecated attribute names.
+        Lint {
+            /// Print `{"findings": [...]}` as JSON instead of text.
+            #[arg(long)]
+            json: bool,
+            /// Exit with status 3 when a finding of this severity or worse is found.
+            #[arg(long, value_enum)]
+            fail_on: Option<FailOn>,
+            /// Trace files (log files among them are skipped).
             #[arg(required = true)]
             files: Vec<PathBuf>,
         },
@@ -202,6 +216,14 @@ mod cli {
         Zipkin,
     }
 
+    /// The severity at which `tracagg lint --fail-on` fails.
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum FailOn {
+        Error,
+        Warning,
+        Info,
+    }
+
     pub(crate) fn run() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
@@ -226,6 +248,11 @@ mod cli {
                 json,
                 files,
             } => flamegraph(critical_path, root_operation.as_deref(), json, &files),
+            Command::Lint {
+                json,
+                fail_on,
+                files,
+            } => lint(json, fail_on, &files),
             Command::Gen {
                 spans,
                 format,
@@ -323,14 +350,9 @@ mod cli {
         }
     }
 
-    /// `tracagg flamegraph`: loads the trace files (log files are skipped) and prints their
-    /// summed flamegraph.
-    fn flamegraph(
-        critical: bool,
-        root_operation: Option<&str>,
-        json: bool,
-        files: &[PathBuf],
-    ) -> ExitCode {
+    /// Loads the trace files among `files` (log files are skipped), saying on standard error
+    /// which could not be read; true when one could not.
+    fn load_trace_files(files: &[PathBuf]) -> (TraceSet, bool) {
         let mut set = TraceSet::new();
         let mut failed = false;
         for path in files {
@@ -350,6 +372,81 @@ mod cli {
                 failed = true;
             }
         }
+        (set, failed)
+    }
+
+    /// `tracagg lint`: the instrumentation check over the trace files, as text or JSON. Exit
+    /// status 1 when a file could not be read, 3 when `--fail-on` is met.
+    fn lint(json: bool, fail_on: Option<FailOn>, files: &[PathBuf]) -> ExitCode {
+        let (set, failed) = load_trace_files(files);
+        let report = quality::lint(set.traces().iter().map(|t| t.as_ref()));
+        let printed = if json {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &report)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
+            print_findings(&mut out, &report).and_then(|()| out.flush())
+        };
+        if let Err(error) = printed {
+            return write_failed(&error);
+        }
+        let worst = match fail_on {
+            Some(FailOn::Error) => Some(quality::Severity::Error),
+            Some(FailOn::Warning) => Some(quality::Severity::Warning),
+            Some(FailOn::Info) => Some(quality::Severity::Info),
+            None => None,
+        };
+        if failed {
+            ExitCode::FAILURE
+        } else if worst.is_some_and(|w| report.findings.iter().any(|f| f.severity <= w)) {
+            ExitCode::from(3)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// The findings as text: one paragraph each, its examples indented below.
+    fn print_findings(
+        out: &mut impl Write,
+        report: &quality::QualityReport,
+    ) -> std::io::Result<()> {
+        let (errors, warnings, infos) = report.severity_counts();
+        writeln!(
+            out,
+            "{} traces, {} spans: {errors} errors, {warnings} warnings, {infos} notes",
+            report.traces, report.spans
+        )?;
+        for finding in &report.findings {
+            writeln!(
+                out,
+                "\n{:<7} {} ({}): {}",
+                finding.severity.as_str(),
+                finding.kind.as_str(),
+                finding.count,
+                finding.message
+            )?;
+            for example in &finding.examples {
+                writeln!(
+                    out,
+                    "        trace {} span {}  {}",
+                    example.trace_id, example.span_id, example.detail
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `tracagg flamegraph`: loads the trace files (log files are skipped) and prints their
+    /// summed flamegraph.
+    fn flamegraph(
+        critical: bool,
+        root_operation: Option<&str>,
+        json: bool,
+        files: &[PathBuf],
+    ) -> ExitCode {
+        let (set, failed) = load_trace_files(files);
         let traces: Vec<_> = set
             .traces()
             .iter()

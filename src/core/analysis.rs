@@ -8,6 +8,7 @@ mod clock_skew;
 mod critical_path;
 mod error_paths;
 mod flame;
+pub mod quality;
 mod query;
 mod self_time;
 mod summary;
@@ -22,6 +23,7 @@ pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
 pub use flame::{flame_graph, FlameFrame, FlameGraph, FlameWeight};
+pub use quality::{lint, Finding, FindingKind, LintConfig, Linter, QualityReport, Severity};
 pub use query::{names_in, SortBy, TraceQuery};
 pub use self_time::self_times;
 pub use summary::{

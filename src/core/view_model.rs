@@ -32,7 +32,9 @@ pub use tables::stats_tables::{
     trace_stats_table,
 };
 pub use tables::table::{Cell, Column, SortKey, SortOrder, Table, TableRow};
-pub use text::{is_long, list_some, shorten, shorten_cow, NAME_CHARS, TITLE_CHARS, VALUE_CHARS};
+pub use text::{
+    group_digits, is_long, list_some, shorten, shorten_cow, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
+};
 pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use trace::overview::{overview_lines, OverviewLine};
 pub use trace::search::{find_spans, find_spans_with_logs, QuickFilters, SpanMatches, SpanQuery};

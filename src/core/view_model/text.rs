@@ -35,6 +35,19 @@ pub fn is_long(text: &str, max_chars: usize) -> bool {
     text.char_indices().nth(max_chars).is_some()
 }
 
+/// A count with thousands separated by commas, as the page writes counts: `12,345`.
+pub fn group_digits(count: u64) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A list of items as "a, b, c and 9,997 more": at most `shown` of them written out.
 pub fn list_some<S: AsRef<str>>(items: &[S], shown: usize) -> String {
     let mut out = items
@@ -52,6 +65,15 @@ pub fn list_some<S: AsRef<str>>(items: &[S], shown: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_digits_by_thousands() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_000), "1,000");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+        assert_eq!(group_digits(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn shortens_on_character_boundaries() {

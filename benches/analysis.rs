@@ -88,6 +88,9 @@ fn main() {
     time("critical-path flamegraph", &mut total, || {
         flame_graph(&analysed, FlameWeight::CriticalPath)
     });
+    time("instrumentation check (lint)", &mut total, || {
+        tracagg::core::analysis::lint([trace.as_ref()])
+    });
     println!(
         "  {:<28} {:>9.1} ms",
         "TOTAL analysis",

@@ -401,7 +401,7 @@ fn lint_json_finds_each_problem_of_the_badly_instrumented_fixture() {
     );
     assert_eq!(auth["severity"], "error");
     let detail = auth["examples"][0]["detail"].as_str().unwrap();
-    assert!(detail.ends_with("[\"Be••••••"), "{detail}");
+    assert!(detail.ends_with("[\"Bear••••••\"]"), "{detail}");
     find(
         "sensitive_data",
         "a secret-named field in `db.connection_string`",

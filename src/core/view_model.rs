@@ -39,7 +39,8 @@ pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment}
 pub use trace::overview::{overview_lines, OverviewLine};
 pub use trace::search::{find_spans, find_spans_with_logs, QuickFilters, SpanMatches, SpanQuery};
 pub use trace::span_detail::{
-    span_attributes, AttributeSet, EventDetail, KeyValue, ReferenceDetail, SpanDetail, DETAIL_ROWS,
+    mask_key_values, span_attributes, AttributeSet, EventDetail, KeyValue, ReferenceDetail,
+    SpanDetail, DETAIL_ROWS,
 };
 pub use trace::time_scale::{ticks, Tick, TimeWindow, MIN_WINDOW_NS};
 pub use trace::timeline::{descendant_count, visible_rows, CollapseState};

@@ -96,6 +96,22 @@ pub struct AppState {
     /// Analyses computed by the worker along with their traces (a trace is recognised by
     /// identity; `Weak` keeps a dropped trace's address from being reused while listed).
     pub analyses: StoredValue<Vec<(Weak<Trace>, Arc<TraceAnalysis>)>>,
+    /// Values that look like secrets are masked everywhere (names, span details, logs, tables
+    /// and exports): the Quality view's switch, kept in this browser.
+    pub mask_secrets: RwSignal<bool>,
+}
+
+/// Where the mask switch is kept.
+const KEY_MASK_SECRETS: &str = "tracagg.mask-secrets";
+
+/// The mask switch as last set in this browser (off when never set or storage is unavailable).
+fn stored_mask_secrets() -> bool {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(KEY_MASK_SECRETS).ok().flatten())
+        .is_some_and(|v| v == "1")
 }
 
 impl AppState {
@@ -111,6 +127,25 @@ impl AppState {
             backend_links: RwSignal::new(None),
             logs: RwSignal::new(Shared::new(LogStore::new())),
             analyses: StoredValue::new(Vec::new()),
+            mask_secrets: RwSignal::new(stored_mask_secrets()),
+        }
+    }
+
+    /// Turns masking on or off and keeps the choice (a full or unavailable storage only means
+    /// the choice is not kept).
+    pub fn set_mask_secrets(&self, on: bool) {
+        self.mask_secrets.set(on);
+        if let Some(storage) = window().local_storage().ok().flatten() {
+            let _ = storage.set_item(KEY_MASK_SECRETS, if on { "1" } else { "0" });
+        }
+    }
+
+    /// `text` as it may be shown: secrets in it masked when the mask switch is on (tracked).
+    pub fn shown<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.mask_secrets.get() {
+            crate::core::analysis::quality::secrets::mask_secrets_in(text)
+        } else {
+            std::borrow::Cow::Borrowed(text)
         }
     }
 

@@ -242,7 +242,7 @@ struct Tally {
 #[derive(Debug, Default)]
 pub struct Linter {
     config: LintConfig,
-    tallies: BTreeMap<(FindingKind, String), Tally>,
+    tallies: BTreeMap<FindingKind, BTreeMap<String, Tally>>,
     context: context::ContextTally,
     names: names::NameTally,
     resources: conventions::ResourceTally,
@@ -272,11 +272,34 @@ impl Linter {
 
     /// Counts one occurrence of `kind` about `subject`, keeping `example` while there is room.
     fn hit(&mut self, kind: FindingKind, subject: &str, example: impl FnOnce() -> Example) {
-        let examples = self.config.examples;
-        let tally = self.tallies.entry((kind, subject.to_string())).or_default();
-        tally.count += 1;
-        if tally.examples.len() < examples {
-            tally.examples.push(example());
+        self.hit_many(kind, subject, 1, |room| {
+            if room > 0 {
+                vec![example()]
+            } else {
+                Vec::new()
+            }
+        });
+    }
+
+    /// Counts `count` occurrences at once; `examples(room)` gives at most `room` examples.
+    fn hit_many(
+        &mut self,
+        kind: FindingKind,
+        subject: &str,
+        count: u64,
+        examples: impl FnOnce(usize) -> Vec<Example>,
+    ) {
+        let most = self.config.examples;
+        let by_subject = self.tallies.entry(kind).or_default();
+        // Looked up by `&str` first: a subject is allocated once, not once per span.
+        let tally = match by_subject.get_mut(subject) {
+            Some(tally) => tally,
+            None => by_subject.entry(subject.to_string()).or_default(),
+        };
+        tally.count = tally.count.saturating_add(count);
+        let room = most.saturating_sub(tally.examples.len());
+        if room > 0 {
+            tally.examples.extend(examples(room).into_iter().take(room));
         }
     }
 
@@ -287,7 +310,11 @@ impl Linter {
         context::finish(&mut self, &mut findings);
         names::finish(&mut self, &mut findings);
         conventions::finish(&mut self, &mut findings);
-        for ((kind, subject), tally) in std::mem::take(&mut self.tallies) {
+        let tallies = std::mem::take(&mut self.tallies);
+        let all = tallies
+            .into_iter()
+            .flat_map(|(kind, by_subject)| by_subject.into_iter().map(move |(s, t)| (kind, s, t)));
+        for (kind, subject, tally) in all {
             let (message, suggestion) = describe(kind, &subject, tally.count);
             findings.push(Finding {
                 kind,
@@ -322,6 +349,19 @@ pub fn lint<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> QualityReport {
         linter.add_trace(trace);
     }
     linter.finish()
+}
+
+/// Service names shortened for subjects, each computed once per trace.
+#[derive(Default)]
+struct Labels(rustc_hash::FxHashMap<crate::core::model::Sym, String>);
+
+impl Labels {
+    /// The shortened name behind `sym`.
+    fn get(&mut self, trace: &Trace, sym: crate::core::model::Sym) -> &str {
+        self.0
+            .entry(sym)
+            .or_insert_with(|| shorten(trace.str(sym), NAME_CHARS))
+    }
 }
 
 /// An example naming one span: `service: operation` and what is wrong with it.

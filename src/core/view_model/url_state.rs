@@ -1,6 +1,6 @@
 //! What the address bar holds: the open trace, the selected span and the search text, as
 //! `#trace=…&span=…&q=…`; or the services view (`#view=services`) and a service filter
-//! (`&service=…`); and the trace list's filter (`&f.service=…&f.min=250ms&f.tag=k=v`). A
+//! (`&service=…`), or the Quality view (`#view=quality`); and the trace list's filter (`&f.service=…&f.min=250ms&f.tag=k=v`). A
 //! fragment, so any static host serves it and nothing reaches a server.
 use std::borrow::Cow;
 
@@ -17,6 +17,8 @@ pub struct ViewState {
     pub search: Option<String>,
     /// The services view is open (when no trace is).
     pub services: bool,
+    /// The Quality view (the instrumentation check) is open (when no trace is): `#view=quality`.
+    pub quality: bool,
     /// Only traces and figures of this service are shown.
     pub service: Option<String>,
     /// The backend the traces come from, so that a link reconnects and reloads them.
@@ -72,7 +74,10 @@ impl ViewState {
                 "trace" => state.trace = value,
                 "span" => state.span = value,
                 "q" => state.search = value,
-                "view" => state.services = value.as_deref() == Some("services"),
+                "view" => {
+                    state.services = value.as_deref() == Some("services");
+                    state.quality = value.as_deref() == Some("quality");
+                }
                 "service" => state.service = value,
                 "backend" => link.kind = value.unwrap_or_default(),
                 "url" => link.url = value.unwrap_or_default(),
@@ -86,6 +91,7 @@ impl ViewState {
             state.span = None;
         } else {
             state.services = false;
+            state.quality = false;
         }
         state
     }
@@ -104,6 +110,8 @@ impl ViewState {
         }
         if self.services && self.trace.is_none() {
             out.append_pair("view", "services");
+        } else if self.quality && self.trace.is_none() {
+            out.append_pair("view", "quality");
         }
         if let Some(service) = &self.service {
             out.append_pair("service", service);
@@ -166,6 +174,14 @@ mod tests {
             ViewState::from_fragment("#span=x&other=1"),
             ViewState::default()
         );
+    }
+
+    #[test]
+    fn the_quality_view_round_trips_and_yields_to_a_trace() {
+        let state = ViewState::from_fragment("#view=quality");
+        assert!(state.quality && !state.services);
+        assert_eq!(state.to_fragment(), "#view=quality");
+        assert!(!ViewState::from_fragment("#trace=abc&view=quality").quality);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
 use crate::source::{cancel_worker_load, prepare_worker};
 use crate::ui::backend::backend_panel::BackendPanel;
+use crate::ui::quality::quality_view::QualityView;
 use crate::ui::services::services_view::ServicesView;
 use crate::ui::shell::file_picker::FilePicker;
 use crate::ui::shell::notices::Notices;
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
     let backend_open = RwSignal::new(state.route.with_untracked(|r| r.backend.is_some()));
     let has_something = move || !is_empty() || state.backend_links.with(Option::is_some);
     let on_services = Memo::new(move |_| state.route.with(|r| r.services));
+    let on_quality = Memo::new(move |_| state.route.with(|r| r.quality));
 
     view! {
         <div class="page" node_ref=page data-testid="page">
@@ -117,8 +119,12 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || open_trace.with(Option::is_none)>
                 <Show when=move || !has_something() fallback=move || view! {
-                    <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
-                        <ServicesView/>
+                    <Show when=move || on_quality.get() fallback=move || view! {
+                        <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
+                            <ServicesView/>
+                        </Show>
+                    }>
+                        <QualityView/>
                     </Show>
                 }>
                     <section class="welcome" data-testid="drop-zone">
@@ -144,19 +150,39 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Tabs between the trace list and the services view, and the service filter they share.
+/// Which view the tabs show.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Traces,
+    Services,
+    Quality,
+}
+
+/// Tabs between the trace list, the services view and the Quality view, and the service filter
+/// the first two share.
 #[component]
 fn ViewTabs() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let on_services = move || state.route.with(|r| r.services);
-    let go = move |services: bool| {
+    let current = move || {
+        state.route.with(|r| {
+            if r.quality {
+                Tab::Quality
+            } else if r.services {
+                Tab::Services
+            } else {
+                Tab::Traces
+            }
+        })
+    };
+    let go = move |tab: Tab| {
         let (service, filter) = state
             .route
             .with_untracked(|r| (r.service.clone(), r.filter.clone()));
         navigate(
             state.route,
             ViewState {
-                services,
+                services: tab == Tab::Services,
+                quality: tab == Tab::Quality,
                 service,
                 filter,
                 ..ViewState::default()
@@ -168,10 +194,13 @@ fn ViewTabs() -> impl IntoView {
     let filter = move || state.route.with(|r| r.service.clone());
     view! {
         <nav class="view-tabs" data-testid="view-tabs">
-            <button class="tab" class:active=move || !on_services() data-testid="tab-traces" on:click=move |_| go(false)>
+            <button class="tab" class:active=move || current() == Tab::Traces data-testid="tab-traces" on:click=move |_| go(Tab::Traces)>
                 {move || format!("Traces ({})", trace_count())}
             </button>
-            <button class="tab" class:active=on_services data-testid="tab-services" on:click=move |_| go(true)>"Services"</button>
+            <button class="tab" class:active=move || current() == Tab::Services data-testid="tab-services" on:click=move |_| go(Tab::Services)>"Services"</button>
+            <button class="tab" class:active=move || current() == Tab::Quality data-testid="tab-quality"
+                title="Check the instrumentation: lost context, bad times, names, errors, secrets, conventions"
+                on:click=move |_| go(Tab::Quality)>"Quality"</button>
             {move || filter().map(|service| view! {
                 <span class="filter-chip" data-testid="service-filter">
                     "Service: " <b><Name text=service/></b>

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::core::model::SpanIdx;
 use crate::core::view_model::{
-    format_duration_ns, is_long, shorten, span_attributes, AttributeSet, KeyValue, ReferenceDetail,
-    SpanDetail, ViewState, DETAIL_ROWS, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
+    format_duration_ns, is_long, mask_key_values, shorten, span_attributes, AttributeSet, KeyValue,
+    ReferenceDetail, SpanDetail, ViewState, DETAIL_ROWS, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
 };
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
@@ -16,11 +16,17 @@ use crate::ui::widgets::copy_button::CopyButton;
 #[component]
 pub fn SpanDetailPanel() -> impl IntoView {
     let view = expect_context::<TraceView>();
+    let state = expect_context::<AppState>();
     let detail = Memo::new(move |_| {
         let idx = view.selected.get()?;
         let trace = view.trace.get()?;
         let analysis = view.analysis.get()?;
-        SpanDetail::of(&trace, idx, &analysis)
+        let detail = SpanDetail::of(&trace, idx, &analysis)?;
+        Some(if state.mask_secrets.get() {
+            detail.masked()
+        } else {
+            detail
+        })
     });
     move || {
         detail.get().map(|d| {
@@ -111,6 +117,7 @@ fn KeyValues(
     set: AttributeSet,
 ) -> impl IntoView {
     let view = expect_context::<TraceView>();
+    let state = expect_context::<AppState>();
     let filter = RwSignal::new(String::new());
     let limit = RwSignal::new(DETAIL_ROWS);
     let first = items.clone();
@@ -121,11 +128,16 @@ fn KeyValues(
         if text.trim().is_empty() && limit <= first.len() {
             return (first.clone(), total);
         }
-        view.trace.with(|trace| {
+        let (rows, matching) = view.trace.with(|trace| {
             trace.as_ref().map_or((Vec::new(), 0), |trace| {
                 span_attributes(trace, span, set, &text, limit)
             })
-        })
+        });
+        if state.mask_secrets.get() {
+            (mask_key_values(rows), matching)
+        } else {
+            (rows, matching)
+        }
     });
     (!items.is_empty()).then(|| {
         view! {
@@ -250,6 +262,7 @@ fn ReferenceItem(reference: ReferenceDetail) -> impl IntoView {
 #[component]
 fn SpanLogs(span: SpanIdx) -> impl IntoView {
     let view = expect_context::<TraceView>();
+    let state = expect_context::<AppState>();
     let lines = Memo::new(move |_| {
         view.logs.with(|lines| {
             let mine: Vec<_> = lines
@@ -287,7 +300,7 @@ fn SpanLogs(span: SpanIdx) -> impl IntoView {
                                 <li data-testid="detail-log">
                                     <span class="event-time">{at}</span>
                                     <b class="log-level">{shorten(&line.level, 12)}</b>" "
-                                    <LongText text=line.message/>
+                                    <LongText text=state.shown(&line.message).into_owned()/>
                                 </li>
                             }
                         }).collect_view()}

@@ -16,6 +16,7 @@ use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
 use crate::ui::widgets::deferred::Deferred;
 use crate::ui::widgets::download::{download_text, file_stem};
+use crate::ui::widgets::name::Name;
 
 /// Height of one row of frames (px).
 const ROW_PX: f64 = 20.0;
@@ -92,7 +93,7 @@ pub fn TraceFlamegraph() -> impl IntoView {
             .into_iter()
             .filter_map(|(i, x, w)| {
                 let f = graph.frames.get(i)?;
-                let label = f.label();
+                let label = state.shown(&f.label()).into_owned();
                 let matched = !needle.is_empty() && label.to_lowercase().contains(&needle);
                 let dimmed = !needle.is_empty() && !matched;
                 let self_share = if f.total_ns > 0 { f.self_ns as f64 / f.total_ns as f64 } else { 0.0 };
@@ -132,7 +133,7 @@ pub fn TraceFlamegraph() -> impl IntoView {
                 let f = graph.frames.get(i)?;
                 Some(view! {
                     <tr data-testid="flame-row" on:click=move |_| zoom.set(Some(i))>
-                        <td title=shorten(&f.label(), TITLE_CHARS)>{shorten(&f.label(), NAME_CHARS)}</td>
+                        <td><Name text=f.label()/></td>
                         <td class="num">{f.count}</td>
                         <td class="num">{format_duration_ns(f.total_ns)}</td>
                         <td class="num">{format_duration_ns(f.self_ns)}</td>
@@ -157,6 +158,12 @@ pub fn TraceFlamegraph() -> impl IntoView {
             ("svg", "image/svg+xml", picture)
         } else {
             ("folded", "text/plain", graph.folded())
+        };
+        // With the mask switch on, exports are masked as the screen is.
+        let text = if state.mask_secrets.get_untracked() {
+            crate::core::analysis::quality::secrets::mask_secrets_in(&text).into_owned()
+        } else {
+            text
         };
         let name = format!("trace-{}-{kind}.{extension}", file_stem(&id));
         if let Err(error) = download_text(&name, mime, &text) {

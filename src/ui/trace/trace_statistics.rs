@@ -2,8 +2,10 @@
 //! operation, or by the values of an attribute key, sortable and exportable as CSV.
 use leptos::prelude::*;
 
+use crate::core::analysis::quality::secrets::is_secret_key;
 use crate::core::analysis::{attribute_keys, trace_statistics, GroupBy};
 use crate::core::view_model::{shorten, trace_stats_table, Table, NAME_CHARS};
+use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
 use crate::ui::widgets::shared::Shared;
 use crate::ui::widgets::stats_table::StatsTable;
@@ -18,6 +20,7 @@ const LISTED_KEYS: usize = 50;
 #[component]
 pub fn TraceStatistics() -> impl IntoView {
     let view = expect_context::<TraceView>();
+    let state = expect_context::<AppState>();
     let group = RwSignal::new("Operation".to_string());
     // The attribute keys of the trace, for grouping by their values: the most common ones, or
     // those containing what the person typed (from the core, bounded).
@@ -39,10 +42,17 @@ pub fn TraceStatistics() -> impl IntoView {
             "Operation" => GroupBy::Operation,
             key => GroupBy::Attribute(key.to_string()),
         };
-        Shared::new(trace_stats_table(
+        let table = trace_stats_table(
             &trace_statistics(&trace, &analysis.self_ns, &group_by),
             &group_by,
-        ))
+        );
+        // Grouped by a secret-named key, every value is masked whole when masking is on.
+        let secret_key = matches!(&group_by, GroupBy::Attribute(key) if is_secret_key(key));
+        Shared::new(if secret_key && state.mask_secrets.get() {
+            table.masked(&[0])
+        } else {
+            table
+        })
     });
     let options = move || {
         let fixed = FIXED_GROUPS.iter().map(|g| g.to_string());

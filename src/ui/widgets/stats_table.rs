@@ -1,9 +1,10 @@
 //! A sortable statistics table (click a heading; again to reverse) with CSV export. Long tables
 //! show their first rows until "Show all" is clicked. Rows that point at a span or a service
-//! are clickable.
+//! are clickable. With the mask switch on, secrets in cells are masked, in the CSV too.
 use leptos::prelude::*;
 
 use crate::core::view_model::{SortOrder, Table, TableRow};
+use crate::ui::state::AppState;
 use crate::ui::widgets::download::{download_text, file_stem};
 use crate::ui::widgets::shared::Shared;
 
@@ -27,6 +28,12 @@ pub fn StatsTable(
     #[prop(optional)]
     on_row: Option<Callback<TableRow>>,
 ) -> impl IntoView {
+    // With the mask switch on, the table (and so its CSV) shows secrets masked.
+    let state = use_context::<AppState>();
+    let table = Memo::new(move |_| match state {
+        Some(state) if state.mask_secrets.get() => Shared::new(table.with(|t| t.masked(&[]))),
+        _ => table.get(),
+    });
     let sort = RwSignal::new(None::<SortOrder>);
     let show_all = RwSignal::new(false);
     let order = Memo::new(move |_| table.with(|t| t.order(sort.get())));

@@ -58,11 +58,14 @@ fn callee(trace: &Trace, span: &Span) -> Option<String> {
 
 /// Checks one trace.
 pub(super) fn check(linter: &mut Linter, trace: &Trace) {
+    let mut seen = rustc_hash::FxHashSet::default();
     for resource in &trace.resources {
-        linter
-            .context
-            .services
-            .insert(trace.str(resource.service).to_ascii_lowercase());
+        if seen.insert(resource.service) {
+            let name = trace.str(resource.service).to_ascii_lowercase();
+            if !linter.context.services.contains(&name) {
+                linter.context.services.insert(name);
+            }
+        }
     }
     if trace.roots.len() > 1 {
         let second = trace.roots[1];

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::secrets::{find_secrets, is_secret_key, mask, mask_secrets_in, SecretShape};
+use super::secrets::{find_secrets, is_secret_key, mask_secrets_in, mask_whole, SecretShape};
 use super::{example, plural, Example, Finding, FindingKind, Linter};
 use crate::core::model::{AttrValue, Attribute, Span, SpanKind, Sym, Trace};
 use crate::core::view_model::{list_some, shorten, NAME_CHARS};
@@ -163,31 +163,26 @@ pub(super) fn check(linter: &mut Linter, trace: &Trace) {
             attribute_rules(linter, &mut seen, trace, span, attr, "resource ");
         }
     }
+    let mut labels = super::Labels::default();
+    let mut unknown: FxHashMap<Sym, bool> = FxHashMap::default();
+    let mut spans_of: Vec<u64> = vec![0; trace.resources.len()];
     for span in &trace.spans {
         let service = trace.str(span.service);
-        let service_label = shorten(service, NAME_CHARS);
-        if is_unknown_service(service) {
-            linter.hit(FindingKind::MissingServiceName, &service_label, || {
+        if *unknown
+            .entry(span.service)
+            .or_insert_with(|| is_unknown_service(service))
+        {
+            let service_label = labels.get(trace, span.service);
+            linter.hit(FindingKind::MissingServiceName, service_label, || {
                 example(trace, span, "no service.name")
             });
         }
-        for name in lacks.get(span.resource as usize).into_iter().flatten() {
-            let examples = linter.config.examples;
-            let missing = linter.resources.missing.entry(name).or_default();
-            missing.spans += 1;
-            if !missing.services.contains_key(service) {
-                if missing.services.len() < 1_000 {
-                    missing.services.insert(service.to_string(), ());
-                }
-                if missing.examples.len() < examples {
-                    missing
-                        .examples
-                        .push(example(trace, span, &format!("no {name}")));
-                }
-            }
+        if let Some(count) = spans_of.get_mut(span.resource as usize) {
+            *count += 1;
         }
         if span.kind == SpanKind::Unspecified {
-            linter.hit(FindingKind::MissingKind, &service_label, || {
+            let service_label = labels.get(trace, span.service);
+            linter.hit(FindingKind::MissingKind, service_label, || {
                 example(trace, span, "no kind")
             });
         }
@@ -213,6 +208,28 @@ pub(super) fn check(linter: &mut Linter, trace: &Trace) {
                 linter.hit(FindingKind::SensitiveData, &subject, || {
                     example(trace, span, "")
                 });
+            }
+        }
+    }
+    // Resources lacking an attribute, once per resource with the spans it had.
+    let examples = linter.config.examples;
+    for (index, resource) in trace.resources.iter().enumerate() {
+        let (Some(&count), Some(Some(span))) = (spans_of.get(index), first_span.get(index)) else {
+            continue;
+        };
+        let service = trace.str(resource.service);
+        for name in lacks.get(index).into_iter().flatten() {
+            let missing = linter.resources.missing.entry(name).or_default();
+            missing.spans = missing.spans.saturating_add(count);
+            if !missing.services.contains_key(service) {
+                if missing.services.len() < 1_000 {
+                    missing.services.insert(service.to_string(), ());
+                }
+                if missing.examples.len() < examples {
+                    missing
+                        .examples
+                        .push(example(trace, span, &format!("no {name}")));
+                }
             }
         }
     }
@@ -243,7 +260,7 @@ fn attribute_rules(
         linter.hit(FindingKind::SensitiveData, &subject, || {
             let value = super::super::trace_stats::attr_text(trace, attr.value);
             let shown = if is_secret_key(key) {
-                mask(&value)
+                mask_whole(&value)
             } else {
                 mask_secrets_in(&value).into_owned()
             };

@@ -1,8 +1,7 @@
 //! Errors recorded badly: error status with nothing that says what failed, exception events on
 //! spans that do not say they failed, and error spans without `error.type`.
-use super::{example, FindingKind, Linter};
+use super::{example, FindingKind, Labels, Linter};
 use crate::core::model::{Span, Trace};
-use crate::core::view_model::{shorten, NAME_CHARS};
 
 /// Event names that record an exception or error (OTel's `exception`, OpenTracing's `error`).
 const EXCEPTION_EVENTS: &[&str] = &["exception", "error"];
@@ -25,7 +24,12 @@ fn has_exception_event(trace: &Trace, span: &Span) -> bool {
         .get(span.events.as_range())
         .unwrap_or(&[])
         .iter()
-        .any(|e| EXCEPTION_EVENTS.contains(&trace.str(e.name).to_ascii_lowercase().as_str()))
+        .any(|e| {
+            let name = trace.str(e.name);
+            EXCEPTION_EVENTS
+                .iter()
+                .any(|x| name.eq_ignore_ascii_case(x))
+        })
 }
 
 /// True when one of the span's attributes has `key`.
@@ -38,9 +42,13 @@ fn has_attribute(trace: &Trace, span: &Span, keys: &[&str]) -> bool {
 
 /// Checks one trace.
 pub(super) fn check(linter: &mut Linter, trace: &Trace) {
+    let mut labels = Labels::default();
     for span in &trace.spans {
-        let service = shorten(trace.str(span.service), NAME_CHARS);
         let exception = has_exception_event(trace, span);
+        if !span.is_error() && !exception {
+            continue;
+        }
+        let service = labels.get(trace, span.service);
         if span.is_error() {
             let has_message = span
                 .status_message
@@ -48,17 +56,17 @@ pub(super) fn check(linter: &mut Linter, trace: &Trace) {
                 || exception
                 || has_attribute(trace, span, MESSAGE_KEYS);
             if !has_message {
-                linter.hit(FindingKind::ErrorWithoutMessage, &service, || {
+                linter.hit(FindingKind::ErrorWithoutMessage, service, || {
                     example(trace, span, "error status, no message")
                 });
             }
             if !has_attribute(trace, span, &["error.type"]) {
-                linter.hit(FindingKind::MissingErrorType, &service, || {
+                linter.hit(FindingKind::MissingErrorType, service, || {
                     example(trace, span, "no error.type")
                 });
             }
         } else if exception {
-            linter.hit(FindingKind::ExceptionWithoutError, &service, || {
+            linter.hit(FindingKind::ExceptionWithoutError, service, || {
                 example(trace, span, "exception event, status not error")
             });
         }

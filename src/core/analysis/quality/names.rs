@@ -187,71 +187,129 @@ fn value_hash(trace: &Trace, value: AttrValue) -> u64 {
     hasher.finish()
 }
 
-/// Checks one trace.
+/// A value's identity within one trace: interned strings by handle, others by their bits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum LocalValue {
+    Sym(Sym),
+    Bits(u64),
+}
+
+impl LocalValue {
+    fn of(value: AttrValue) -> Self {
+        match value {
+            AttrValue::Str(s) | AttrValue::Json(s) => Self::Sym(s),
+            AttrValue::Bool(b) => Self::Bits(u64::from(b)),
+            AttrValue::Int(i) => Self::Bits(i as u64),
+            AttrValue::Float(f) => Self::Bits(f.to_bits()),
+        }
+    }
+}
+
+/// Checks one trace. Spans are first counted per interned (service, name) and attribute key, so
+/// that the tallies across traces, keyed by text, are touched once per distinct name or key
+/// of the trace rather than once per span.
 pub(super) fn check(linter: &mut Linter, trace: &Trace) {
     let examples = linter.config.examples;
-    let mut generic: FxHashMap<Sym, bool> = FxHashMap::default();
-    let mut patterns: FxHashMap<Sym, Option<(String, bool)>> = FxHashMap::default();
-    for span in &trace.spans {
-        let name = trace.str(span.operation);
-        let is_generic = *generic.entry(span.operation).or_insert_with(|| {
-            let lower = name.trim().to_ascii_lowercase();
-            GENERIC_NAMES.contains(&lower.as_str())
-        });
-        if is_generic {
+    // (service, name) → spans, and the first few spans.
+    let mut pairs: FxHashMap<(Sym, Sym), (u64, Vec<usize>)> = FxHashMap::default();
+    // key → occurrences, distinct values, the first few (span, value).
+    type KeyTally = (u64, FxHashSet<LocalValue>, Vec<(usize, AttrValue)>);
+    let mut keys: FxHashMap<Sym, KeyTally> = FxHashMap::default();
+    for (i, span) in trace.spans.iter().enumerate() {
+        let pair = pairs.entry((span.service, span.operation)).or_default();
+        pair.0 += 1;
+        if pair.1.len() < examples {
+            pair.1.push(i);
+        }
+        for attr in trace.attrs(span.attrs) {
+            let tally = keys.entry(attr.key).or_default();
+            tally.0 += 1;
+            if tally.1.len() < MAX_VALUES {
+                tally.1.insert(LocalValue::of(attr.value));
+            }
+            if tally.2.len() < examples {
+                tally.2.push((i, attr.value));
+            }
+        }
+    }
+    for ((service_sym, name_sym), (count, spans)) in pairs {
+        let (service, name) = (trace.str(service_sym), trace.str(name_sym));
+        if GENERIC_NAMES.contains(&name.trim().to_ascii_lowercase().as_str()) {
             let subject = shorten(name.trim(), NAME_CHARS);
-            linter.hit(FindingKind::GenericName, &subject, || {
-                example(trace, span, "")
+            linter.hit_many(FindingKind::GenericName, &subject, count, |room| {
+                spans
+                    .iter()
+                    .take(room)
+                    .map(|&i| example(trace, &trace.spans[i], ""))
+                    .collect()
             });
         }
-        let service = trace.str(span.service);
         let names = &mut linter.names;
         if !names.services.contains_key(service) && names.services.len() >= MAX_NAMES {
             continue;
         }
-        let entry = names.services.entry(service.to_string()).or_default();
+        if !names.services.contains_key(service) {
+            names
+                .services
+                .insert(service.to_string(), ServiceNames::default());
+        }
+        let Some(entry) = names.services.get_mut(service) else {
+            continue;
+        };
         if entry.distinct.len() < MAX_NAMES && !entry.distinct.contains(name) {
             entry.distinct.insert(name.to_string());
         }
-        let pattern = patterns
-            .entry(span.operation)
-            .or_insert_with(|| name_pattern(name));
-        if let Some((pattern, clear)) = pattern {
-            if entry.patterns.len() >= MAX_NAMES && !entry.patterns.contains_key(pattern) {
-                continue;
-            }
-            let tally = entry.patterns.entry(pattern.clone()).or_default();
-            tally.spans += 1;
-            tally.clear_id |= *clear;
-            if tally.names.len() < MAX_NAMES && !tally.names.contains(name) {
-                tally.names.insert(name.to_string());
-            }
+        let Some((pattern, clear)) = name_pattern(name) else {
+            continue;
+        };
+        if entry.patterns.len() >= MAX_NAMES && !entry.patterns.contains_key(&pattern) {
+            continue;
+        }
+        let tally = entry.patterns.entry(pattern).or_default();
+        tally.spans += count;
+        tally.clear_id |= clear;
+        if tally.names.len() < MAX_NAMES && !tally.names.contains(name) {
+            tally.names.insert(name.to_string());
+        }
+        for &i in &spans {
             if tally.examples.len() < examples {
-                tally.examples.push(example(trace, span, "ID in the name"));
+                tally
+                    .examples
+                    .push(example(trace, &trace.spans[i], "ID in the name"));
             }
         }
     }
-    for span in &trace.spans {
-        for attr in trace.attrs(span.attrs) {
-            let key = trace.str(attr.key);
-            let attributes = &mut linter.names.attributes;
-            if !attributes.contains_key(key) && attributes.len() >= MAX_KEYS {
+    for (key_sym, (occurrences, distinct, firsts)) in keys {
+        let key = trace.str(key_sym);
+        let attributes = &mut linter.names.attributes;
+        if !attributes.contains_key(key) {
+            if attributes.len() >= MAX_KEYS {
                 continue;
             }
-            let values = attributes.entry(key.to_string()).or_default();
-            values.occurrences += 1;
-            if values.distinct.len() < MAX_VALUES {
-                values.distinct.insert(value_hash(trace, attr.value));
+            attributes.insert(key.to_string(), Values::default());
+        }
+        let Some(values) = attributes.get_mut(key) else {
+            continue;
+        };
+        values.occurrences += occurrences;
+        for value in distinct {
+            if values.distinct.len() >= MAX_VALUES {
+                break;
             }
-            if values.examples.len() < examples {
-                let text = super::super::trace_stats::attr_text(trace, attr.value);
-                let shown = secrets::masked_attribute(key, &text).unwrap_or(text);
-                values.examples.push(example(
-                    trace,
-                    span,
-                    &format!("{key} = {}", shorten(&shown, 80)),
-                ));
+            let value = match value {
+                LocalValue::Sym(s) => AttrValue::Str(s),
+                LocalValue::Bits(bits) => AttrValue::Int(bits as i64),
+            };
+            values.distinct.insert(value_hash(trace, value));
+        }
+        for (i, value) in firsts {
+            if values.examples.len() >= examples {
+                break;
             }
+            let text = super::super::trace_stats::attr_text(trace, value);
+            let shown = secrets::masked_attribute(key, &text).unwrap_or(text);
+            let what = format!("{key} = {}", shorten(&shown, 80));
+            values.examples.push(example(trace, &trace.spans[i], &what));
         }
     }
 }

@@ -147,6 +147,28 @@ pub fn mask(value: &str) -> String {
     out
 }
 
+/// A secret-named value masked whole: each string of a JSON array or object (header values
+/// come as `["Bearer …"]`) through [`mask`], keeping the JSON's shape; any other text through
+/// [`mask`].
+pub fn mask_whole(value: &str) -> String {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => *s = mask(s),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let trimmed = value.trim_start();
+    if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        if let Ok(mut json) = serde_json::from_str::<serde_json::Value>(value) {
+            walk(&mut json);
+            return json.to_string();
+        }
+    }
+    mask(value)
+}
+
 /// The secrets found in `text`: byte ranges of the secret part (the token after `Bearer `, the
 /// password in a URL, the value after `password=`) and what each looks like, in text order and
 /// not overlapping.
@@ -192,7 +214,7 @@ pub fn masked_attribute(key: &str, value: &str) -> Option<String> {
         return None;
     }
     if is_secret_key(key) {
-        return Some(mask(value));
+        return Some(mask_whole(value));
     }
     match mask_secrets_in(value) {
         Cow::Borrowed(_) => None,
@@ -558,6 +580,14 @@ mod tests {
             Some("https://u:pw••••••@h/x")
         );
         assert_eq!(masked_attribute("http.route", "/users/{id}"), None);
+        assert_eq!(
+            masked_attribute(
+                "http.request.header.authorization",
+                "[\n  \"Bearer abcdefghijkl\"\n]"
+            )
+            .as_deref(),
+            Some("[\"Bear••••••\"]")
+        );
         assert_eq!(masked_attribute("password", ""), None);
     }
 

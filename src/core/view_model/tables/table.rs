@@ -164,6 +164,47 @@ impl SortOrder {
 }
 
 impl Table {
+    /// The table with secrets in its text masked, on screen and in the CSV (the mask switch).
+    /// The columns in `whole_columns` (the values of a group-by on a secret-named key such as
+    /// `authorization`) have every value masked whole.
+    pub fn masked(&self, whole_columns: &[usize]) -> Table {
+        use crate::core::analysis::quality::secrets::{mask_secrets_in, mask_whole};
+        let whole: Vec<bool> = (0..self.columns.len())
+            .map(|i| whole_columns.contains(&i))
+            .collect();
+        let mask_text = |text: &str, whole: bool| {
+            if whole && !text.is_empty() {
+                mask_whole(text)
+            } else {
+                mask_secrets_in(text).into_owned()
+            }
+        };
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| TableRow {
+                cells: row
+                    .cells
+                    .iter()
+                    .zip(whole.iter().copied().chain(std::iter::repeat(false)))
+                    .map(|(cell, whole)| Cell {
+                        text: mask_text(&cell.text, whole),
+                        csv: mask_text(&cell.csv, whole),
+                        key: match &cell.key {
+                            SortKey::Text(t) => SortKey::Text(mask_text(t, whole)),
+                            other => other.clone(),
+                        },
+                    })
+                    .collect(),
+                ..row.clone()
+            })
+            .collect();
+        Table {
+            columns: self.columns.clone(),
+            rows,
+        }
+    }
+
     /// Row indices in display order (natural order when `order` is None). Stable: equal keys
     /// keep their natural order.
     pub fn order(&self, order: Option<SortOrder>) -> Vec<usize> {
@@ -317,5 +358,28 @@ mod tests {
         assert_eq!(Cell::percent(0.01).text, "<0.1%");
         assert_eq!(Cell::percent(0.0).text, "0.0%");
         assert_eq!(Cell::ratio(0.125).csv, "12.50");
+    }
+
+    #[test]
+    fn masked_tables_hide_secrets_on_screen_and_in_csv() {
+        let table = Table {
+            columns: vec![Column::text("Value", "value"), Column::text("Name", "name")],
+            rows: vec![TableRow {
+                cells: vec![
+                    Cell::text("hunter2hunter2"),
+                    Cell::text("GET /cb?token=abcdef123456"),
+                ],
+                span: None,
+                service: None,
+            }],
+        };
+        let masked = table.masked(&[0]);
+        let csv = masked.to_csv(None);
+        assert!(
+            !csv.contains("hunter2") && !csv.contains("abcdef123456"),
+            "{csv}"
+        );
+        assert_eq!(masked.rows[0].cells[0].text, "hunt••••••");
+        assert_eq!(masked.rows[0].cells[1].text, "GET /cb?token=abcd••••••");
     }
 }

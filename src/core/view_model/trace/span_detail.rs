@@ -1,4 +1,5 @@
 //! Everything the span detail panel shows, as text ready to display.
+use crate::core::analysis::quality::secrets::{mask_secrets_in, masked_attribute};
 use crate::core::analysis::TraceAnalysis;
 use crate::core::model::{AttrValue, IdxRange, SpanFlags, SpanIdx, SpanStatus, Trace};
 use crate::core::view_model::trace_list::{format_duration_ns, format_start_ns};
@@ -101,7 +102,59 @@ pub struct SpanDetail {
     pub warnings: Vec<String>,
 }
 
+impl KeyValue {
+    /// The pair with its value masked when it looks like a secret (the whole value for a
+    /// secret-named key, the secret part otherwise): what the mask switch shows.
+    pub fn masked(self) -> Self {
+        match masked_attribute(&self.key, &self.value) {
+            // A masked JSON value is written compactly: it is short now.
+            Some(value) => Self {
+                value,
+                is_json: false,
+                ..self
+            },
+            None => self,
+        }
+    }
+}
+
+/// Every pair of `items` [`KeyValue::masked`].
+pub fn mask_key_values(items: Vec<KeyValue>) -> Vec<KeyValue> {
+    items.into_iter().map(KeyValue::masked).collect()
+}
+
 impl SpanDetail {
+    /// The detail with everything that looks like a secret masked: attribute values (span,
+    /// resource, event and link attributes), the operation name, the status message and event
+    /// names.
+    pub fn masked(self) -> Self {
+        let text = |t: String| mask_secrets_in(&t).into_owned();
+        Self {
+            operation: text(self.operation),
+            status_message: self.status_message.map(text),
+            attributes: mask_key_values(self.attributes),
+            resource_attributes: mask_key_values(self.resource_attributes),
+            events: self
+                .events
+                .into_iter()
+                .map(|e| EventDetail {
+                    name: text(e.name),
+                    attributes: mask_key_values(e.attributes),
+                    ..e
+                })
+                .collect(),
+            references: self
+                .references
+                .into_iter()
+                .map(|r| ReferenceDetail {
+                    attributes: mask_key_values(r.attributes),
+                    ..r
+                })
+                .collect(),
+            ..self
+        }
+    }
+
     /// The detail of span `idx`, or `None` if there is no such span.
     pub fn of(trace: &Trace, idx: SpanIdx, analysis: &TraceAnalysis) -> Option<Self> {
         let span = trace.span(idx)?;
@@ -421,5 +474,28 @@ mod tests {
             "{\n  \"x\": [\n    1,\n    2\n  ]\n}"
         );
         assert!(a.critical.is_some());
+    }
+
+    #[test]
+    fn masked_detail_hides_secret_values_and_keeps_the_rest() {
+        let kv = |key: &str, value: &str| KeyValue {
+            key: key.to_string(),
+            value: value.to_string(),
+            is_json: false,
+        };
+        let masked = mask_key_values(vec![
+            kv("db.password", "hunter2hunter2"),
+            kv(
+                "url.full",
+                "https://a:b1234567@h/x?access_token=abcdefgh123",
+            ),
+            kv("http.route", "/users/{id}"),
+        ]);
+        assert_eq!(masked[0].value, "hunt••••••");
+        assert_eq!(
+            masked[1].value,
+            "https://a:b1••••••@h/x?access_token=abc••••••"
+        );
+        assert_eq!(masked[2].value, "/users/{id}");
     }
 }

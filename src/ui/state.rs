@@ -99,6 +99,8 @@ pub struct AppState {
     /// Values that look like secrets are masked everywhere (names, span details, logs, tables
     /// and exports): the Quality view's switch, kept in this browser.
     pub mask_secrets: RwSignal<bool>,
+    /// Trace IDs ticked in the trace list (for the flamegraph of a selection, and baselines).
+    pub selected: RwSignal<std::collections::BTreeSet<String>>,
 }
 
 /// Where the mask switch is kept.
@@ -128,6 +130,7 @@ impl AppState {
             logs: RwSignal::new(Shared::new(LogStore::new())),
             analyses: StoredValue::new(Vec::new()),
             mask_secrets: RwSignal::new(stored_mask_secrets()),
+            selected: RwSignal::new(std::collections::BTreeSet::new()),
         }
     }
 

@@ -68,6 +68,37 @@ test('the flamegraph merges frames, zooms, shows the critical path and exports f
   await app.page.close();
 });
 
+test('ticked traces in the list have one summed flamegraph, with its critical-path variant', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  // Three traces: the HotROD dispatch and two Zipkin traces.
+  await app.chooseFiles([HOTROD, 'tests/fixtures/zipkin/skew.json', 'tests/fixtures/zipkin/messaging2.json']);
+  await app.waitForRows(3);
+  await app.row(HOTROD_ID).getByTestId('row-select').check();
+  // Ticking a row selects it and does not open the trace.
+  assert.equal(await app.byTestId('trace-table').count(), 1);
+  assert.equal(await app.byTestId('selection-count').innerText(), '1 trace selected');
+  await app.rows().nth(1).getByTestId('row-select').check();
+  assert.equal(await app.byTestId('selection-count').innerText(), '2 traces selected');
+  await app.byTestId('selection-flamegraph').click();
+  await app.page.waitForFunction(() => /from 2 traces/.test(document.querySelector('[data-testid="flame-summary"]')?.innerText ?? ''));
+  // Both roots are frames of the summed graph.
+  assert.equal(await app.page.locator('[data-testid="flame-frame"][data-key="frontend: GET /dispatch"]').count(), 1);
+  await app.byTestId('flame-critical').check();
+  await app.page.waitForFunction(() => /total 205 ms/.test(document.querySelector('[data-testid="flame-frame"][data-key="route: GET /route"]')?.title ?? ''));
+  await app.screenshot('selection-flamegraph', { fullPage: false });
+  // "Select all shown" ticks every row the filter shows; clearing empties the selection.
+  await app.byTestId('select-shown').check();
+  assert.equal(await app.byTestId('selection-count').innerText(), '3 traces selected');
+  await app.page.waitForFunction(() => /from 3 traces/.test(document.querySelector('[data-testid="flame-summary"]')?.innerText ?? ''));
+  await app.byTestId('selection-clear').click();
+  await app.byTestId('selection-bar').waitFor({ state: 'detached' });
+  assert.equal(await app.page.locator('[data-testid="row-select"]:checked').count(), 0);
+  assert.deepEqual(app.problems, []);
+  await page.close();
+});
+
 test('a 100,000-span trace\'s flamegraph opens without a main-thread task over 100 ms', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-flame-'));
   const file = path.join(dir, 'big.json');

@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
         state.traces.update(TraceSet::clear);
         state.notices.update(Vec::clear);
         state.backend_links.set(None);
+        state.selected.update(std::collections::BTreeSet::clear);
         state.logs.set(crate::ui::widgets::shared::Shared::new(
             crate::core::logs::LogStore::new(),
         ));

@@ -1,5 +1,7 @@
 //! The trace list: one row per loaded trace with its root, start, duration, spans, services,
 //! errors and warnings.
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use leptos_use::{use_element_size, UseElementSizeReturn};
@@ -12,7 +14,9 @@ use crate::core::view_model::{
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
+use crate::ui::widgets::flame_view::{FlameScope, FlameView};
 use crate::ui::widgets::name::Name;
+use crate::ui::widgets::shared::Shared;
 
 /// The table of loaded traces: in load order, or as the filter bar asks.
 #[component]
@@ -95,15 +99,41 @@ pub fn TraceList() -> impl IntoView {
         };
         format!("height: {}px", rows as f64 * ROW_PX)
     };
+    // "Select all shown" ticks every trace the filter shows (not only the rows in the page).
+    let all_shown_selected = move || {
+        state.selected.with(|selected| {
+            summaries.with(|list| {
+                !list.is_empty() && list.iter().all(|s| selected.contains(&s.trace_id))
+            })
+        })
+    };
+    let select_shown = move |on: bool| {
+        let ids: Vec<String> =
+            summaries.with(|list| list.iter().map(|s| s.trace_id.clone()).collect());
+        state.selected.update(|selected| {
+            for id in ids {
+                if on {
+                    selected.insert(id);
+                } else {
+                    selected.remove(&id);
+                }
+            }
+        });
+    };
     view! {
         <section class="trace-list">
             <FilterBar query_error=Signal::derive(move || query.with(|q| q.as_ref().err().cloned()))/>
             <h2 data-testid="trace-totals">{totals}</h2>
+            <SelectionBar/>
             <div class="trace-scroll" class:virtual=is_virtual node_ref=scroller data-testid="trace-scroll"
                 on:scroll=move |ev| scroll_top.set(f64::from(event_target::<leptos::web_sys::Element>(&ev).scroll_top()))>
             <table data-testid="trace-table">
                 <thead>
                     <tr>
+                        <th class="col-select" title="Select all traces shown">
+                            <input type="checkbox" data-testid="select-shown" prop:checked=all_shown_selected
+                                on:change=move |ev| select_shown(event_target_checked(&ev))/>
+                        </th>
                         <th class="col-root">"Root"</th>
                         <th class="col-start">"Start"</th>
                         <th class="num col-num">"Duration"</th>
@@ -130,6 +160,47 @@ pub fn TraceList() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// What the ticked traces can do: how many are ticked (of them, how many are loaded), their
+/// summed flamegraph (with its critical-path variant), and clearing the selection.
+#[component]
+fn SelectionBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let show_flame = RwSignal::new(false);
+    let chosen = Memo::new(move |_| {
+        let ids = state.selected.get();
+        Shared::new(state.traces.with(|set| {
+            ids.iter()
+                .filter_map(|id| set.get(id).cloned())
+                .collect::<Vec<_>>()
+        }))
+    });
+    let count = move || chosen.with(|list| list.len());
+    let scope = Signal::derive(move || -> FlameScope {
+        chosen.with(|list| list.iter().map(|t| (Arc::clone(t), None)).collect())
+    });
+    let search = RwSignal::new(String::new());
+    let name = Signal::derive(move || format!("selection-of-{}", count()));
+    view! {
+        <Show when=move || count() != 0>
+            <div class="selection-bar panel" data-testid="selection-bar">
+                <b data-testid="selection-count">{move || format!("{} selected", plural_traces(count()))}</b>
+                <button class="button small" class:active-toggle=move || show_flame.get() data-testid="selection-flamegraph"
+                    on:click=move |_| show_flame.update(|s| *s = !*s)>"Flamegraph of the selection"</button>
+                <button class="button small subtle" data-testid="selection-clear"
+                    on:click=move |_| state.selected.update(std::collections::BTreeSet::clear)>"Clear selection"</button>
+            </div>
+            <Show when=move || show_flame.get()>
+                <FlameView scope search name/>
+            </Show>
+        </Show>
+    }
+}
+
+/// "1 trace" / "12 traces".
+fn plural_traces(count: usize) -> String {
+    format!("{count} trace{}", if count == 1 { "" } else { "s" })
 }
 
 /// Names offered in the filter bar's service and operation lists.
@@ -263,12 +334,31 @@ fn TraceRow(
         ..ViewState::default()
     };
     let href = target.to_fragment();
+    let id = summary.trace_id.clone();
+    let is_selected = Memo::new({
+        let id = id.clone();
+        move |_| state.selected.with(|s| s.contains(&id))
+    });
+    let toggle = move |on: bool| {
+        state.selected.update(|s| {
+            if on {
+                s.insert(id.clone());
+            } else {
+                s.remove(&id);
+            }
+        });
+    };
     let open = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         navigate(state.route, target.clone(), true);
     };
     view! {
-        <tr class="trace-row" class:has-errors=has_errors data-testid="trace-row" data-trace-id=summary.trace_id.clone() on:click=open>
+        <tr class="trace-row" class:has-errors=has_errors class:selected=is_selected data-testid="trace-row" data-trace-id=summary.trace_id.clone() on:click=open>
+            // Ticking a row must not open the trace.
+            <td class="col-select" on:click=|ev| ev.stop_propagation()>
+                <input type="checkbox" data-testid="row-select" title="Select this trace" prop:checked=is_selected
+                    on:change=move |ev| toggle(event_target_checked(&ev))/>
+            </td>
             <td>
                 <div class="root">
                     <span class="root-service" data-testid="root-service"><Name text=summary.root_service.clone()/></span>

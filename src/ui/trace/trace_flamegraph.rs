@@ -1,31 +1,13 @@
-//! The trace page's "Flamegraph" tab: an icicle of the trace (root on top) with siblings of one
-//! service and operation merged, self time shaded, click a frame to zoom into it; the critical-
-//! path variant (what the trace waited for, by call stack); the same summed over every loaded
-//! trace of this root operation; search highlights; a table of count / total / self; export as
-//! folded stacks. The graph itself is the core's (`analysis::flame`).
+//! The trace page's "Flamegraph" tab: the [`FlameView`] of the open trace, or of every loaded
+//! trace with the same root operation.
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::analysis::{flame_graph, FlameGraph, FlameWeight};
 use crate::core::model::Trace;
-use crate::core::view_model::{
-    format_duration_ns, service_colour, shorten, NAME_CHARS, TITLE_CHARS,
-};
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
-use crate::ui::widgets::deferred::Deferred;
-use crate::ui::widgets::download::{download_text, file_stem};
-use crate::ui::widgets::name::Name;
-
-/// Height of one row of frames (px).
-const ROW_PX: f64 = 20.0;
-
-/// Frames narrower than this share of the view are not drawn.
-const MIN_WIDTH: f64 = 1.0 / 1500.0;
-
-/// Rows of the frame table.
-const TABLE_ROWS: usize = 30;
+use crate::ui::widgets::flame_view::{FlameScope, FlameView};
 
 /// The root operation of `trace` (service, operation).
 fn root_of(trace: &Trace) -> Option<(String, String)> {
@@ -41,164 +23,32 @@ fn root_of(trace: &Trace) -> Option<(String, String)> {
 pub fn TraceFlamegraph() -> impl IntoView {
     let view = expect_context::<TraceView>();
     let state = expect_context::<AppState>();
-    let critical = RwSignal::new(false);
     let all_of_root = RwSignal::new(false);
-    let zoom = RwSignal::new(None::<usize>);
-    // Computed in a browser task of its own (a 100,000-span trace has ~80,000 frames), so
-    // that neither the click nor the drawing waits for it.
-    let flame = Deferred::new(
-        move || {
-            (
-                view.trace.get(),
-                view.analysis.get(),
-                critical.get(),
-                all_of_root.get(),
-            )
-        },
-        move |(trace, analysis, critical, all)| {
-            let weight = if critical {
-                FlameWeight::CriticalPath
-            } else {
-                FlameWeight::Duration
-            };
-            let (Some(trace), Some(analysis)) = (trace, analysis) else {
-                return FlameGraph::default();
-            };
-            let traces = if all {
-                let root = root_of(&trace);
-                let loaded = state.traces.with_untracked(|set| set.traces().to_vec());
-                loaded
+    let scope = Signal::derive(move || -> FlameScope {
+        let (Some(trace), Some(analysis)) = (view.trace.get(), view.analysis.get()) else {
+            return Vec::new();
+        };
+        if all_of_root.get() {
+            let root = root_of(&trace);
+            state.traces.with_untracked(|set| {
+                set.traces()
                     .iter()
                     .filter(|t| root_of(t) == root)
-                    .map(|t| (Arc::clone(t), state.analysis_of(t)))
-                    .collect::<Vec<_>>()
-            } else {
-                vec![(Arc::clone(&trace.0), Arc::clone(&analysis.0))]
-            };
-            flame_graph(&traces, weight)
-        },
-    );
-    let graph = flame.signal();
-    // A new graph starts unzoomed.
-    Effect::new(move |_| {
-        graph.track();
-        zoom.set(None);
-    });
-    let needle = Memo::new(move |_| view.search.get().trim().to_lowercase());
-    let frames = move || {
-        let graph = graph.get();
-        let needle = needle.get();
-        graph
-            .zoomed(zoom.get(), MIN_WIDTH)
-            .into_iter()
-            .filter_map(|(i, x, w)| {
-                let f = graph.frames.get(i)?;
-                let label = state.shown(&f.label()).into_owned();
-                let matched = !needle.is_empty() && label.to_lowercase().contains(&needle);
-                let dimmed = !needle.is_empty() && !matched;
-                let self_share = if f.total_ns > 0 { f.self_ns as f64 / f.total_ns as f64 } else { 0.0 };
-                let title = format!(
-                    "{}\n{}× · total {} · self {}\nClick to zoom in",
-                    shorten(&label, TITLE_CHARS),
-                    f.count,
-                    format_duration_ns(f.total_ns),
-                    format_duration_ns(f.self_ns)
-                );
-                let style = format!(
-                    "left: {:.4}%; width: {:.4}%; top: {}px; background: {}",
-                    x * 100.0,
-                    w * 100.0,
-                    f64::from(f.depth) * ROW_PX,
-                    service_colour(&f.service)
-                );
-                Some(view! {
-                    <div class="flame-frame" class:match=matched class:dimmed=dimmed data-testid="flame-frame"
-                        data-key=shorten(&label, TITLE_CHARS) title=title style=style
-                        on:click=move |_| zoom.set(Some(i))>
-                        <div class="flame-self" style=format!("width: {:.2}%", self_share * 100.0)></div>
-                        <span>{shorten(&label, NAME_CHARS)}</span>
-                    </div>
-                })
+                    .map(|t| (Arc::clone(t), None))
+                    .collect()
             })
-            .collect_view()
-    };
-    let table = move || {
-        let graph = graph.get();
-        let mut order: Vec<usize> = (0..graph.frames.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(graph.frames[i].self_ns));
-        order
-            .into_iter()
-            .take(TABLE_ROWS)
-            .filter_map(|i| {
-                let f = graph.frames.get(i)?;
-                Some(view! {
-                    <tr data-testid="flame-row" on:click=move |_| zoom.set(Some(i))>
-                        <td><Name text=f.label()/></td>
-                        <td class="num">{f.count}</td>
-                        <td class="num">{format_duration_ns(f.total_ns)}</td>
-                        <td class="num">{format_duration_ns(f.self_ns)}</td>
-                    </tr>
-                })
-            })
-            .collect_view()
-    };
-    // Saves the graph as `.folded` stacks or as an SVG picture of the view.
-    let export = move |svg: bool| {
-        let id = view
-            .trace
-            .with_untracked(|t| t.as_ref().map(|t| t.trace_id.clone()).unwrap_or_default());
-        let kind = if critical.get_untracked() {
-            "critical-path"
         } else {
-            "flamegraph"
-        };
-        let graph = graph.get_untracked();
-        let (extension, mime, text) = if svg {
-            let picture = graph.svg(zoom.get_untracked(), 1200.0, service_colour);
-            ("svg", "image/svg+xml", picture)
-        } else {
-            ("folded", "text/plain", graph.folded())
-        };
-        // With the mask switch on, exports are masked as the screen is.
-        let text = if state.mask_secrets.get_untracked() {
-            crate::core::analysis::quality::secrets::mask_secrets_in(&text).into_owned()
-        } else {
-            text
-        };
-        let name = format!("trace-{}-{kind}.{extension}", file_stem(&id));
-        if let Err(error) = download_text(&name, mime, &text) {
-            leptos::logging::warn!("{error}");
+            vec![(Arc::clone(&trace.0), Some(Arc::clone(&analysis.0)))]
         }
-    };
+    });
+    let name = Signal::derive(move || {
+        view.trace
+            .with(|t| t.as_ref().map(|t| t.trace_id.clone()).unwrap_or_default())
+    });
     view! {
-        <section class="panel trace-flamegraph" data-testid="trace-flamegraph">
-            <div class="flame-bar">
-                <label class="check"><input type="checkbox" data-testid="flame-critical" prop:checked=critical
-                    on:change=move |ev| critical.set(event_target_checked(&ev))/>" Critical path only"</label>
-                <label class="check"><input type="checkbox" data-testid="flame-all" prop:checked=all_of_root
-                    on:change=move |ev| all_of_root.set(event_target_checked(&ev))/>" All loaded traces of this root operation"</label>
-                <input type="search" placeholder="Highlight frames" data-testid="flame-search"
-                    prop:value=view.search on:input=move |ev| view.search.set(event_target_value(&ev))/>
-                <button class="button small" data-testid="flame-reset" on:click=move |_| zoom.set(None)>"Reset zoom"</button>
-                <button class="button small" data-testid="flame-export" on:click=move |_| export(false)>"Export folded stacks"</button>
-                <button class="button small" data-testid="flame-export-svg" on:click=move |_| export(true)>"Export SVG"</button>
-                <span class="hint" data-testid="flame-summary">{move || graph.with(|g| format!(
-                    "{} frames from {} trace{} · {} in all. The shaded part of a frame is its self time; the search box highlights frames.",
-                    g.frames.len(), g.traces, if g.traces == 1 { "" } else { "s" }, format_duration_ns(g.total_ns)
-                ))}</span>
-            </div>
-            <Show when=move || !flame.ready() || flame.busy()>
-                <p class="hint" data-testid="flame-computing">"Computing the flamegraph…"</p>
-            </Show>
-            <div class="flame-body">
-                <div class="flame" data-testid="flamegraph" style=move || format!("height: {}px", f64::from(graph.with(|g| g.depth)) * ROW_PX)>
-                    {frames}
-                </div>
-                <table class="flame-table">
-                    <thead><tr><th>"Frame (by self time)"</th><th class="num">"Count"</th><th class="num">"Total"</th><th class="num">"Self"</th></tr></thead>
-                    <tbody>{table}</tbody>
-                </table>
-            </div>
-        </section>
+        <FlameView scope search=view.search name>
+            <label class="check"><input type="checkbox" data-testid="flame-all" prop:checked=all_of_root
+                on:change=move |ev| all_of_root.set(event_target_checked(&ev))/>" All loaded traces of this root operation"</label>
+        </FlameView>
     }
 }

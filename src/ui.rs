@@ -2,9 +2,10 @@
 //!
 //! Grouped by the part of the page a person opens: `shell` (the frame, tabs, notices, trace
 //! list), `trace` (one trace's page and its tabs), `services` (the services view), `backend`
-//! (the Connect panel), `quality` (the instrumentation check); `widgets` holds parts several of them use, and `state` the app state
+//! (the Connect panel), `quality` (the instrumentation check), `compare` (two traces side by side); `widgets` holds parts several of them use, and `state` the app state
 //! every component reads.
 mod backend;
+mod compare;
 mod quality;
 mod services;
 mod shell;

@@ -435,3 +435,91 @@ fn lint_text_and_fail_on() {
     let missing = tracagg(&["lint", "no-such-file.json"]);
     assert_eq!(missing.status.code(), Some(1));
 }
+
+/// `tracagg compare` on the two checkouts the OpenTelemetry Python SDK recorded
+/// (`tests/fixtures/compare/generate.py`): B's charge is slower, it calls a new fraud service and
+/// lost its cache lookup.
+#[test]
+fn compare_json_merges_by_path_and_names_what_changed() {
+    let out = tracagg(&[
+        "compare",
+        "--json",
+        "tests/fixtures/compare/checkout-a.otlp.json",
+        "tests/fixtures/compare/checkout-b.otlp.json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["duration_us_b"].as_f64().unwrap() > doc["duration_us_a"].as_f64().unwrap() + 90_000.0
+    );
+    let nodes = doc["nodes"].as_array().unwrap();
+    let node = |op: &str, service: &str| {
+        nodes
+            .iter()
+            .find(|n| n["operation"] == op && n["service"] == service)
+            .unwrap_or_else(|| panic!("no {service}: {op}"))
+    };
+    let root = &nodes[0];
+    assert_eq!(root["path"], serde_json::json!(["frontend:POST /checkout"]));
+    assert_eq!(root["status"], "changed");
+    assert_eq!(node("cache get", "cart")["status"], "removed");
+    assert_eq!(node("cache get", "cart")["count_b"], 0);
+    let fraud = node("POST /score", "fraud");
+    assert_eq!(fraud["status"], "added");
+    assert_eq!(
+        fraud["path"],
+        serde_json::json!([
+            "frontend:POST /checkout",
+            "frontend:POST /score",
+            "fraud:POST /score"
+        ])
+    );
+    let charge = node("charge", "payment");
+    assert_eq!(charge["status"], "changed");
+    assert!(charge["critical_us_b"].as_f64().unwrap() > charge["critical_us_a"].as_f64().unwrap());
+    for field in [
+        "count_a",
+        "total_us_a",
+        "total_us_b",
+        "self_us_a",
+        "self_us_b",
+        "critical_us_a",
+    ] {
+        assert!(charge[field].is_number(), "{field}");
+    }
+    let deltas = doc["critical_delta_by_operation"].as_array().unwrap();
+    assert_eq!(deltas[0]["service"], "payment");
+    assert!(deltas[0]["delta_us"].as_f64().unwrap() > 90_000.0);
+    let sizes: Vec<f64> = deltas
+        .iter()
+        .map(|d| d["delta_us"].as_f64().unwrap().abs())
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+
+    let table = tracagg(&[
+        "compare",
+        "tests/fixtures/compare/checkout-a.otlp.json",
+        "tests/fixtures/compare/checkout-b.otlp.json",
+    ]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("slower than A"), "{text}");
+    assert!(text.contains("added") && text.contains("removed"), "{text}");
+}
+
+#[test]
+fn compare_asks_which_trace_when_a_file_has_several() {
+    let several = "tests/fixtures/quality/shop-badly-instrumented.otlp.json";
+    let out = tracagg(&[
+        "compare",
+        several,
+        "tests/fixtures/compare/checkout-a.otlp.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pick one with --a ID"));
+    let missing = tracagg(&["compare", "--a", "0000", several, several, "--b", "0000"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -31,7 +31,7 @@ mod cli {
     use std::sync::Arc;
 
     use tracagg::core::analysis::{
-        adjust_clock_skew, analyze_trace, flame_graph, quality, FlameWeight, TraceQuery,
+        adjust_clock_skew, analyze_trace, compare, flame_graph, quality, FlameWeight, TraceQuery,
     };
     use tracagg::core::generate::{write_trace, GenFormat};
     use tracagg::core::load::load_into;
@@ -92,6 +92,23 @@ mod cli {
             /// Trace files.
             #[arg(required = true)]
             files: Vec<PathBuf>,
+        },
+        /// Compare two traces: both merged by operation path (`service:operation` from the root),
+        /// each node's count, total, self and critical-path time in A and in B, and what changed.
+        Compare {
+            /// The file holding trace A.
+            a_file: PathBuf,
+            /// The file holding trace B.
+            b_file: PathBuf,
+            /// Trace A's ID, when its file holds several traces.
+            #[arg(long = "a")]
+            a_id: Option<String>,
+            /// Trace B's ID, when its file holds several traces.
+            #[arg(long = "b")]
+            b_id: Option<String>,
+            /// Print JSON instead of a table.
+            #[arg(long)]
+            json: bool,
         },
         /// Check the instrumentation: broken context propagation, bad durations, clock skew,
         /// generic or high-cardinality names, errors recorded badly, sensitive data (always
@@ -253,6 +270,13 @@ mod cli {
                 fail_on,
                 files,
             } => lint(json, fail_on, &files),
+            Command::Compare {
+                a_file,
+                b_file,
+                a_id,
+                b_id,
+                json,
+            } => compare(&a_file, a_id.as_deref(), &b_file, b_id.as_deref(), json),
             Command::Gen {
                 spans,
                 format,
@@ -373,6 +397,120 @@ mod cli {
             }
         }
         (set, failed)
+    }
+
+    /// The one trace of `file` (or the one with ID `id`), for `compare`.
+    fn one_trace(file: &PathBuf, id: Option<&str>, flag: &str) -> Result<Arc<Trace>, String> {
+        let (set, failed) = load_trace_files(std::slice::from_ref(file));
+        if failed {
+            return Err(format!("{} could not be read", file.display()));
+        }
+        let name = file.display();
+        match id {
+            Some(id) => {
+                let wanted = tracagg::core::model::normalize_id(id);
+                set.traces()
+                    .iter()
+                    .find(|t| t.trace_id == wanted || t.trace_id == id)
+                    .cloned()
+                    .ok_or_else(|| format!("{name} holds no trace {id}"))
+            }
+            None => match set.traces() {
+                [one] => Ok(Arc::clone(one)),
+                [] => Err(format!("{name} holds no trace")),
+                many => Err(format!(
+                    "{name} holds {} traces: pick one with {flag} ID (e.g. {flag} {})",
+                    many.len(),
+                    many[0].trace_id
+                )),
+            },
+        }
+    }
+
+    /// `tracagg compare`: the diff of two traces, as a table or JSON (`--json`, the fields the
+    /// README lists).
+    fn compare(
+        a_file: &PathBuf,
+        a_id: Option<&str>,
+        b_file: &PathBuf,
+        b_id: Option<&str>,
+        json: bool,
+    ) -> ExitCode {
+        let traces = one_trace(a_file, a_id, "--a")
+            .and_then(|a| one_trace(b_file, b_id, "--b").map(|b| (a, b)));
+        let (a, b) = match traces {
+            Ok(pair) => pair,
+            Err(error) => {
+                eprintln!("tracagg: {}", escape_controls(&error));
+                return ExitCode::from(2);
+            }
+        };
+        let (analysis_a, analysis_b) = (analyze_trace(&a), analyze_trace(&b));
+        let diff = compare::diff_traces(
+            (&a, &analysis_a),
+            (&b, &analysis_b),
+            &compare::DiffConfig::default(),
+        );
+        let printed = if json {
+            let doc = diff.to_json();
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &doc)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
+            print_diff(&mut out, &diff).and_then(|()| out.flush())
+        };
+        match printed {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => write_failed(&error),
+        }
+    }
+
+    /// The diff as an indented table: one line per node, A and B side by side.
+    fn print_diff(out: &mut impl Write, diff: &compare::TraceDiff) -> std::io::Result<()> {
+        writeln!(out, "A {}  vs  B {}", diff.a, diff.b)?;
+        writeln!(out, "{}\n", diff.summary())?;
+        writeln!(
+            out,
+            "{:<8} {:>5} {:>5} {:>11} {:>11} {:>11} {:>11}  operation",
+            "status", "n A", "n B", "total A", "total B", "crit A", "crit B"
+        )?;
+        for node in &diff.nodes {
+            let status = match node.status {
+                compare::DiffStatus::Same => "",
+                compare::DiffStatus::Changed => "changed",
+                compare::DiffStatus::Added => "added",
+                compare::DiffStatus::Removed => "removed",
+            };
+            writeln!(
+                out,
+                "{status:<8} {:>5} {:>5} {:>11} {:>11} {:>11} {:>11}  {}{}: {}",
+                node.a.count,
+                node.b.count,
+                format_duration_ns(node.a.total_ns),
+                format_duration_ns(node.b.total_ns),
+                format_duration_ns(node.a.critical_ns),
+                format_duration_ns(node.b.critical_ns),
+                "  ".repeat(node.depth.min(40)),
+                node.service,
+                node.operation
+            )?;
+        }
+        if !diff.critical_delta_by_operation.is_empty() {
+            writeln!(out, "\ncritical-path change by operation (B − A):")?;
+            for d in diff.critical_delta_by_operation.iter().take(20) {
+                let sign = if d.delta_ns >= 0 { "+" } else { "−" };
+                writeln!(
+                    out,
+                    "  {sign}{:>10}  {}: {}",
+                    format_duration_ns(d.delta_ns.saturating_abs()),
+                    d.service,
+                    d.operation
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// `tracagg lint`: the instrumentation check over the trace files, as text or JSON. Exit

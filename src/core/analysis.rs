@@ -5,6 +5,7 @@
 mod aggregate;
 mod bottlenecks;
 mod clock_skew;
+pub mod compare;
 mod critical_path;
 mod error_paths;
 mod flame;

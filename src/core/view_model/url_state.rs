@@ -1,6 +1,7 @@
 //! What the address bar holds: the open trace, the selected span and the search text, as
 //! `#trace=…&span=…&q=…`; or the services view (`#view=services`) and a service filter
-//! (`&service=…`), or the Quality view (`#view=quality`); and the trace list's filter (`&f.service=…&f.min=250ms&f.tag=k=v`). A
+//! (`&service=…`), or the Quality view (`#view=quality`), or a comparison of two traces
+//! (`#view=compare&a=…&b=…`); and the trace list's filter (`&f.service=…&f.min=250ms&f.tag=k=v`). A
 //! fragment, so any static host serves it and nothing reaches a server.
 use std::borrow::Cow;
 
@@ -19,6 +20,8 @@ pub struct ViewState {
     pub services: bool,
     /// The Quality view (the instrumentation check) is open (when no trace is): `#view=quality`.
     pub quality: bool,
+    /// Two traces compared, A and B (when no trace is open): `#view=compare&a=…&b=…`.
+    pub compare: Option<(String, String)>,
     /// Only traces and figures of this service are shown.
     pub service: Option<String>,
     /// The backend the traces come from, so that a link reconnects and reloads them.
@@ -56,6 +59,7 @@ impl ViewState {
         let mut state = Self::default();
         let text = fragment.strip_prefix('#').unwrap_or(fragment);
         let mut link = BackendLink::default();
+        let (mut compare, mut a, mut b) = (false, None, None);
         for (key, value) in form_urlencoded::parse(text.as_bytes()) {
             if key.starts_with("f.") {
                 if !value.is_empty() {
@@ -77,7 +81,10 @@ impl ViewState {
                 "view" => {
                     state.services = value.as_deref() == Some("services");
                     state.quality = value.as_deref() == Some("quality");
+                    compare = value.as_deref() == Some("compare");
                 }
+                "a" => a = value,
+                "b" => b = value,
                 "service" => state.service = value,
                 "backend" => link.kind = value.unwrap_or_default(),
                 "url" => link.url = value.unwrap_or_default(),
@@ -87,11 +94,15 @@ impl ViewState {
         if !link.kind.is_empty() && !link.url.is_empty() {
             state.backend = Some(link);
         }
+        if let (true, Some(a), Some(b)) = (compare, a, b) {
+            state.compare = Some((a, b));
+        }
         if state.trace.is_none() {
             state.span = None;
         } else {
             state.services = false;
             state.quality = false;
+            state.compare = None;
         }
         state
     }
@@ -112,6 +123,10 @@ impl ViewState {
             out.append_pair("view", "services");
         } else if self.quality && self.trace.is_none() {
             out.append_pair("view", "quality");
+        } else if let (Some((a, b)), None) = (&self.compare, &self.trace) {
+            out.append_pair("view", "compare");
+            out.append_pair("a", a);
+            out.append_pair("b", b);
         }
         if let Some(service) = &self.service {
             out.append_pair("service", service);
@@ -174,6 +189,14 @@ mod tests {
             ViewState::from_fragment("#span=x&other=1"),
             ViewState::default()
         );
+    }
+
+    #[test]
+    fn a_comparison_round_trips() {
+        let state = ViewState::from_fragment("#view=compare&a=aa&b=bb");
+        assert_eq!(state.compare, Some(("aa".to_string(), "bb".to_string())));
+        assert_eq!(state.to_fragment(), "#view=compare&a=aa&b=bb");
+        assert_eq!(ViewState::from_fragment("#view=compare&a=aa").compare, None);
     }
 
     #[test]

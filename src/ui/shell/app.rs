@@ -9,6 +9,7 @@ use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
 use crate::source::{cancel_worker_load, prepare_worker};
 use crate::ui::backend::backend_panel::BackendPanel;
+use crate::ui::compare::compare_view::CompareView;
 use crate::ui::quality::quality_view::QualityView;
 use crate::ui::services::services_view::ServicesView;
 use crate::ui::shell::file_picker::FilePicker;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
     let has_something = move || !is_empty() || state.backend_links.with(Option::is_some);
     let on_services = Memo::new(move |_| state.route.with(|r| r.services));
     let on_quality = Memo::new(move |_| state.route.with(|r| r.quality));
+    let comparing = Memo::new(move |_| state.route.with(|r| r.compare.clone()));
 
     view! {
         <div class="page" node_ref=page data-testid="page">
@@ -120,13 +122,18 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || open_trace.with(Option::is_none)>
                 <Show when=move || !has_something() fallback=move || view! {
-                    <Show when=move || on_quality.get() fallback=move || view! {
-                        <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
-                            <ServicesView/>
-                        </Show>
-                    }>
-                        <QualityView/>
-                    </Show>
+                    {move || match comparing.get() {
+                        Some((a, b)) => view! { <CompareView a b/> }.into_any(),
+                        None => view! {
+                            <Show when=move || on_quality.get() fallback=move || view! {
+                                <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
+                                    <ServicesView/>
+                                </Show>
+                            }>
+                                <QualityView/>
+                            </Show>
+                        }.into_any(),
+                    }}
                 }>
                     <section class="welcome" data-testid="drop-zone">
                         <p class="drop-title">"Drop trace JSON here"</p>

@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos_use::{use_element_size, UseElementSizeReturn};
 
 use crate::core::analysis::{names_in, SortBy};
+use crate::core::model::Trace;
 use crate::core::view_model::{
     format_duration_ns, format_start_ns, shorten, window_rows, ListFilter, TraceSummary, ViewState,
     NAME_CHARS, TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
 };
+use crate::ui::compare::compare_view::open_compare;
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
@@ -188,6 +190,15 @@ fn SelectionBar() -> impl IntoView {
                 <b data-testid="selection-count">{move || format!("{} selected", plural_traces(count()))}</b>
                 <button class="button small" class:active-toggle=move || show_flame.get() data-testid="selection-flamegraph"
                     on:click=move |_| show_flame.update(|s| *s = !*s)>"Flamegraph of the selection"</button>
+                <button class="button small" data-testid="selection-compare" prop:disabled=move || count() != 2
+                    title="Select exactly two traces to compare them (the earlier one is A)"
+                    on:click=move |_| {
+                        let mut two: Vec<Arc<Trace>> = chosen.with(|list| list.iter().cloned().collect());
+                        two.sort_by_key(|t| t.start_ns);
+                        if let [a, b] = two.as_slice() {
+                            open_compare(state, a.trace_id.clone(), b.trace_id.clone());
+                        }
+                    }>"Compare the two"</button>
                 <button class="button small subtle" data-testid="selection-clear"
                     on:click=move |_| state.selected.update(std::collections::BTreeSet::clear)>"Clear selection"</button>
             </div>

@@ -57,6 +57,7 @@ fn main() {
         }
     }
     worker_pipeline(spans);
+    baselines(spans);
     let Some(trace) = trace else { return };
     println!("\nanalysis of the Jaeger trace:");
     let mut total = Duration::ZERO;
@@ -132,4 +133,56 @@ fn worker_pipeline(spans: usize) {
     time("decode (page)", &mut untimed, || {
         decode_built("bench.json", &encoded).expect("decode")
     });
+}
+
+/// A baseline learnt from `spans` spans of many small shop traces, and 100,000 spans scored
+/// against it: build and score times, and the baseline's size (its kept samples).
+fn baselines(spans: usize) {
+    use tracagg::core::analysis::compare::{build_baseline, score_all, ScoreConfig};
+    use tracagg::core::generate::shop_traces;
+    let per_trace = 10;
+    let analysed = |count: usize, seed: u64| {
+        shop_traces(count, seed, None)
+            .into_iter()
+            .map(|t| {
+                let a = Arc::new(analyze_trace(&t));
+                (Arc::new(t), a)
+            })
+            .collect::<Vec<_>>()
+    };
+    let normal = analysed(spans / per_trace, 1);
+    let normal_spans: usize = normal.iter().map(|(t, _)| t.spans.len()).sum();
+    let started = Instant::now();
+    let baseline = build_baseline("bench", &normal);
+    let built = started.elapsed();
+    let samples: usize = baseline
+        .operations
+        .iter()
+        .map(|o| {
+            o.durations.len()
+                + o.self_times.len()
+                + o.critical_per_trace.len()
+                + o.calls_per_trace.len()
+        })
+        .sum::<usize>()
+        + baseline
+            .paths
+            .iter()
+            .map(|p| p.calls_per_trace.len())
+            .sum::<usize>()
+        + baseline.roots.values().map(|d| d.len()).sum::<usize>();
+    let current = analysed(100_000 / per_trace, 2);
+    let current_spans: usize = current.iter().map(|(t, _)| t.spans.len()).sum();
+    let started = Instant::now();
+    let scores = score_all(&baseline, &current, &ScoreConfig::default());
+    let scored = started.elapsed();
+    println!(
+        "\nbaseline: built from {normal_spans} spans ({} traces) in {:.0} ms, {:.1} MB of samples; scored {current_spans} spans ({} traces) in {:.0} ms, {} anomalous",
+        normal.len(),
+        built.as_secs_f64() * 1000.0,
+        samples as f64 * 8.0 / 1e6,
+        current.len(),
+        scored.as_secs_f64() * 1000.0,
+        scores.iter().filter(|s| s.anomalous).count()
+    );
 }

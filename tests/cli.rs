@@ -523,3 +523,109 @@ fn compare_asks_which_trace_when_a_file_has_several() {
     let missing = tracagg(&["compare", "--a", "0000", several, several, "--b", "0000"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// `tracagg baseline` on checkouts the OpenTelemetry Python SDK recorded: 40 normal ones, and
+/// 4 whose charge is slower, that call a new fraud service and skip the cart's cache.
+#[test]
+fn baseline_json_scores_explains_and_says_what_changed() {
+    let out = tracagg(&[
+        "baseline",
+        "--json",
+        "--baseline",
+        "tests/fixtures/compare/normal-checkouts.otlp.json",
+        "--score",
+        "tests/fixtures/compare/regressed-checkouts.otlp.json",
+        "tests/fixtures/compare/checkout-a.otlp.json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["baseline"]["traces"], 40);
+    assert_eq!(doc["baseline"]["spans"], 40 * 7);
+    let ops = doc["baseline"]["operations"].as_array().unwrap();
+    let charge = ops.iter().find(|o| o["operation"] == "charge").unwrap();
+    for field in [
+        "count",
+        "p50_us",
+        "p95_us",
+        "p99_us",
+        "mad_us",
+        "error_rate",
+    ] {
+        assert!(charge[field].is_number(), "{field}");
+    }
+    assert_eq!(charge["count"], 40);
+    let traces = doc["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 5);
+    for t in &traces[..4] {
+        assert_eq!(t["anomalous"], true, "{t}");
+        let explanation = t["explanation"].as_str().unwrap();
+        assert!(
+            explanation.contains("slower than p95 for frontend: POST /checkout"),
+            "{explanation}"
+        );
+        assert_eq!(t["attribution"][0]["service"], "payment", "{t}");
+        assert_eq!(t["attribution"][0]["operation"], "charge");
+        let kinds: Vec<&str> = t["anomalies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"new_path")
+                && kinds.contains(&"missing_path")
+                && kinds.contains(&"slow"),
+            "{kinds:?}"
+        );
+        let new = t["anomalies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == "new_path")
+            .unwrap();
+        assert_eq!(
+            new["path"],
+            serde_json::json!(["frontend:POST /checkout", "frontend:POST /score"])
+        );
+        assert!(new["span_id"].is_string());
+        assert!(t["score"].as_f64().unwrap() > 1.0 && t["excess_us"].as_f64().unwrap() > 50_000.0);
+    }
+    // The normal checkout is last and not anomalous.
+    assert_eq!(traces[4]["anomalous"], false, "{}", traces[4]);
+    let changes = doc["changes"].as_array().unwrap();
+    let top = &changes[0];
+    assert_eq!(
+        (top["service"].as_str(), top["operation"].as_str()),
+        (Some("payment"), Some("charge"))
+    );
+    for field in [
+        "count_baseline",
+        "count_current",
+        "p50_us_baseline",
+        "p50_us_current",
+        "p95_us_baseline",
+        "p95_us_current",
+        "error_rate_baseline",
+        "error_rate_current",
+        "p_value",
+        "impact",
+    ] {
+        assert!(top[field].is_number(), "{field}");
+    }
+    assert!(top["p_value"].as_f64().unwrap() < 0.01);
+
+    let text = tracagg(&[
+        "baseline",
+        "--baseline",
+        "tests/fixtures/compare/normal-checkouts.otlp.json",
+        "--score",
+        "tests/fixtures/compare/regressed-checkouts.otlp.json",
+    ]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.starts_with("baseline: 40 traces, 280 spans"), "{text}");
+    assert!(text.contains("what changed"), "{text}");
+}

@@ -110,6 +110,26 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Learn what normal looks like from the --baseline traces, then score the --score
+        /// traces against it (slow spans, new and missing paths, call counts, new errors, the
+        /// attribution of the extra time) and say per operation what changed.
+        Baseline {
+            /// Files of normal traces (e.g. yesterday's).
+            #[arg(long = "baseline", required = true, num_args = 1..)]
+            baseline: Vec<PathBuf>,
+            /// Files of the traces to score (e.g. the last 15 minutes).
+            #[arg(long = "score", required = true, num_args = 1..)]
+            score: Vec<PathBuf>,
+            /// A span is slow above this percentile of its operation (default 99).
+            #[arg(long, default_value_t = 99.0)]
+            slow_percentile: f64,
+            /// Operations and roots are judged only with at least this many baseline samples.
+            #[arg(long, default_value_t = 20)]
+            min_samples: usize,
+            /// Print JSON instead of text.
+            #[arg(long)]
+            json: bool,
+        },
         /// Check the instrumentation: broken context propagation, bad durations, clock skew,
         /// generic or high-cardinality names, errors recorded badly, sensitive data (always
         /// masked), missing resource attributes and kinds, deprecated attribute names.
@@ -270,6 +290,20 @@ mod cli {
                 fail_on,
                 files,
             } => lint(json, fail_on, &files),
+            Command::Baseline {
+                baseline,
+                score,
+                slow_percentile,
+                min_samples,
+                json,
+            } => {
+                let config = compare::ScoreConfig {
+                    slow_percentile: slow_percentile.clamp(0.0, 100.0),
+                    min_samples,
+                    ..compare::ScoreConfig::default()
+                };
+                baseline_command(&baseline, &score, &config, json)
+            }
             Command::Compare {
                 a_file,
                 b_file,
@@ -397,6 +431,110 @@ mod cli {
             }
         }
         (set, failed)
+    }
+
+    /// Traces with their analyses, as the comparisons take them.
+    type Analysed = Vec<(Arc<Trace>, Arc<tracagg::core::analysis::TraceAnalysis>)>;
+
+    /// The traces of `files` with their analyses.
+    fn analysed(files: &[PathBuf]) -> (Analysed, bool) {
+        let (set, failed) = load_trace_files(files);
+        let traces = set
+            .traces()
+            .iter()
+            .map(|t| (Arc::clone(t), Arc::new(analyze_trace(t))))
+            .collect();
+        (traces, failed)
+    }
+
+    /// `tracagg baseline`: a baseline from some files, the others scored against it, and what
+    /// changed; as text or JSON.
+    fn baseline_command(
+        baseline_files: &[PathBuf],
+        score_files: &[PathBuf],
+        config: &compare::ScoreConfig,
+        json: bool,
+    ) -> ExitCode {
+        let (normal, failed_a) = analysed(baseline_files);
+        let (current, failed_b) = analysed(score_files);
+        let names: Vec<String> = baseline_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let baseline = compare::build_baseline(&names.join(", "), &normal);
+        let scores = compare::score_all(&baseline, &current, config);
+        let now = compare::build_baseline("current", &current);
+        let changes = compare::what_changed(&baseline, &now);
+        let printed = if json {
+            let doc = compare::report_json(&baseline, &scores, &changes);
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &doc)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
+            print_scores(&mut out, &baseline, &scores, &changes).and_then(|()| out.flush())
+        };
+        if let Err(error) = printed {
+            return write_failed(&error);
+        }
+        if failed_a || failed_b {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// The scores and the what-changed table as text.
+    fn print_scores(
+        out: &mut impl Write,
+        baseline: &compare::Baseline,
+        scores: &[compare::TraceScore],
+        changes: &[compare::OperationChange],
+    ) -> std::io::Result<()> {
+        let anomalous = scores.iter().filter(|s| s.anomalous).count();
+        writeln!(
+            out,
+            "baseline: {} traces, {} spans, {} operations; scored {} traces: {anomalous} anomalous\n",
+            baseline.traces,
+            baseline.spans,
+            baseline.operations.len(),
+            scores.len()
+        )?;
+        for score in scores.iter().take(50) {
+            writeln!(
+                out,
+                "{} {:>6.2}  {}  {}",
+                if score.anomalous { "!" } else { " " },
+                score.score,
+                score.trace_id,
+                score.explanation
+            )?;
+        }
+        writeln!(
+            out,
+            "\nwhat changed (by impact = count × shift of the median self time):"
+        )?;
+        writeln!(
+            out,
+            "{:>12} {:>11} {:>11} {:>11} {:>11} {:>9}  operation",
+            "impact µs", "p50 before", "p50 now", "p95 before", "p95 now", "p"
+        )?;
+        for c in changes.iter().take(20) {
+            writeln!(
+                out,
+                "{:>12.0} {:>11} {:>11} {:>11} {:>11} {:>9.1e}  {}: {}",
+                c.impact,
+                format_duration_ns(c.p50_baseline as i64),
+                format_duration_ns(c.p50_current as i64),
+                format_duration_ns(c.p95_baseline as i64),
+                format_duration_ns(c.p95_current as i64),
+                c.p_value,
+                c.service,
+                c.operation
+            )?;
+        }
+        Ok(())
     }
 
     /// The one trace of `file` (or the one with ID `id`), for `compare`.

@@ -6,6 +6,9 @@
 //! calls are a PRODUCER span whose CONSUMER child outlives the caller (async messaging); depth
 //! is capped at 14. Deterministic for a given seed. Names are plain ASCII, so no JSON escaping is
 //! needed when writing.
+mod shop;
+
+pub use shop::{shop_traces, Fault};
 use std::io::{self, Write};
 
 use crate::core::rng::Rng;

@@ -18,15 +18,15 @@ pub fn Name(
     max: Option<usize>,
 ) -> impl IntoView {
     let max = max.unwrap_or(NAME_CHARS);
-    let state = use_context::<AppState>();
-    // With the mask switch on, secrets in names (a token in a URL) are masked here too.
-    move || {
-        let text = match state {
-            Some(state) => state.shown(&text),
-            None => std::borrow::Cow::Borrowed(text.as_str()),
-        };
-        let cut = is_long(&text, max);
-        let title = cut.then(|| shorten(&text, TITLE_CHARS));
-        view! { <span class="name" title=title>{shorten(&text, max)}</span> }
-    }
+    // With the mask switch on, secrets in names (a token in a URL) are masked here too; views
+    // are drawn anew when the switch changes (it is on another page), so this reads it once.
+    let masking = use_context::<AppState>().is_some_and(|s| s.mask_secrets.get_untracked());
+    let text = if masking {
+        crate::core::analysis::quality::secrets::mask_secrets_in(&text).into_owned()
+    } else {
+        text
+    };
+    let cut = is_long(&text, max);
+    let title = cut.then(|| shorten(&text, TITLE_CHARS));
+    view! { <span class="name" title=title>{shorten(&text, max)}</span> }
 }

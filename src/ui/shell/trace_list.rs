@@ -9,8 +9,8 @@ use leptos_use::{use_element_size, UseElementSizeReturn};
 use crate::core::analysis::{names_in, SortBy};
 use crate::core::model::Trace;
 use crate::core::view_model::{
-    format_duration_ns, format_start_ns, shorten, window_rows, ListFilter, TraceSummary, ViewState,
-    NAME_CHARS, TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
+    format_duration_ns, format_start_ns, is_long, shorten, window_rows, ListFilter, TraceSummary,
+    ViewState, NAME_CHARS, TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
 };
 use crate::ui::compare::compare_view::open_compare;
 use crate::ui::services::services_view::traces_with_service;
@@ -265,14 +265,14 @@ fn FilterBar(
                     prop:value=field(|f| &f.service) on:change=set(|f, v| f.service = v)/>
             </label>
             <datalist id="filter-services">
-                {move || names.with(|(services, _)| services.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view())}
+                {move || names.with(|(services, _)| services.iter().filter(|s| !is_long(s, TITLE_CHARS)).map(|s| view! { <option value=s.clone()></option> }).collect_view())}
             </datalist>
             <label>"Operation "
                 <input type="text" list="filter-operations" data-testid="filter-operation" placeholder="any"
                     prop:value=field(|f| &f.operation) on:change=set(|f, v| f.operation = v)/>
             </label>
             <datalist id="filter-operations">
-                {move || names.with(|(_, operations)| operations.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view())}
+                {move || names.with(|(_, operations)| operations.iter().filter(|s| !is_long(s, TITLE_CHARS)).map(|s| view! { <option value=s.clone()></option> }).collect_view())}
             </datalist>
             <label>"Duration "
                 <input type="text" class="narrow" data-testid="filter-min" placeholder="800us"

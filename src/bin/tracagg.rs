@@ -467,13 +467,9 @@ mod cli {
         let changes = compare::what_changed(&baseline, &now);
         let printed = if json {
             let doc = compare::report_json(&baseline, &scores, &changes);
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &doc)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(out))
+            print_json(&doc)
         } else {
-            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
-            print_scores(&mut out, &baseline, &scores, &changes).and_then(|()| out.flush())
+            print_text(|out| print_scores(out, &baseline, &scores, &changes))
         };
         if let Err(error) = printed {
             return write_failed(&error);
@@ -591,13 +587,9 @@ mod cli {
         );
         let printed = if json {
             let doc = diff.to_json();
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &doc)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(out))
+            print_json(&doc)
         } else {
-            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
-            print_diff(&mut out, &diff).and_then(|()| out.flush())
+            print_text(|out| print_diff(out, &diff))
         };
         match printed {
             Ok(()) => ExitCode::SUCCESS,
@@ -657,13 +649,9 @@ mod cli {
         let (set, failed) = load_trace_files(files);
         let report = quality::lint(set.traces().iter().map(|t| t.as_ref()));
         let printed = if json {
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &report)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(out))
+            print_json(&report)
         } else {
-            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
-            print_findings(&mut out, &report).and_then(|()| out.flush())
+            print_text(|out| print_findings(out, &report))
         };
         if let Err(error) = printed {
             return write_failed(&error);
@@ -756,14 +744,9 @@ mod cli {
             let doc = serde_json::json!({
                 "traces": graph.traces, "total_us": graph.total_ns as f64 / 1000.0, "frames": frames,
             });
-            let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &doc)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(out))
+            print_json(&doc)
         } else {
-            let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
-            out.write_all(graph.folded().as_bytes())
-                .and_then(|()| out.flush())
+            print_text(|out| out.write_all(graph.folded().as_bytes()))
         };
         if let Err(error) = printed {
             return write_failed(&error);
@@ -775,10 +758,21 @@ mod cli {
         }
     }
 
-    fn print_json(report: &Report) -> std::io::Result<()> {
+    /// Prints `value` as pretty JSON on standard output.
+    fn print_json(value: &impl serde::Serialize) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, report)?;
+        serde_json::to_writer_pretty(&mut stdout, value)?;
         writeln!(stdout)
+    }
+
+    /// Prints text through `write` on standard output, control characters escaped.
+    fn print_text(
+        write: impl FnOnce(
+            &mut Escaping<std::io::BufWriter<std::io::StdoutLock<'static>>>,
+        ) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
+        write(&mut out).and_then(|()| out.flush())
     }
 
     /// Microseconds as a human duration.

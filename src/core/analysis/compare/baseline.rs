@@ -152,6 +152,8 @@ pub struct PathBaseline {
     pub path: Vec<String>,
     /// The path's root node (itself for a root).
     pub root: u32,
+    /// The parent path (none for a root).
+    pub parent: Option<u32>,
     /// Traces with it.
     pub traces: usize,
     /// Per trace that has it, how many spans.
@@ -249,6 +251,7 @@ pub fn build_baseline(name: &str, traces: &[(Arc<Trace>, Arc<TraceAnalysis>)]) -
                 baseline.paths.push(PathBaseline {
                     path,
                     root,
+                    parent,
                     traces: 0,
                     calls_per_trace: Distribution::default(),
                 });
@@ -534,9 +537,7 @@ pub fn score_trace(
         let present: std::collections::HashSet<u32> = global.iter().flatten().copied().collect();
         for (id, path) in baseline.paths.iter().enumerate() {
             let presence = path.traces as f64 / dist.len() as f64;
-            let parent_present = baseline.path_index.iter().any(|((p, _, _), &child)| {
-                child == id as u32 && p.is_none_or(|p| present.contains(&p))
-            });
+            let parent_present = path.parent.is_none_or(|p| present.contains(&p));
             if path.root == root
                 && presence >= config.expected_presence
                 && !present.contains(&(id as u32))

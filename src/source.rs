@@ -9,6 +9,6 @@ pub use files::{
     WORKER_READ_SLICE,
 };
 pub use worker::{
-    assemble, assemble_in_slices, cancel_worker_load, parse_in_worker, prepare_worker,
+    assemble, assemble_in_slices, cancel_worker_load, parse_in_worker, prepare_worker, sleep_ms,
     yield_to_browser, WorkerFailure, FIRST_WORKER_ALONE,
 };

@@ -4,6 +4,7 @@
 //! (no recursion over the span tree), so million-span traces and deep chains are safe.
 mod aggregate;
 mod bottlenecks;
+mod cache;
 mod clock_skew;
 pub mod compare;
 mod critical_path;
@@ -20,6 +21,7 @@ pub use aggregate::{
     OperationStats, ServiceStats,
 };
 pub use bottlenecks::{bottlenecks, Bottleneck, BottleneckConfig};
+pub use cache::AnalysisCache;
 pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};

@@ -13,8 +13,8 @@ pub(crate) mod trace;
 mod trace_list;
 mod url_state;
 
-pub use colour::service_colour;
-pub use graph::graph_drawing::{DrawnEdge, DrawnNode, GraphDrawing, GraphTarget};
+pub use colour::{baseline_colour, service_colour, BASELINE_BANDS, UNJUDGED_COLOUR};
+pub use graph::graph_drawing::{service_shifts, DrawnEdge, DrawnNode, GraphDrawing, GraphTarget};
 pub use graph::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 pub use graph::operation_graph::{
     OperationEdge, OperationGraph, OperationNode, OPERATION_NODE_HEIGHT,
@@ -23,10 +23,11 @@ pub use graph::service_graph::{
     ServiceEdge, ServiceGraph, ServiceNode, EDGE_LABEL_HEIGHT, GRAPH_CHAR_PX, GRAPH_FONT_PX,
     NODE_HEIGHT,
 };
-pub use list_filter::ListFilter;
+pub use list_filter::{ListFilter, SORT_BY_SCORE};
 pub use tables::charts::{
     latency_histogram, trace_scatter, Bin, Histogram, ScatterAxes, ScatterPoint,
 };
+pub use tables::compare_tables::{anomalies_table, anomaly_label, changes_table, scores_table};
 pub use tables::stats_tables::{
     bottlenecks_table, critical_table, operations_table, services_table, slowest_table,
     trace_stats_table,
@@ -38,6 +39,7 @@ pub use text::{
 pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use trace::overview::{overview_lines, OverviewLine};
 pub use trace::search::{find_spans, find_spans_with_logs, QuickFilters, SpanMatches, SpanQuery};
+pub use trace::shared_axis::{shared_axis_rows, AxisRow};
 pub use trace::span_detail::{
     mask_key_values, span_attributes, AttributeSet, EventDetail, KeyValue, ReferenceDetail,
     SpanDetail, DETAIL_ROWS,

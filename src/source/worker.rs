@@ -456,9 +456,14 @@ const SLICE_MS: f64 = 30.0;
 
 /// Lets the browser run other tasks (input, rendering) before continuing.
 pub async fn yield_to_browser() {
+    sleep_ms(0).await;
+}
+
+/// Waits `ms` milliseconds without blocking the page (a browser timer).
+pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     });
     let _ = JsFuture::from(promise).await;

@@ -4,9 +4,10 @@
 //! never from the shell, so the shell (`shell::app`) is not in a circle with them.
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
-use crate::core::analysis::TraceAnalysis;
+use crate::core::analysis::compare::{SavedBaseline, ScoreBoard, ScoreConfig};
+use crate::core::analysis::{AnalysisCache, TraceAnalysis};
 use crate::core::backend::BackendDependency;
 use crate::core::load::{add_built, load_into, load_into_with_ids};
 use crate::core::logs::{FileIndex, LogFile, LogStore};
@@ -93,14 +94,24 @@ pub struct AppState {
     pub backend_links: RwSignal<Option<(String, Vec<BackendDependency>)>>,
     /// Log records of the log files loaded, joined to their traces as the traces arrive.
     pub logs: RwSignal<Shared<LogStore>>,
-    /// Analyses computed by the worker along with their traces (a trace is recognised by
-    /// identity; `Weak` keeps a dropped trace's address from being reused while listed).
-    pub analyses: StoredValue<Vec<(Weak<Trace>, Arc<TraceAnalysis>)>>,
+    /// Analyses computed by the worker along with their traces, or on first use (a trace is
+    /// recognised by identity).
+    pub analyses: StoredValue<AnalysisCache>,
     /// Values that look like secrets are masked everywhere (names, span details, logs, tables
     /// and exports): the Quality view's switch, kept in this browser.
     pub mask_secrets: RwSignal<bool>,
     /// Trace IDs ticked in the trace list (for the flamegraph of a selection, and baselines).
     pub selected: RwSignal<std::collections::BTreeSet<String>>,
+    /// Baselines made on this page (from a selection or a file), in the order made.
+    pub baselines: RwSignal<Vec<Shared<SavedBaseline>>>,
+    /// The name of the baseline traces are scored against.
+    pub active_baseline: RwSignal<Option<String>>,
+    /// The rules of scoring (the person can change the slow percentile and the minimum count).
+    pub score_config: RwSignal<ScoreConfig>,
+    /// The loaded traces scored against the active baseline, once scored.
+    pub scores: RwSignal<Option<Shared<ScoreBoard>>>,
+    /// While scoring: traces scored, of how many.
+    pub scoring: RwSignal<Option<(usize, usize)>>,
 }
 
 /// Where the mask switch is kept.
@@ -128,9 +139,14 @@ impl AppState {
             progress: RwSignal::new(None),
             backend_links: RwSignal::new(None),
             logs: RwSignal::new(Shared::new(LogStore::new())),
-            analyses: StoredValue::new(Vec::new()),
+            analyses: StoredValue::new(AnalysisCache::new()),
             mask_secrets: RwSignal::new(stored_mask_secrets()),
             selected: RwSignal::new(std::collections::BTreeSet::new()),
+            baselines: RwSignal::new(Vec::new()),
+            active_baseline: RwSignal::new(None),
+            score_config: RwSignal::new(ScoreConfig::default()),
+            scores: RwSignal::new(None),
+            scoring: RwSignal::new(None),
         }
     }
 
@@ -154,11 +170,14 @@ impl AppState {
 
     /// The worker's analysis of `trace`, if it is the trace the worker built.
     pub fn cached_analysis(&self, trace: &Arc<Trace>) -> Option<Arc<TraceAnalysis>> {
-        self.analyses.with_value(|list| {
-            list.iter()
-                .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Arc::as_ptr(trace)))
-                .map(|(_, analysis)| Arc::clone(analysis))
-        })
+        self.analyses.with_value(|cache| cache.get(trace))
+    }
+
+    /// The active baseline, if any.
+    pub fn active(&self) -> Option<Shared<SavedBaseline>> {
+        let name = self.active_baseline.get()?;
+        self.baselines
+            .with(|list| list.iter().find(|b| b.baseline.name == name).cloned())
     }
 
     /// The analysis of `trace`: the worker's, or computed now (and kept for next time).
@@ -167,10 +186,8 @@ impl AppState {
             return done;
         }
         let analysis = Arc::new(crate::core::analysis::analyze_trace(trace));
-        self.analyses.update_value(|list| {
-            list.retain(|(weak, _)| weak.strong_count() > 0);
-            list.push((Arc::downgrade(trace), Arc::clone(&analysis)));
-        });
+        self.analyses
+            .update_value(|cache| cache.insert(trace, Arc::clone(&analysis)));
         analysis
     }
 
@@ -235,23 +252,21 @@ impl AppState {
                     mark_end_and_measure("tracagg: add logs");
                     return;
                 }
-                let added =
-                    timed("tracagg: add traces", || {
-                        let mut kept = Vec::new();
-                        let report = self.traces.try_update_untracked(|set| {
-                            let (report, analyses) = add_built(set, name, built);
-                            kept = analyses;
-                            report
-                        });
-                        self.analyses.update_value(|list| {
-                            list.retain(|(weak, _)| weak.strong_count() > 0);
-                            list.extend(kept.into_iter().map(|(trace, analysis)| {
-                                (Arc::downgrade(&trace), Arc::new(analysis))
-                            }));
-                        });
-                        self.traces.notify();
+                let added = timed("tracagg: add traces", || {
+                    let mut kept = Vec::new();
+                    let report = self.traces.try_update_untracked(|set| {
+                        let (report, analyses) = add_built(set, name, built);
+                        kept = analyses;
                         report
                     });
+                    self.analyses.update_value(|cache| {
+                        for (trace, analysis) in kept {
+                            cache.insert(&trace, Arc::new(analysis));
+                        }
+                    });
+                    self.traces.notify();
+                    report
+                });
                 if let Some(report) = added {
                     self.notify(NoticeLevel::Info, report.describe());
                 }

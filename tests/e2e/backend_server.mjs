@@ -1,7 +1,8 @@
 // A replay server for the live-backend tests: it answers Jaeger (v1 and v3), Tempo and Zipkin
 // API requests with the real response shapes, built from the real fixture files, and can be told
 // to fail. Paths: /<mode>/<backend>/<the API path>, e.g. /ok/jaeger1/api/services.
-//   backend: jaeger1 (v1 only: /api/v3 answers 404), jaeger3 (v3 only), tempo, zipkin
+//   backend: jaeger1 (v1 only: /api/v3 answers 404), jaeger3 (v3 only), tempo, zipkin, shop
+//            (Jaeger v1 over generated checkouts at any time, slowed from `shop.slowFrom`)
 //   mode:    ok; nocors (no CORS headers: the browser refuses the answers); fail500 (every
 //            request: HTTP 500); search-500, search-slow (4 s), search-malformed (not JSON),
 //            empty (searches find nothing); auth (Tempo: needs "Authorization: Bearer s3cret");
@@ -173,7 +174,64 @@ function zipkin(api, url, res, cors, mode) {
   return res.end('Not Found');
 }
 
-const BACKENDS = { jaeger1, jaeger3, tempo, zipkin };
+/**
+ * `shop`: a Jaeger v1 API over generated checkouts (frontend → cart → 3 queries, frontend →
+ * payment charge), one every `shop.stepMs` at any time asked for, so a search of any window
+ * finds that window's traces; those starting at or after `shop.slowFrom` (ms since the epoch)
+ * have a 5× slower charge — a regression at a known time, for the alert and watch tests. With
+ * `shop.fail`, searches answer HTTP 500.
+ */
+export const shop = { stepMs: 30_000, slowFrom: Infinity, fail: false };
+const SHOP_SERVICES = ['cart', 'frontend', 'payment'];
+
+function shopTrace(tick) {
+  const traceID = tick.toString(16).padStart(32, '0');
+  const startUs = tick * shop.stepMs * 1000;
+  const jitter = (k) => 1 + (((tick * 7919 + k * 104729) % 1000) / 1000) * 0.3;
+  const slow = startUs / 1000 >= shop.slowFrom ? 5 : 1;
+  const charge = Math.round(20_000 * jitter(1) * slow);
+  const cart = Math.round(3 * 1_500 * jitter(2)) + 300;
+  const id = (k) => (tick * 8 + k + 1).toString(16).padStart(16, '0');
+  const span = (k, parent, processID, operationName, offset, duration) => ({
+    traceID, spanID: id(k), operationName, startTime: startUs + offset, duration, processID, flags: 1,
+    references: parent === null ? [] : [{ refType: 'CHILD_OF', traceID, spanID: id(parent) }],
+    tags: [{ key: 'span.kind', type: 'string', value: k === 0 || k === 1 || k === 5 ? 'server' : 'client' }], logs: [], warnings: null,
+  });
+  const spans = [
+    span(0, null, 'p1', 'POST /checkout', 0, cart + charge + 600),
+    span(1, 0, 'p2', 'GET /cart', 100, cart),
+    ...[0, 1, 2].map((q) => span(2 + q, 1, 'p2', 'SELECT items', 200 + q * 1_500, Math.round(1_200 * jitter(3 + q)))),
+    span(5, 0, 'p3', 'charge', cart + 400, charge),
+  ];
+  return { traceID, spans, processes: { p1: { serviceName: 'frontend', tags: [] }, p2: { serviceName: 'cart', tags: [] }, p3: { serviceName: 'payment', tags: [] } }, warnings: null };
+}
+
+function shopBackend(api, url, res, cors) {
+  if (api === '/api/services') return json(res, 200, { data: SHOP_SERVICES, total: 3, limit: 0, offset: 0, errors: null }, cors);
+  const ops = /^\/api\/services\/([^/]+)\/operations$/.exec(api);
+  if (ops) {
+    const byService = { frontend: ['POST /checkout'], cart: ['GET /cart', 'SELECT items'], payment: ['charge'] };
+    return json(res, 200, { data: byService[decodeURIComponent(ops[1])] ?? [], errors: null }, cors);
+  }
+  if (api === '/api/traces') {
+    const service = url.searchParams.get('service');
+    if (!service) return json(res, 400, { data: null, errors: [{ code: 400, msg: "parameter 'service' is required" }] }, cors);
+    if (shop.fail) return json(res, 500, { data: null, errors: [{ code: 500, msg: 'storage unavailable' }] }, cors);
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    const stepUs = shop.stepMs * 1000;
+    const first = Math.ceil(Number(url.searchParams.get('start')) / stepUs);
+    const last = Math.floor(Number(url.searchParams.get('end')) / stepUs);
+    const found = [];
+    // Newest first, as Jaeger returns them.
+    for (let tick = last; tick >= first && found.length < limit && SHOP_SERVICES.includes(service); tick -= 1) found.push(shopTrace(tick));
+    return json(res, 200, { data: found, total: found.length, limit: 0, offset: 0, errors: null }, cors);
+  }
+  const one = /^\/api\/traces\/([0-9a-f]+)$/.exec(api);
+  if (one) return json(res, 200, { data: [shopTrace(parseInt(one[1], 16))], errors: null }, cors);
+  return json(res, 404, '404 page not found', cors);
+}
+
+const BACKENDS = { jaeger1, jaeger3, tempo, zipkin, shop: shopBackend };
 
 export function startBackends() {
   const requests = [];

@@ -32,6 +32,17 @@ test('Compare the two selected traces: merged tree, statuses, deltas, swap and e
   assert.equal(await row(app, 'payment', 'charge').getAttribute('data-status'), 'changed');
   assert.match(await row(app, 'cart', 'cache get').innerText(), /1 → 0/);
   await app.screenshot('compare-view', { fullPage: false });
+  // Both timelines on one axis: B (the slow one) fills the axis, A about a fifth of it.
+  await app.byTestId('compare-timelines').click();
+  await app.byTestId('shared-axis').waitFor();
+  const widths = async (side) => app.byTestId(`axis-${side}`).getByTestId('axis-bar').evaluateAll((bars) => bars.map((b) => parseFloat(b.style.width)));
+  const [barsA, barsB] = [await widths('a'), await widths('b')];
+  assert.ok(barsA.length >= 5 && barsB.length >= 5, `${barsA.length} and ${barsB.length} rows`);
+  assert.ok(Math.abs(barsB[0] - 100) < 0.01, `B's root spans the axis: ${barsB[0]}`);
+  assert.ok(barsA[0] < 60, `A's root is shorter: ${barsA[0]}`);
+  assert.ok(await app.byTestId('axis-b').locator('.axis-bar.critical').count() >= 2);
+  await app.screenshot('compare-shared-axis', { fullPage: true });
+  await app.byTestId('compare-timelines').click();
   const all = await app.byTestId('compare-row').count();
   await app.byTestId('compare-changed-only').check();
   const changed = await app.byTestId('compare-row').count();
@@ -46,6 +57,18 @@ test('Compare the two selected traces: merged tree, statuses, deltas, swap and e
   await app.page.waitForFunction(() => /faster than A/.test(document.querySelector('[data-testid="compare-summary"]')?.innerText ?? ''));
   assert.equal(await row(app, 'fraud', 'POST /score').getAttribute('data-status'), 'removed');
   // The address bar reopens it, and Back returns to the list.
+  await app.byTestId('compare-back').click();
+  await app.waitForRows(2);
+  // "Compare with…" on a trace page: this trace is A, the one picked is B.
+  await app.byTestId('selection-clear').click();
+  const ids = await app.rows().evaluateAll((rows) => rows.map((r) => r.dataset.traceId));
+  await app.rows().first().click();
+  await app.spanRows().first().waitFor();
+  await app.byTestId('compare-with').click();
+  const other = ids.find((id) => !page.url().includes(id));
+  await app.byTestId('compare-with-choice').selectOption(other);
+  await app.byTestId('compare-summary').waitFor();
+  assert.ok(page.url().endsWith(`&b=${other}`), page.url());
   await app.byTestId('compare-back').click();
   await app.waitForRows(2);
   assert.deepEqual(app.problems, []);

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { TracaggPage, useSite } from './tracagg_page.mjs';
-import { cycle, deepChain, distinctOperations, jsonFile, manyRoots, manyTraces, zipkinSpan, hex16 } from './hostile_files.mjs';
+import { checkoutTraces, cycle, deepChain, distinctOperations, jsonFile, manyRoots, manyTraces, zipkinSpan, hex16 } from './hostile_files.mjs';
 
 const site = useSite({ before, after });
 
@@ -247,6 +247,31 @@ test('a long cycle\'s warning is short, and the header\'s warnings stay inside t
   const box = await app.page.locator('.header-warnings ul').boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 1400, JSON.stringify(box));
   assert.ok((await app.page.evaluate(() => document.documentElement.scrollWidth)) <= 1400);
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('a baseline of 5,000 traces and scoring 5,000 more never block the page', async () => {
+  const app = await openPage();
+  await app.chooseFiles([
+    jsonFile('normal.json', checkoutTraces(5000)),
+    jsonFile('today.json', checkoutTraces(5000, { offset: 5000, slowCharge: 3 })),
+  ]);
+  await app.page.waitForFunction(() => /^10000 traces/.test(document.querySelector('[data-testid="trace-totals"]')?.textContent ?? ''), null, { timeout: 60000 });
+  await app.byTestId('tab-baselines').click();
+  await app.byTestId('baseline-source').selectOption('normal.json');
+  const before = await now(app);
+  await app.byTestId('baseline-from-source').click();
+  await app.page.waitForFunction(() => /^5,?000 of 5,?000 traces scored/.test(document.querySelector('[data-testid="score-summary"]')?.innerText ?? ''), null, { timeout: 60000 });
+  const longest = await longestTaskSince(app, before, '10,000 checkouts: make a baseline of 5,000 and score 5,000');
+  const steps = await app.page.evaluate(() => performance.getEntriesByType('measure').filter((m) => /baseline|score|changed/.test(m.name)).map((m) => `${m.name} ${m.duration.toFixed(0)} ms`));
+  console.log(`# steps: ${steps.join('; ')}`);
+  assert.ok(longest <= TASK_BUDGET, 'baseline and scoring');
+  const toList = await now(app);
+  await app.byTestId('tab-traces').click();
+  await app.byTestId('score-heading').click();
+  await app.page.waitForFunction(() => document.querySelector('[data-testid="trace-row"] [data-testid="anomalous"]'));
+  assert.ok((await longestTaskSince(app, toList, '10,000 checkouts: the list by score')) <= TASK_BUDGET, 'the list by score');
   assert.deepEqual(app.problems, []);
   await app.page.close();
 });

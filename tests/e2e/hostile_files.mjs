@@ -58,3 +58,29 @@ export function manyTraces(count) {
 export function hex16(n) {
   return n.toString(16).padStart(16, '0');
 }
+
+/**
+ * `count` checkout traces of 12 spans each (frontend → cart with 8 queries, payment), trace IDs
+ * from `offset`; `slowCharge` multiplies the payment's duration. Durations vary by a fixed
+ * pattern, so two calls with other offsets give two samples of one system.
+ */
+export function checkoutTraces(count, { offset = 0, slowCharge = 1 } = {}) {
+  const spans = [];
+  for (let i = 0; i < count; i += 1) {
+    const n = offset + i;
+    const traceId = (0x5000000 + n).toString(16).padStart(32, '0');
+    const start = 1_600_000_000_000_000 + n * 10_000;
+    const jitter = (k) => 1 + (((n * 7919 + k * 104729) % 1000) / 1000) * 0.4;
+    const id = (k) => hex16(n * 16 + k + 1);
+    const charge = Math.round(20_000 * jitter(1) * slowCharge);
+    const cart = Math.round(8 * 600 * jitter(2)) + 200;
+    spans.push(zipkinSpan({ traceId, id: id(0), name: 'POST /checkout', kind: 'SERVER', timestamp: start, duration: cart + charge + 500, localEndpoint: { serviceName: 'frontend' } }));
+    spans.push(zipkinSpan({ traceId, id: id(1), parentId: id(0), name: 'GET /cart', kind: 'SERVER', timestamp: start + 100, duration: cart, localEndpoint: { serviceName: 'cart' } }));
+    for (let q = 0; q < 8; q += 1) {
+      spans.push(zipkinSpan({ traceId, id: id(2 + q), parentId: id(1), name: 'SELECT items', kind: 'CLIENT', timestamp: start + 150 + q * 600, duration: Math.round(500 * jitter(3 + q)), localEndpoint: { serviceName: 'cart' } }));
+    }
+    spans.push(zipkinSpan({ traceId, id: id(10), parentId: id(0), name: 'charge', kind: 'SERVER', timestamp: start + cart + 300, duration: charge, localEndpoint: { serviceName: 'payment' } }));
+    spans.push(zipkinSpan({ traceId, id: id(11), parentId: id(10), name: 'POST /authorize', kind: 'CLIENT', timestamp: start + cart + 400, duration: Math.round(charge * 0.8), localEndpoint: { serviceName: 'payment' } }));
+  }
+  return spans;
+}

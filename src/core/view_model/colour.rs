@@ -19,9 +19,42 @@ pub fn service_colour(service: &str) -> &'static str {
         .unwrap_or("#4e79a7")
 }
 
+/// The "vs baseline" colouring of span bars: up to each percentile of the span's operation in
+/// the baseline, a colour and its legend text (green when usual, red beyond the p99).
+pub const BASELINE_BANDS: [(f64, &str, &str); 4] = [
+    (50.0, "#59a14f", "≤ p50"),
+    (90.0, "#8cd17d", "p50–p90"),
+    (99.0, "#f28e2b", "p90–p99"),
+    (f64::INFINITY, "#e15759", "> p99"),
+];
+
+/// The bar colour for an operation the baseline does not know well enough to judge.
+pub const UNJUDGED_COLOUR: &str = "#bab0ac";
+
+/// The bar colour of a span at `percentile` (0–100) of its operation in the baseline, grey
+/// when there is nothing to judge by.
+pub fn baseline_colour(percentile: Option<f64>) -> &'static str {
+    let Some(p) = percentile.filter(|p| p.is_finite()) else {
+        return UNJUDGED_COLOUR;
+    };
+    BASELINE_BANDS
+        .iter()
+        .find(|(upto, _, _)| p <= *upto)
+        .map_or(UNJUDGED_COLOUR, |(_, colour, _)| colour)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn baseline_colours_follow_the_bands() {
+        assert_eq!(baseline_colour(Some(10.0)), BASELINE_BANDS[0].1);
+        assert_eq!(baseline_colour(Some(95.0)), BASELINE_BANDS[2].1);
+        assert_eq!(baseline_colour(Some(100.0)), BASELINE_BANDS[3].1);
+        assert_eq!(baseline_colour(None), UNJUDGED_COLOUR);
+        assert_eq!(baseline_colour(Some(f64::NAN)), UNJUDGED_COLOUR);
+    }
 
     #[test]
     fn colours_are_stable() {

@@ -39,7 +39,20 @@ const KEYS: [&str; 9] = [
     "f.limit",
 ];
 
+/// The `f.sort` value that orders the trace list by the active baseline's scores.
+pub const SORT_BY_SCORE: &str = "score";
+
 impl ListFilter {
+    /// Whether the list is ordered by score (most anomalous first), which the page does.
+    pub fn by_score(&self) -> bool {
+        self.sort.trim() == SORT_BY_SCORE
+    }
+
+    /// The `f.limit` number, when one is given.
+    pub fn limit_number(&self) -> Option<usize> {
+        self.limit.trim().parse().ok()
+    }
+
     /// True when no field is set.
     pub fn is_empty(&self) -> bool {
         self.fields().iter().all(|f| f.trim().is_empty())
@@ -131,7 +144,8 @@ impl ListFilter {
             other => return Err(format!("errors: “{other}” is not any, with or without")),
         };
         let sort = match self.sort.trim() {
-            "" => SortBy::default(),
+            // Scores come from the page's active baseline: the page orders by them itself.
+            "" | SORT_BY_SCORE => SortBy::default(),
             name => SortBy::from_name(name).ok_or_else(|| {
                 format!(
                     "sort: “{name}” is not one of {}",
@@ -140,6 +154,8 @@ impl ListFilter {
             })?,
         };
         let limit = match text(&self.limit) {
+            // The page limits after ordering by score.
+            _ if self.by_score() => None,
             None => None,
             Some(n) => Some(
                 n.parse::<usize>()

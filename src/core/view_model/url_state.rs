@@ -1,6 +1,6 @@
 //! What the address bar holds: the open trace, the selected span and the search text, as
 //! `#trace=…&span=…&q=…`; or the services view (`#view=services`) and a service filter
-//! (`&service=…`), or the Quality view (`#view=quality`), or a comparison of two traces
+//! (`&service=…`), or the Quality view (`#view=quality`), or the Baselines view (`#view=baselines`), or a comparison of two traces
 //! (`#view=compare&a=…&b=…`); and the trace list's filter (`&f.service=…&f.min=250ms&f.tag=k=v`). A
 //! fragment, so any static host serves it and nothing reaches a server.
 use std::borrow::Cow;
@@ -20,6 +20,8 @@ pub struct ViewState {
     pub services: bool,
     /// The Quality view (the instrumentation check) is open (when no trace is): `#view=quality`.
     pub quality: bool,
+    /// The Baselines view (baselines, anomalies, what changed) is open: `#view=baselines`.
+    pub baselines: bool,
     /// Two traces compared, A and B (when no trace is open): `#view=compare&a=…&b=…`.
     pub compare: Option<(String, String)>,
     /// Only traces and figures of this service are shown.
@@ -81,6 +83,7 @@ impl ViewState {
                 "view" => {
                     state.services = value.as_deref() == Some("services");
                     state.quality = value.as_deref() == Some("quality");
+                    state.baselines = value.as_deref() == Some("baselines");
                     compare = value.as_deref() == Some("compare");
                 }
                 "a" => a = value,
@@ -102,6 +105,7 @@ impl ViewState {
         } else {
             state.services = false;
             state.quality = false;
+            state.baselines = false;
             state.compare = None;
         }
         state
@@ -123,6 +127,8 @@ impl ViewState {
             out.append_pair("view", "services");
         } else if self.quality && self.trace.is_none() {
             out.append_pair("view", "quality");
+        } else if self.baselines && self.trace.is_none() {
+            out.append_pair("view", "baselines");
         } else if let (Some((a, b)), None) = (&self.compare, &self.trace) {
             out.append_pair("view", "compare");
             out.append_pair("a", a);
@@ -197,6 +203,14 @@ mod tests {
         assert_eq!(state.compare, Some(("aa".to_string(), "bb".to_string())));
         assert_eq!(state.to_fragment(), "#view=compare&a=aa&b=bb");
         assert_eq!(ViewState::from_fragment("#view=compare&a=aa").compare, None);
+    }
+
+    #[test]
+    fn the_baselines_view_round_trips_and_yields_to_a_trace() {
+        let state = ViewState::from_fragment("#view=baselines");
+        assert!(state.baselines && !state.quality && !state.services);
+        assert_eq!(state.to_fragment(), "#view=baselines");
+        assert!(!ViewState::from_fragment("#trace=abc&view=baselines").baselines);
     }
 
     #[test]

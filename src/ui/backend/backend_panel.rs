@@ -17,6 +17,8 @@ use crate::source::backend::{
     Connection,
 };
 use crate::ui::backend::backend_results::BackendResults;
+use crate::ui::backend::watch_panel::WatchPanel;
+use crate::ui::compare::scoring::make_baseline;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::state::NoticeLevel;
@@ -106,6 +108,9 @@ impl SavedCredentials {
 enum Action {
     Connect,
     Search(SearchQuery, String),
+    /// The traces around an alert (query, label) against a baseline window before it (query,
+    /// label): both loaded, the second made the active baseline, the Baselines view opened.
+    AlertCompare(SearchQuery, String, SearchQuery, String),
     Open(String),
     Dependencies,
 }
@@ -126,6 +131,32 @@ struct Backend {
 }
 
 /// The panel.
+/// Runs `query` on the backend and loads what it finds: the IDs of the traces loaded, and the
+/// error of a response that could not be read (the others still load).
+pub async fn search_and_load(
+    state: AppState,
+    connection: &Connection,
+    query: &SearchQuery,
+) -> Result<(Vec<String>, Option<String>), String> {
+    let bodies = search(connection, query).await?;
+    let mut ids = Vec::new();
+    let mut failure = None;
+    for (name, body) in bodies {
+        match state.load_bytes_with_ids(&name, body.as_bytes()) {
+            Ok(found) => ids.extend(found),
+            Err(error) => failure = Some(error),
+        }
+    }
+    Ok((ids, failure))
+}
+
+/// The baseline windows the alert flow offers: (value, label).
+const ALERT_BASELINES: [(&str, &str); 3] = [
+    ("", "no baseline"),
+    ("hour-before", "vs the hour before"),
+    ("yesterday", "vs the same time yesterday"),
+];
+
 #[component]
 pub fn BackendPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -195,6 +226,7 @@ pub fn BackendPanel() -> impl IntoView {
     let alert_service = RwSignal::new(String::new());
     let alert_time = RwSignal::new(String::new());
     let alert_window = RwSignal::new("15".to_string());
+    let alert_baseline = RwSignal::new("hour-before".to_string());
     let trace_id = RwSignal::new(String::new());
 
     let backend = Backend {
@@ -328,26 +360,64 @@ pub fn BackendPanel() -> impl IntoView {
                 Action::Search(query, label) => {
                     let Some(connection) = connection else { return };
                     backend.busy.set(Some(format!("Searching {label}…")));
-                    match search(&connection, &query).await {
-                        Ok(bodies) if bodies.is_empty() => {
-                            backend.found.set(Vec::new());
-                            backend
-                                .found_label
-                                .set(format!("No traces found for {label}."));
-                            Ok(())
-                        }
-                        Ok(bodies) => {
-                            let mut ids = Vec::new();
-                            let mut failure = None;
-                            for (name, body) in bodies {
-                                match state.load_bytes_with_ids(&name, body.as_bytes()) {
-                                    Ok(found) => ids.extend(found),
-                                    Err(error) => failure = Some(error),
-                                }
-                            }
-                            backend.found_label.set(format!("Found for {label}:"));
+                    match search_and_load(state, &connection, &query).await {
+                        Ok((ids, failure)) => {
+                            backend.found_label.set(if ids.is_empty() {
+                                format!("No traces found for {label}.")
+                            } else {
+                                format!("Found for {label}:")
+                            });
                             backend.found.set(ids);
                             failure.map_or(Ok(()), Err)
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+                Action::AlertCompare(query, label, baseline_query, baseline_label) => {
+                    let Some(connection) = connection else { return };
+                    backend
+                        .busy
+                        .set(Some(format!("Searching {baseline_label}…")));
+                    match search_and_load(state, &connection, &baseline_query).await {
+                        Ok((ids, _)) if ids.is_empty() => Err(format!(
+                            "No traces found for {baseline_label}: there is nothing to compare the alert with."
+                        )),
+                        Ok((baseline_ids, _)) => {
+                            let traces = state.traces.with_untracked(|set| {
+                                baseline_ids
+                                    .iter()
+                                    .filter_map(|id| set.get(id).cloned())
+                                    .collect::<Vec<_>>()
+                            });
+                            make_baseline(
+                                state,
+                                baseline_label.clone(),
+                                format!("{} search", connection.api.label()),
+                                traces,
+                            )
+                            .await;
+                            backend.busy.set(Some(format!("Searching {label}…")));
+                            match search_and_load(state, &connection, &query).await {
+                                Ok((ids, failure)) => {
+                                    backend.found_label.set(if ids.is_empty() {
+                                        format!("No traces found for {label}.")
+                                    } else {
+                                        format!("Found for {label} (compared with {baseline_label}):")
+                                    });
+                                    backend.found.set(ids);
+                                    navigate(
+                                        state.route,
+                                        ViewState {
+                                            baselines: true,
+                                            backend: Some(current_link(false)),
+                                            ..ViewState::default()
+                                        },
+                                        true,
+                                    );
+                                    failure.map_or(Ok(()), Err)
+                                }
+                                Err(error) => Err(error),
+                            }
                         }
                         Err(error) => Err(error),
                     }
@@ -485,24 +555,41 @@ pub fn BackendPanel() -> impl IntoView {
                 .set(Some("Give the alert's time.".to_string()));
             return;
         };
-        let window_us = alert_window.get_untracked().parse::<i64>().unwrap_or(15) * 60_000_000;
-        match build_query(
-            Some(at - window_us),
-            Some(at + window_us),
-            alert_service.get_untracked(),
-        ) {
-            Ok(mut query) => {
+        let minutes = alert_window.get_untracked().parse::<i64>().unwrap_or(15);
+        let window_us = minutes * 60_000_000;
+        let window = |start: i64, end: i64| {
+            build_query(Some(start), Some(end), alert_service.get_untracked()).map(|mut query| {
                 query.operation = None;
                 query.tags.clear();
                 query.traceql = None;
-                let label = format!(
-                    "{} ±{} min around the alert",
-                    query.service.clone().unwrap_or_default(),
-                    alert_window.get_untracked()
-                );
-                run(Action::Search(query, label));
+                query
+            })
+        };
+        let service_name = alert_service.get_untracked();
+        let label = format!("{service_name} ±{minutes} min around the alert");
+        let current = match window(at - window_us, at + window_us) {
+            Ok(query) => query,
+            Err(error) => return backend.error.set(Some(error)),
+        };
+        const HOUR_US: i64 = 3_600_000_000;
+        const DAY_US: i64 = 24 * HOUR_US;
+        let baseline = match alert_baseline.get_untracked().as_str() {
+            "hour-before" => Some((
+                window(at - window_us - HOUR_US, at - window_us),
+                format!("{service_name}: the hour before the alert"),
+            )),
+            "yesterday" => Some((
+                window(at - DAY_US - window_us, at - DAY_US + window_us),
+                format!("{service_name}: the same time yesterday"),
+            )),
+            _ => None,
+        };
+        match baseline {
+            None => run(Action::Search(current, label)),
+            Some((Ok(query), baseline_label)) => {
+                run(Action::AlertCompare(current, label, query, baseline_label));
             }
-            Err(error) => backend.error.set(Some(error)),
+            Some((Err(error), _)) => backend.error.set(Some(error)),
         }
     };
 
@@ -740,6 +827,10 @@ pub fn BackendPanel() -> impl IntoView {
                             {["5", "15", "30", "60"].into_iter().map(|m| view! { <option value=m selected=m == "15">{format!("{m} min")}</option> }).collect_view()}
                         </select>
                     </label>
+                    <select data-testid="alert-baseline" title="Also load a window before the alert as the baseline, and open the comparison"
+                        on:change=move |ev| alert_baseline.set(event_target_value(&ev))>
+                        {ALERT_BASELINES.into_iter().map(|(value, label)| view! { <option value=value selected=value == "hour-before">{label}</option> }).collect_view()}
+                    </select>
                     <button class="button" type="submit" data-testid="alert-search">"Find traces"</button>
                     <span class="spacer"></span>
                     <input type="text" placeholder="trace ID" data-testid="backend-trace-id" prop:value=trace_id on:input=move |ev| trace_id.set(event_target_value(&ev))/>
@@ -751,6 +842,9 @@ pub fn BackendPanel() -> impl IntoView {
                         <button class="button" type="button" data-testid="backend-dependencies" on:click=move |_| run(Action::Dependencies)>"Backend dependencies"</button>
                     </Show>
                 </form>
+            </Show>
+            <Show when=is_connected>
+                <WatchPanel connection=backend.connection services=backend.services/>
             </Show>
             <BackendResults
                 label=backend.found_label

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::core::analysis::compare::{diff_traces, DiffConfig, DiffNode, DiffStatus, TraceDiff};
 use crate::core::model::Trace;
 use crate::core::view_model::{format_duration_ns, ViewState};
+use crate::ui::compare::shared_axis_view::SharedAxisTimelines;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::widgets::deferred::Deferred;
@@ -88,6 +89,7 @@ pub fn CompareView(
     );
     let changed_only = RwSignal::new(false);
     let show_all = RwSignal::new(false);
+    let show_axis = RwSignal::new(false);
     let back = move |_| navigate(state.route, ViewState::default(), true);
     let swap = {
         let (a, b) = (a.clone(), b.clone());
@@ -160,6 +162,14 @@ pub fn CompareView(
                 <p class="hint" data-testid="compare-computing">"Comparing…"</p>
             </Show>
             {move || diff.get().map(|d| view! { <CriticalChanges diff=d.clone()/> <DiffTable diff=d changed_only show_all/> })}
+            <Show when=move || pair.with(Option::is_some)>
+                <button class="button small" class:active-toggle=move || show_axis.get() data-testid="compare-timelines"
+                    on:click=move |_| show_axis.update(|s| *s = !*s)>"Both timelines on one axis"</button>
+            </Show>
+            {move || show_axis.get().then(|| pair.get().map(|p| {
+                let (a, b) = (*p).clone();
+                view! { <SharedAxisTimelines a b/> }
+            }))}
         </section>
     }
 }

@@ -14,10 +14,11 @@ use crate::core::analysis::{
 };
 use crate::core::model::Trace;
 use crate::core::view_model::{
-    bottlenecks_table, critical_table, latency_histogram, operations_table, services_table,
-    slowest_table, trace_scatter, GraphDrawing, GraphTarget, ServiceGraph, Table, TableRow,
-    TraceSummary, ViewState,
+    bottlenecks_table, changes_table, critical_table, latency_histogram, operations_table,
+    service_shifts, services_table, slowest_table, trace_scatter, GraphDrawing, GraphTarget,
+    ServiceGraph, Table, TableRow, TraceSummary, ViewState,
 };
+use crate::ui::compare::baselines_view::open_row;
 use crate::ui::services::charts::{LatencyHistogram, TraceScatter};
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
@@ -243,6 +244,44 @@ pub fn ServicesView() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // What changed per operation against the active baseline (the Baselines view's table),
+    // narrowed to the service filter.
+    let changes_tbl = Signal::derive(move || {
+        let service = service.get();
+        Shared::new(state.scores.with(|board| {
+            board.as_ref().map_or_else(Table::default, |b| {
+                let rows: Vec<_> = b
+                    .changes
+                    .iter()
+                    .filter(|c| keeps(&service, &c.service))
+                    .cloned()
+                    .collect();
+                changes_table(&rows)
+            })
+        }))
+    });
+    let has_changes = move || {
+        state
+            .scores
+            .with(|b| b.as_ref().is_some_and(|b| !b.changes.is_empty()))
+    };
+    let on_change_row = Callback::new(move |row: TableRow| open_row(state, row));
+    // "Colour by shift": the graph's boxes by each service's latency shift against the baseline.
+    let by_shift = RwSignal::new(false);
+    let shown_drawing = Signal::derive(move || {
+        let drawing = drawing.signal().get();
+        if !by_shift.get() {
+            return drawing;
+        }
+        state.scores.with(|board| match board {
+            Some(board) => Shared::new(
+                (*drawing)
+                    .clone()
+                    .with_shifts(&service_shifts(&board.changes)),
+            ),
+            None => drawing,
+        })
+    });
     view! {
         <section class="services-view" data-testid="services-view" aria-busy=move || busy().to_string()>
             {move || backend_graph.get().map(|drawing| view! {
@@ -273,9 +312,16 @@ pub fn ServicesView() -> impl IntoView {
                     <p class="hint" data-testid="hidden-edges">{move || graph_now.with(|g| format!(
                         "Showing the {} busiest of {} calls between services.", g.edges.len(), g.edges.len() + g.hidden_edges))}</p>
                 </Show>
+                <Show when=has_changes>
+                    <label class="check" title="Red: the service's most changed operation is 50 % slower at the median or more; amber: 10–50 %; green: 10 % faster or more; purple: not in the baseline">
+                        <input type="checkbox" data-testid="graph-by-shift" prop:checked=by_shift
+                            on:change=move |ev| by_shift.set(event_target_checked(&ev))/>
+                        " Colour by latency shift vs the baseline (red ≥ +50 %, amber +10–50 %, green ≤ −10 %, purple new)"
+                    </label>
+                </Show>
                 <Show when=move || drawing.ready() && graph_now.with(|g| !g.nodes.is_empty())>
                     <GraphView
-                        drawing=drawing.signal()
+                        drawing=shown_drawing
                         highlighted=service
                         on_click=on_graph_click
                         export_name=Signal::derive(|| "service-dependencies".to_string())
@@ -312,6 +358,10 @@ pub fn ServicesView() -> impl IntoView {
                     <LatencyHistogram choices=choices histogram_of=histogram_of/>
                 </Show>
             </div>
+            <Show when=has_changes>
+                <StatsTable title="What changed against the baseline" testid="table-services-changes" table=changes_tbl on_row=on_change_row
+                    hint="Per operation, the active baseline against the other loaded traces, largest impact first (spans now × the shift of the median self time, µs); p-value of a two-sided Mann–Whitney U test."/>
+            </Show>
             <ReadyTable title="Services" testid="table-services" table=services_tbl on_row=on_row
                 hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
             <ReadyTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row

@@ -9,7 +9,9 @@ use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
 use crate::source::{cancel_worker_load, prepare_worker};
 use crate::ui::backend::backend_panel::BackendPanel;
+use crate::ui::compare::baselines_view::BaselinesView;
 use crate::ui::compare::compare_view::CompareView;
+use crate::ui::compare::scoring::keep_scored;
 use crate::ui::quality::quality_view::QualityView;
 use crate::ui::services::services_view::ServicesView;
 use crate::ui::shell::file_picker::FilePicker;
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
     // Start the parsing worker now, so its wasm is compiled before the first file arrives, and
     // run the trace page once off-screen for the same reason.
     Effect::new(move |_| prepare_worker());
+    keep_scored(state);
     set_timeout(
         move || spawn_local(warm_up_trace_page(state)),
         std::time::Duration::from_millis(300),
@@ -80,6 +83,7 @@ pub fn App() -> impl IntoView {
     let has_something = move || !is_empty() || state.backend_links.with(Option::is_some);
     let on_services = Memo::new(move |_| state.route.with(|r| r.services));
     let on_quality = Memo::new(move |_| state.route.with(|r| r.quality));
+    let on_baselines = Memo::new(move |_| state.route.with(|r| r.baselines));
     let comparing = Memo::new(move |_| state.route.with(|r| r.compare.clone()));
 
     view! {
@@ -125,12 +129,16 @@ pub fn App() -> impl IntoView {
                     {move || match comparing.get() {
                         Some((a, b)) => view! { <CompareView a b/> }.into_any(),
                         None => view! {
-                            <Show when=move || on_quality.get() fallback=move || view! {
-                                <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
-                                    <ServicesView/>
+                            <Show when=move || on_baselines.get() fallback=move || view! {
+                                <Show when=move || on_quality.get() fallback=move || view! {
+                                    <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
+                                        <ServicesView/>
+                                    </Show>
+                                }>
+                                    <QualityView/>
                                 </Show>
                             }>
-                                <QualityView/>
+                                <BaselinesView/>
                             </Show>
                         }.into_any(),
                     }}
@@ -164,6 +172,7 @@ enum Tab {
     Traces,
     Services,
     Quality,
+    Baselines,
 }
 
 /// Tabs between the trace list, the services view and the Quality view, and the service filter
@@ -173,7 +182,9 @@ fn ViewTabs() -> impl IntoView {
     let state = expect_context::<AppState>();
     let current = move || {
         state.route.with(|r| {
-            if r.quality {
+            if r.baselines {
+                Tab::Baselines
+            } else if r.quality {
                 Tab::Quality
             } else if r.services {
                 Tab::Services
@@ -191,6 +202,7 @@ fn ViewTabs() -> impl IntoView {
             ViewState {
                 services: tab == Tab::Services,
                 quality: tab == Tab::Quality,
+                baselines: tab == Tab::Baselines,
                 service,
                 filter,
                 ..ViewState::default()
@@ -209,6 +221,12 @@ fn ViewTabs() -> impl IntoView {
             <button class="tab" class:active=move || current() == Tab::Quality data-testid="tab-quality"
                 title="Check the instrumentation: lost context, bad times, names, errors, secrets, conventions"
                 on:click=move |_| go(Tab::Quality)>"Quality"</button>
+            <button class="tab" class:active=move || current() == Tab::Baselines data-testid="tab-baselines"
+                title="Baselines: what normal looks like, and the traces that differ from it"
+                on:click=move |_| go(Tab::Baselines)>{move || match state.scores.with(|b| b.as_ref().map(|b| b.anomalous())) {
+                    Some(n) if n > 0 => format!("Baselines ({n} anomalous)"),
+                    _ => "Baselines".to_string(),
+                }}</button>
             {move || filter().map(|service| view! {
                 <span class="filter-chip" data-testid="service-filter">
                     "Service: " <b><Name text=service/></b>

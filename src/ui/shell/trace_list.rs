@@ -10,8 +10,9 @@ use crate::core::analysis::{names_in, SortBy};
 use crate::core::model::Trace;
 use crate::core::view_model::{
     format_duration_ns, format_start_ns, is_long, shorten, window_rows, ListFilter, TraceSummary,
-    ViewState, NAME_CHARS, TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
+    ViewState, NAME_CHARS, SORT_BY_SCORE, TITLE_CHARS, VALUE_CHARS, VIRTUAL_LIST_FROM,
 };
+use crate::ui::compare::baselines_view::baseline_from_selection;
 use crate::ui::compare::compare_view::open_compare;
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
@@ -37,12 +38,40 @@ pub fn TraceList() -> impl IntoView {
                 (false, Ok(query)) => query.run(set.traces()),
                 _ => traces_with_service(set.traces(), service.get().as_deref()),
             };
-            traces
+            let mut list = traces
                 .iter()
                 .map(|t| TraceSummary::of(t))
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            // Most anomalous first under the active baseline (its own traces and unscored
+            // ones last), then the limit.
+            if filter.with(ListFilter::by_score) {
+                state.scores.with(|board| {
+                    if let Some(board) = board {
+                        let rank = |id: &str| board.of(id).map(|s| (s.anomalous, s.score));
+                        list.sort_by(|a, b| {
+                            let (a, b) = (rank(&a.trace_id), rank(&b.trace_id));
+                            match (a, b) {
+                                (Some(a), Some(b)) => b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)),
+                                (Some(_), None) => std::cmp::Ordering::Less,
+                                (None, Some(_)) => std::cmp::Ordering::Greater,
+                                (None, None) => std::cmp::Ordering::Equal,
+                            }
+                        });
+                    }
+                });
+                if let Some(limit) = filter.with(ListFilter::limit_number) {
+                    list.truncate(limit);
+                }
+            }
+            list
         })
     });
+    let has_scores = move || state.active_baseline.with(Option::is_some);
+    let sort_by_score = move |_| {
+        let mut view = state.route.get_untracked();
+        view.filter.sort = SORT_BY_SCORE.to_string();
+        navigate(state.route, view, false);
+    };
     let totals = move || {
         let list = summaries.get();
         let spans: usize = list.iter().map(|s| s.span_count).sum();
@@ -143,6 +172,10 @@ pub fn TraceList() -> impl IntoView {
                         <th class="col-services">"Services"</th>
                         <th class="num col-num">"Errors"</th>
                         <th class="col-warnings">"Warnings"</th>
+                        <Show when=has_scores>
+                            <th class="num col-num col-score" data-testid="score-heading" title="Score against the active baseline: click to put the most anomalous first"
+                                on:click=sort_by_score>"Score"</th>
+                        </Show>
                     </tr>
                 </thead>
                 <tbody>
@@ -199,6 +232,9 @@ fn SelectionBar() -> impl IntoView {
                             open_compare(state, a.trace_id.clone(), b.trace_id.clone());
                         }
                     }>"Compare the two"</button>
+                <button class="button small" data-testid="selection-baseline"
+                    title="Take the selected traces as normal: every other trace is scored against them"
+                    on:click=move |_| baseline_from_selection(state)>"Make baseline"</button>
                 <button class="button small subtle" data-testid="selection-clear"
                     on:click=move |_| state.selected.update(std::collections::BTreeSet::clear)>"Clear selection"</button>
             </div>
@@ -302,6 +338,9 @@ fn FilterBar(
                         let value = if sort == SortBy::default() { "" } else { sort.as_str() };
                         view! { <option value=value selected=move || state.route.with(|r| r.filter.sort == value)>{sort.label()}</option> }
                     }).collect_view()}
+                    <Show when=move || state.active_baseline.with(Option::is_some)>
+                        <option value=SORT_BY_SCORE selected=move || state.route.with(|r| r.filter.by_score())>"Most anomalous"</option>
+                    </Show>
                 </select>
             </label>
             <label>"Limit "
@@ -359,6 +398,7 @@ fn TraceRow(
             }
         });
     };
+    let score_id = summary.trace_id.clone();
     let open = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         navigate(state.route, target.clone(), true);
@@ -418,6 +458,41 @@ fn TraceRow(
                         }
                     })}
             </td>
+            <Show when=move || state.active_baseline.with(Option::is_some)>
+                <ScoreCell trace_id=score_id.clone()/>
+            </Show>
         </tr>
+    }
+}
+
+/// A trace's score against the active baseline: the number, marked when anomalous, with the
+/// sentence as its tooltip; "baseline" for the baseline's own traces.
+#[component]
+fn ScoreCell(
+    /// The trace.
+    trace_id: String,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let score = Memo::new(move |_| {
+        state.scores.with(|board| {
+            board.as_ref().map(|b| {
+                b.of(&trace_id)
+                    .map(|s| (s.score, s.anomalous, s.explanation.clone()))
+            })
+        })
+    });
+    view! {
+        <td class="num col-score" data-testid="score">
+            {move || match score.get() {
+                None => view! { <span class="muted">"…"</span> }.into_any(),
+                Some(None) => view! { <span class="muted" title="One of the baseline's own traces">"baseline"</span> }.into_any(),
+                Some(Some((score, anomalous, explanation))) => view! {
+                    <span class:anomaly-badge=anomalous data-testid=if anomalous { "anomalous" } else { "normal" }
+                        title=shorten(&explanation, TITLE_CHARS)>
+                        {if anomalous { format!("⚠ {score:.2}") } else { format!("{score:.2}") }}
+                    </span>
+                }.into_any(),
+            }}
+        </td>
     }
 }

@@ -17,9 +17,10 @@ use leptos_use::{use_element_size, UseElementSizeReturn};
 
 use crate::core::model::SpanIdx;
 use crate::core::view_model::{
-    bar_layout, descendant_count, format_duration_ns, service_colour, shorten, ticks, BarLayout,
-    BarOptions, Segment, TITLE_CHARS,
+    bar_layout, baseline_colour, descendant_count, format_duration_ns, service_colour, shorten,
+    ticks, BarLayout, BarOptions, Segment, TITLE_CHARS,
 };
+use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::{ErrorMark, TraceView};
 use crate::ui::widgets::name::Name;
 use crate::ui::widgets::shared::Shared;
@@ -45,6 +46,8 @@ struct RowModel {
     service: String,
     operation: String,
     colour: &'static str,
+    /// The bar's colour: the service's, or the span's band in the active baseline.
+    bar_colour: &'static str,
     has_children: bool,
     collapsed: bool,
     hidden: usize,
@@ -64,6 +67,7 @@ const MAX_LOG_TICKS: usize = 200;
 /// The waterfall of the open trace.
 #[component]
 pub fn Timeline() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let view = expect_context::<TraceView>();
     let scroller = NodeRef::<Div>::new();
     let UseElementSizeReturn {
@@ -128,6 +132,7 @@ pub fn Timeline() -> impl IntoView {
         view.trace.track();
         view.label_share.track();
         view.logs.track();
+        view.vs_baseline.track();
         let _ = bar_width_px();
         previous.map_or(0, |v| v + 1)
     });
@@ -158,6 +163,15 @@ pub fn Timeline() -> impl IntoView {
         let options_window = view.window.get();
         let resolution = 1.0 / bar_width_px();
         let filtering_marks = !marks.is_empty();
+        // "vs baseline": each bar in its span's band among its operation in the baseline.
+        let judge = if view.vs_baseline.get() {
+            state.active().map(|saved| {
+                let min = state.score_config.with(|c| c.min_samples);
+                (saved, min)
+            })
+        } else {
+            None
+        };
         view.rows.with(|rows| {
             view.collapse.with(|collapse| {
                 rows.iter()
@@ -185,6 +199,17 @@ pub fn Timeline() -> impl IntoView {
                             service: service.to_string(),
                             operation: trace.str(span.operation).to_string(),
                             colour: service_colour(service),
+                            bar_colour: match &judge {
+                                Some((saved, min)) => {
+                                    baseline_colour(saved.baseline.percentile_of(
+                                        service,
+                                        trace.str(span.operation),
+                                        span.duration_ns,
+                                        *min,
+                                    ))
+                                }
+                                None => service_colour(service),
+                            },
                             has_children: span.subtree_end > idx.0 + 1,
                             collapsed,
                             hidden: if collapsed {
@@ -428,10 +453,10 @@ fn Row(model: RowModel) -> impl IntoView {
             </div>
             <div class="span-bars">
                 {bar.map(|b| view! {
-                    <div class="bar" data-testid="bar" style=format!("{}; background: {}", segment_style(&b), model.colour)></div>
+                    <div class="bar" data-testid="bar" style=format!("{}; background: {}", segment_style(&b), model.bar_colour)></div>
                 })}
                 {model.layout.self_time.iter().map(|s| view! {
-                    <div class="self-time" style=format!("{}; background: {}", segment_style(s), model.colour)></div>
+                    <div class="self-time" style=format!("{}; background: {}", segment_style(s), model.bar_colour)></div>
                 }).collect_view()}
                 {model.layout.critical.iter().map(|s| view! {
                     <div class="critical" data-testid="critical-mark" style=segment_style(s)></div>

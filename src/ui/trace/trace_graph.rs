@@ -22,6 +22,8 @@ pub enum TraceTab {
     Logs,
     /// The flamegraph.
     Flamegraph,
+    /// The trace against the active baseline, path by path.
+    VsBaseline,
 }
 
 /// The operation graph of the open trace.

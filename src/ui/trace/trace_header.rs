@@ -2,10 +2,80 @@
 //! errors, warnings) and the clock-skew toggle.
 use leptos::prelude::*;
 
-use crate::core::view_model::{format_duration_ns, format_start_ns, TraceSummary, VALUE_CHARS};
+use crate::core::view_model::{
+    format_duration_ns, format_start_ns, shorten, TraceSummary, VALUE_CHARS,
+};
+use crate::ui::compare::compare_view::open_compare;
+use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
 use crate::ui::widgets::copy_button::CopyButton;
 use crate::ui::widgets::name::Name;
+
+/// Other traces "Compare with…" offers.
+const COMPARE_CHOICES: usize = 200;
+
+/// "Compare with…": opens a list of the other loaded traces (those with the same root first,
+/// then by start) and compares this trace (A) with the one picked (B).
+#[component]
+fn CompareWith() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let view = expect_context::<TraceView>();
+    let open = RwSignal::new(false);
+    // Built only when opened: it goes over every loaded trace.
+    let choices = move || {
+        let Some(this) = view.trace.get() else {
+            return Vec::new();
+        };
+        let root = TraceSummary::of(&this).root_label();
+        state.traces.with(|set| {
+            let mut list: Vec<(bool, i64, String, String)> = set
+                .traces()
+                .iter()
+                .filter(|t| t.trace_id != this.trace_id)
+                .map(|t| {
+                    let summary = TraceSummary::of(t);
+                    let label = format!(
+                        "{} · {} · {}",
+                        shorten(&summary.root_label(), 60),
+                        format_duration_ns(summary.duration_ns),
+                        shorten(&summary.trace_id, 16)
+                    );
+                    (
+                        summary.root_label() != root,
+                        summary.start_ns,
+                        summary.trace_id,
+                        label,
+                    )
+                })
+                .collect();
+            list.sort();
+            list.truncate(COMPARE_CHOICES);
+            list.into_iter()
+                .map(|(_, _, id, label)| (id, label))
+                .collect()
+        })
+    };
+    let pick = move |ev: leptos::ev::Event| {
+        let other = event_target_value(&ev);
+        let this = view
+            .trace
+            .with_untracked(|t| t.as_ref().map(|t| t.trace_id.clone()));
+        if let (Some(this), false) = (this, other.is_empty()) {
+            open_compare(state, this, other);
+        }
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button class="button small" data-testid="compare-with" on:click=move |_| open.set(true)
+                title="Compare this trace with another loaded one, merged by operation path">"Compare with…"</button>
+        }>
+            <select data-testid="compare-with-choice" on:change=pick>
+                <option value="">"Compare with… (same root first)"</option>
+                {move || choices().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+            </select>
+        </Show>
+    }
+}
 
 /// Warnings the header's list shows before "and N more".
 const SHOWN_WARNINGS: usize = 50;
@@ -60,6 +130,7 @@ pub fn TraceHeader() -> impl IntoView {
                     </dd>
                 </div>
             </dl>
+            <CompareWith/>
             <label class="skew-toggle" title="Shift child spans that start before their parent or end after it, as Jaeger does (clock skew between hosts).">
                 <input type="checkbox" data-testid="skew-toggle"
                     prop:checked=move || view.skew_adjusted.get()

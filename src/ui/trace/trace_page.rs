@@ -13,6 +13,7 @@ use crate::ui::trace::help_overlay::HelpOverlay;
 use crate::ui::trace::minimap::Minimap;
 use crate::ui::trace::span_detail::SpanDetailPanel;
 use crate::ui::trace::timeline::Timeline;
+use crate::ui::trace::trace_baseline::TraceBaseline;
 use crate::ui::trace::trace_flamegraph::TraceFlamegraph;
 use crate::ui::trace::trace_graph::{TraceGraph, TraceTab};
 use crate::ui::trace::trace_header::TraceHeader;
@@ -20,6 +21,7 @@ use crate::ui::trace::trace_logs::TraceLogs;
 use crate::ui::trace::trace_statistics::TraceStatistics;
 use crate::ui::trace::trace_toolbar::TraceToolbar;
 use crate::ui::trace::trace_view::TraceView;
+use crate::ui::trace::trace_vs_baseline::TraceVsBaseline;
 use crate::ui::widgets::shared::Shared;
 
 /// The trace page for the trace `trace_id` (which may not be loaded yet).
@@ -98,6 +100,7 @@ pub fn TracePage(
                 }
             >
                 <TraceHeader/>
+                <TraceBaseline/>
                 <nav class="view-tabs trace-tabs" data-testid="trace-tabs">
                     <button class="tab" class:active=move || tab.get() == TraceTab::Timeline data-testid="tab-timeline" on:click=move |_| tab.set(TraceTab::Timeline)>"Timeline"</button>
                     <button class="tab" class:active=move || tab.get() == TraceTab::Graph data-testid="tab-graph" on:click=move |_| tab.set(TraceTab::Graph)>"Graph"</button>
@@ -106,6 +109,11 @@ pub fn TracePage(
                     <button class="tab" class:active=move || tab.get() == TraceTab::Logs data-testid="tab-logs" on:click=move |_| tab.set(TraceTab::Logs)>
                         {move || match view.logs.with(|l| l.len()) { 0 => "Logs".to_string(), n => format!("Logs ({n})") }}
                     </button>
+                    <Show when=move || state.active_baseline.with(Option::is_some)>
+                        <button class="tab" class:active=move || tab.get() == TraceTab::VsBaseline data-testid="tab-vs-baseline"
+                            title="This trace against the active baseline, operation path by path"
+                            on:click=move |_| tab.set(TraceTab::VsBaseline)>"Vs baseline"</button>
+                    </Show>
                 </nav>
                 <Show when=move || tab.get() == TraceTab::Timeline>
                     <TraceToolbar/>
@@ -128,6 +136,9 @@ pub fn TracePage(
                 </Show>
                 <Show when=move || tab.get() == TraceTab::Logs>
                     <TraceLogs tab/>
+                </Show>
+                <Show when=move || tab.get() == TraceTab::VsBaseline>
+                    <TraceVsBaseline/>
                 </Show>
             </Show>
             <Show when=move || view.help_open.get()>

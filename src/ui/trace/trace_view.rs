@@ -56,6 +56,8 @@ pub struct TraceView {
     pub skew_adjusted: RwSignal<bool>,
     /// The keyboard-shortcut overlay is open.
     pub help_open: RwSignal<bool>,
+    /// Colour bars by each span's percentile in the active baseline instead of by service.
+    pub vs_baseline: RwSignal<bool>,
     /// A row the timeline should scroll into view.
     pub scroll_request: RwSignal<Option<SpanIdx>>,
     /// Share of the timeline's width given to the service/operation column (drag to resize).
@@ -183,6 +185,7 @@ impl TraceView {
             error_mode,
             skew_adjusted,
             help_open: RwSignal::new(false),
+            vs_baseline: RwSignal::new(false),
             scroll_request: RwSignal::new(None),
             label_share: RwSignal::new(0.32),
             is_preview,

@@ -158,6 +158,10 @@ pub struct PathBaseline {
     pub traces: usize,
     /// Per trace that has it, how many spans.
     pub calls_per_trace: Distribution,
+    /// Per trace that has it, its spans' summed duration, ns.
+    pub total_per_trace: Distribution,
+    /// Per trace that has it, its spans' summed time on the critical path, ns.
+    pub critical_per_trace: Distribution,
 }
 
 /// A baseline: a named set of traces, summarised.
@@ -180,6 +184,27 @@ pub struct Baseline {
 }
 
 impl Baseline {
+    /// The path `service:operation` under the path `parent` (a root with none), if the
+    /// baseline has it.
+    pub fn path_id(&self, parent: Option<u32>, service: &str, operation: &str) -> Option<u32> {
+        self.path_index
+            .get(&(parent, service.to_string(), operation.to_string()))
+            .copied()
+    }
+
+    /// The percentile (0–100) of `duration_ns` among the operation's baseline durations, when
+    /// the baseline has at least `min_samples` of them.
+    pub fn percentile_of(
+        &self,
+        service: &str,
+        operation: &str,
+        duration_ns: i64,
+        min_samples: usize,
+    ) -> Option<f64> {
+        let op = self.operation(service, operation)?;
+        (op.count() >= min_samples.max(1)).then(|| op.durations.rank(duration_ns) * 100.0)
+    }
+
     /// The baseline of one operation.
     pub fn operation(&self, service: &str, operation: &str) -> Option<&OperationBaseline> {
         self.op_index
@@ -189,11 +214,11 @@ impl Baseline {
 }
 
 /// A path node within one trace: (parent node, service, operation).
-type LocalNode = (Option<u32>, Sym, Sym);
+pub(super) type LocalNode = (Option<u32>, Sym, Sym);
 
 /// One trace's spans merged by path: per span its path node (local), and per node the
 /// (parent node, service, operation).
-fn local_paths(trace: &Trace) -> (Vec<u32>, Vec<LocalNode>) {
+pub(super) fn local_paths(trace: &Trace) -> (Vec<u32>, Vec<LocalNode>) {
     let mut index: FxHashMap<LocalNode, u32> = FxHashMap::default();
     let mut nodes = Vec::new();
     let mut of_span = Vec::with_capacity(trace.spans.len());
@@ -212,22 +237,61 @@ fn local_paths(trace: &Trace) -> (Vec<u32>, Vec<LocalNode>) {
 
 /// Learns a baseline from `traces` (each with its analysis).
 pub fn build_baseline(name: &str, traces: &[(Arc<Trace>, Arc<TraceAnalysis>)]) -> Baseline {
-    #[derive(Default)]
-    struct OpAcc {
-        durations: Vec<i64>,
-        self_times: Vec<i64>,
-        critical: Vec<i64>,
-        calls: Vec<i64>,
-        errors: usize,
-    }
-    let mut baseline = Baseline {
-        name: name.to_string(),
-        ..Baseline::default()
-    };
-    let mut ops: Vec<OpAcc> = Vec::new();
-    let mut paths_calls: Vec<Vec<i64>> = Vec::new();
-    let mut roots: HashMap<u32, Vec<i64>> = HashMap::new();
+    let mut builder = BaselineBuilder::new(name);
     for (trace, analysis) in traces {
+        builder.add(trace, analysis);
+    }
+    builder.finish()
+}
+
+/// What the builder gathers for one operation until [`BaselineBuilder::finish`] sorts it.
+#[derive(Debug, Default)]
+struct OpAcc {
+    durations: Vec<i64>,
+    self_times: Vec<i64>,
+    critical: Vec<i64>,
+    calls: Vec<i64>,
+    errors: usize,
+}
+
+/// A baseline learnt one trace at a time, so that the page can build it in slices between
+/// browser tasks; [`build_baseline`] is the same over a list.
+#[derive(Debug)]
+pub struct BaselineBuilder {
+    baseline: Baseline,
+    ops: Vec<OpAcc>,
+    /// Per path: calls, summed duration and summed critical-path time of each trace with it.
+    paths_calls: Vec<[Vec<i64>; 3]>,
+    roots: HashMap<u32, Vec<i64>>,
+}
+
+impl BaselineBuilder {
+    /// An empty baseline called `name`.
+    pub fn new(name: &str) -> Self {
+        Self {
+            baseline: Baseline {
+                name: name.to_string(),
+                ..Baseline::default()
+            },
+            ops: Vec::new(),
+            paths_calls: Vec::new(),
+            roots: HashMap::new(),
+        }
+    }
+
+    /// Traces learnt so far.
+    pub fn traces(&self) -> usize {
+        self.baseline.traces
+    }
+
+    /// Learns one trace.
+    pub fn add(&mut self, trace: &Trace, analysis: &TraceAnalysis) {
+        let Self {
+            baseline,
+            ops,
+            paths_calls,
+            roots,
+        } = self;
         baseline.traces += 1;
         baseline.spans += trace.spans.len();
         let (of_span, nodes) = local_paths(trace);
@@ -254,16 +318,22 @@ pub fn build_baseline(name: &str, traces: &[(Arc<Trace>, Arc<TraceAnalysis>)]) -
                     parent,
                     traces: 0,
                     calls_per_trace: Distribution::default(),
+                    total_per_trace: Distribution::default(),
+                    critical_per_trace: Distribution::default(),
                 });
-                paths_calls.push(Vec::new());
+                paths_calls.push(Default::default());
             }
             global.push(id);
         }
-        let mut calls: FxHashMap<u32, i64> = FxHashMap::default();
+        let mut calls: FxHashMap<u32, [i64; 3]> = FxHashMap::default();
         let mut op_of: FxHashMap<(Sym, Sym), usize> = FxHashMap::default();
         let mut per_op: FxHashMap<usize, (i64, i64)> = FxHashMap::default();
         for (i, span) in trace.spans.iter().enumerate() {
-            *calls.entry(global[of_span[i] as usize]).or_default() += 1;
+            let critical_ns = analysis.critical_path.span_ns.get(i).copied().unwrap_or(0);
+            let figures = calls.entry(global[of_span[i] as usize]).or_default();
+            figures[0] += 1;
+            figures[1] = figures[1].saturating_add(span.duration_ns);
+            figures[2] = figures[2].saturating_add(critical_ns);
             let op = *op_of
                 .entry((span.service, span.operation))
                 .or_insert_with(|| {
@@ -291,9 +361,11 @@ pub fn build_baseline(name: &str, traces: &[(Arc<Trace>, Arc<TraceAnalysis>)]) -
                 .saturating_add(analysis.critical_path.span_ns.get(i).copied().unwrap_or(0));
             entry.1 += 1;
         }
-        for (path, n) in calls {
+        for (path, figures) in calls {
             baseline.paths[path as usize].traces += 1;
-            paths_calls[path as usize].push(n);
+            for (list, value) in paths_calls[path as usize].iter_mut().zip(figures) {
+                list.push(value);
+            }
         }
         for (op, (critical, n)) in per_op {
             ops[op].critical.push(critical);
@@ -303,41 +375,53 @@ pub fn build_baseline(name: &str, traces: &[(Arc<Trace>, Arc<TraceAnalysis>)]) -
             roots.entry(root).or_default().push(trace.duration_ns());
         }
     }
-    for (path, calls) in baseline.paths.iter_mut().zip(paths_calls) {
-        path.calls_per_trace = Distribution::new(calls);
-    }
-    baseline.roots = roots
-        .into_iter()
-        .map(|(root, durations)| (root, Distribution::new(durations)))
-        .collect();
-    let mut keys: Vec<((String, String), usize)> = baseline.op_index.drain().collect();
-    keys.sort();
-    let mut ops: Vec<Option<OpAcc>> = ops.into_iter().map(Some).collect();
-    for (position, ((service, operation), op)) in keys.into_iter().enumerate() {
-        let acc = ops[op].take().unwrap_or_default();
-        let durations = Distribution::new(acc.durations);
-        let (ln_mean, ln_std) = durations.ln_mean_std();
-        let median = durations.quantile(50.0);
-        let mad = durations.mad();
+
+    /// The baseline of every trace added.
+    pub fn finish(self) -> Baseline {
+        let Self {
+            mut baseline,
+            ops,
+            paths_calls,
+            roots,
+        } = self;
+        for (path, [calls, totals, critical]) in baseline.paths.iter_mut().zip(paths_calls) {
+            path.calls_per_trace = Distribution::new(calls);
+            path.total_per_trace = Distribution::new(totals);
+            path.critical_per_trace = Distribution::new(critical);
+        }
+        baseline.roots = roots
+            .into_iter()
+            .map(|(root, durations)| (root, Distribution::new(durations)))
+            .collect();
+        let mut keys: Vec<((String, String), usize)> = baseline.op_index.drain().collect();
+        keys.sort();
+        let mut ops: Vec<Option<OpAcc>> = ops.into_iter().map(Some).collect();
+        for (position, ((service, operation), op)) in keys.into_iter().enumerate() {
+            let acc = ops[op].take().unwrap_or_default();
+            let durations = Distribution::new(acc.durations);
+            let (ln_mean, ln_std) = durations.ln_mean_std();
+            let median = durations.quantile(50.0);
+            let mad = durations.mad();
+            baseline
+                .op_index
+                .insert((service.clone(), operation.clone()), position);
+            baseline.operations.push(OperationBaseline {
+                service,
+                operation,
+                traces: acc.critical.len(),
+                self_times: Distribution::new(acc.self_times),
+                critical_per_trace: Distribution::new(acc.critical),
+                calls_per_trace: Distribution::new(acc.calls),
+                errors: acc.errors,
+                durations,
+                ln_mean,
+                ln_std,
+                median,
+                mad,
+            });
+        }
         baseline
-            .op_index
-            .insert((service.clone(), operation.clone()), position);
-        baseline.operations.push(OperationBaseline {
-            service,
-            operation,
-            traces: acc.critical.len(),
-            self_times: Distribution::new(acc.self_times),
-            critical_per_trace: Distribution::new(acc.critical),
-            calls_per_trace: Distribution::new(acc.calls),
-            errors: acc.errors,
-            durations,
-            ln_mean,
-            ln_std,
-            median,
-            mad,
-        });
     }
-    baseline
 }
 
 /// The rules of scoring.

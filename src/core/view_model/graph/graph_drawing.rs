@@ -94,7 +94,70 @@ fn edge_stroke(errors: usize) -> &'static str {
     }
 }
 
+/// Colours for a service's latency shift against a baseline (the relative change of the p50 of
+/// its operation that moved most): much slower, slower, about the same, faster, or new.
+fn shift_colours(shift: f64) -> (&'static str, &'static str) {
+    if shift.is_infinite() {
+        ("#eee8f7", "#7b5ea7")
+    } else if shift >= 0.5 {
+        ("#fdecec", "#c62f2f")
+    } else if shift >= 0.1 {
+        ("#fff5e6", "#c98a1a")
+    } else if shift <= -0.1 {
+        ("#eaf6ea", "#3f8f3f")
+    } else {
+        ("#f4f5f7", "#8a93a3")
+    }
+}
+
+/// Per service, the relative p50 change (−0.2 = 20 % faster) of its operation with the largest
+/// |impact| in `changes`; infinite for a service the baseline never had.
+pub fn service_shifts(
+    changes: &[crate::core::analysis::compare::OperationChange],
+) -> std::collections::HashMap<String, f64> {
+    let mut best: std::collections::HashMap<String, (f64, f64)> = std::collections::HashMap::new();
+    for c in changes {
+        let shift = if c.count_baseline == 0 {
+            f64::INFINITY
+        } else if c.p50_baseline > 0.0 {
+            (c.p50_current - c.p50_baseline) / c.p50_baseline
+        } else {
+            0.0
+        };
+        let entry = best.entry(c.service.clone()).or_insert((-1.0, 0.0));
+        // Only present-in-baseline operations decide, unless the whole service is new.
+        let weight = if shift.is_infinite() {
+            -0.5
+        } else {
+            c.impact.abs()
+        };
+        if weight > entry.0 {
+            *entry = (weight, shift);
+        }
+    }
+    best.into_iter().map(|(k, (_, shift))| (k, shift)).collect()
+}
+
 impl GraphDrawing {
+    /// The same drawing with each service box coloured by its latency shift against a baseline
+    /// (see [`service_shifts`]); services without a figure keep their colours.
+    pub fn with_shifts(mut self, shifts: &std::collections::HashMap<String, f64>) -> Self {
+        for node in &mut self.nodes {
+            if let Some(&shift) = shifts.get(&node.key) {
+                let (fill, stroke) = shift_colours(shift);
+                node.fill = fill;
+                node.stroke = stroke;
+                let said = if shift.is_infinite() {
+                    "new: not in the baseline".to_string()
+                } else {
+                    format!("p50 vs baseline: {:+.0} %", shift * 100.0)
+                };
+                node.tooltip = format!("{}\n{said}", node.tooltip);
+            }
+        }
+        self
+    }
+
     /// The service dependency graph.
     pub fn of_services(graph: &ServiceGraph) -> Self {
         let most_calls = graph.edges.iter().map(|e| e.calls).max().unwrap_or(1);
@@ -222,6 +285,39 @@ impl GraphDrawing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shifts_colour_the_services() {
+        use crate::core::analysis::compare::OperationChange;
+        let change = |service: &str, before: usize, p50_before: f64, p50_now: f64, impact: f64| {
+            OperationChange {
+                service: service.into(),
+                operation: "op".into(),
+                count_baseline: before,
+                count_current: 10,
+                p50_baseline: p50_before,
+                p50_current: p50_now,
+                p95_baseline: 0.0,
+                p95_current: 0.0,
+                p99_baseline: 0.0,
+                p99_current: 0.0,
+                error_rate_baseline: 0.0,
+                error_rate_current: 0.0,
+                p_value: 0.01,
+                impact,
+            }
+        };
+        let shifts = service_shifts(&[
+            change("payment", 10, 20.0, 100.0, 800.0),
+            change("payment", 10, 20.0, 10.0, 5.0),
+            change("fraud", 0, 0.0, 15.0, 60.0),
+            change("cart", 10, 10.0, 10.5, 1.0),
+        ]);
+        assert!((shifts["payment"] - 4.0).abs() < 1e-9);
+        assert!(shifts["fraud"].is_infinite());
+        assert_eq!(shift_colours(shifts["payment"]).1, "#c62f2f");
+        assert_eq!(shift_colours(shifts["cart"]).1, "#8a93a3");
+    }
 
     #[test]
     fn colours_follow_error_rates_and_widths_call_counts() {

@@ -66,6 +66,16 @@ impl Cell {
         }
     }
 
+    /// A plain number with `decimals` places, shown and exported alike.
+    pub fn number(value: f64, decimals: usize) -> Self {
+        let text = format!("{value:.decimals$}");
+        Self {
+            csv: text.clone(),
+            text,
+            key: SortKey::Num(value),
+        }
+    }
+
     /// A ratio (0–1): shown and exported as a percentage.
     pub fn ratio(value: f64) -> Self {
         Self::percent(value * 100.0)

@@ -131,6 +131,18 @@ struct Backend {
 }
 
 /// The panel.
+impl Backend {
+    /// Lists the traces a search for `label` found (`note` follows the label), or says none.
+    fn show_found(self, label: &str, note: &str, ids: Vec<String>) {
+        self.found_label.set(if ids.is_empty() {
+            format!("No traces found for {label}.")
+        } else {
+            format!("Found for {label}{note}:")
+        });
+        self.found.set(ids);
+    }
+}
+
 /// Runs `query` on the backend and loads what it finds: the IDs of the traces loaded, and the
 /// error of a response that could not be read (the others still load).
 pub async fn search_and_load(
@@ -362,12 +374,7 @@ pub fn BackendPanel() -> impl IntoView {
                     backend.busy.set(Some(format!("Searching {label}…")));
                     match search_and_load(state, &connection, &query).await {
                         Ok((ids, failure)) => {
-                            backend.found_label.set(if ids.is_empty() {
-                                format!("No traces found for {label}.")
-                            } else {
-                                format!("Found for {label}:")
-                            });
-                            backend.found.set(ids);
+                            backend.show_found(&label, "", ids);
                             failure.map_or(Ok(()), Err)
                         }
                         Err(error) => Err(error),
@@ -399,12 +406,8 @@ pub fn BackendPanel() -> impl IntoView {
                             backend.busy.set(Some(format!("Searching {label}…")));
                             match search_and_load(state, &connection, &query).await {
                                 Ok((ids, failure)) => {
-                                    backend.found_label.set(if ids.is_empty() {
-                                        format!("No traces found for {label}.")
-                                    } else {
-                                        format!("Found for {label} (compared with {baseline_label}):")
-                                    });
-                                    backend.found.set(ids);
+                                    let against = format!(" (compared with {baseline_label})");
+                                    backend.show_found(&label, &against, ids);
                                     navigate(
                                         state.route,
                                         ViewState {

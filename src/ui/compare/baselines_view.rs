@@ -20,12 +20,12 @@ use crate::ui::widgets::deferred::Deferred;
 use crate::ui::widgets::name::Name;
 use crate::ui::widgets::stats_table::StatsTable;
 
-/// Opens what a row of the comparison tables points at: its span, or its trace.
+/// Opens what a row of the comparison tables points at: its span, its trace, or its service.
 pub fn open_row(state: AppState, row: TableRow) {
-    match row.span {
-        Some(span) if span.span_id.is_empty() => open_span(state, span.trace_id, None),
-        Some(span) => open_span(state, span.trace_id, Some(span.span_id)),
-        None => {
+    match (row.span, row.trace) {
+        (Some(span), _) => open_span(state, span.trace_id, Some(span.span_id)),
+        (None, Some(trace)) => open_span(state, trace, None),
+        (None, None) => {
             if let Some(service) = row.service {
                 navigate(
                     state.route,

@@ -40,8 +40,9 @@ pub fn scores_table(scores: &[TraceScore]) -> Table {
                     Cell::count(s.anomalies.len()),
                     Cell::text(&s.explanation),
                 ],
-                span: root_ref(s),
+                span: None,
                 service: None,
+                trace: Some(s.trace_id.clone()),
             })
             .collect(),
     }
@@ -73,27 +74,16 @@ pub fn anomalies_table(scores: &[TraceScore]) -> Table {
                         Cell::number(a.baseline, 2),
                         Cell::text(&a.message),
                     ],
-                    span: a
-                        .span_id
-                        .as_ref()
-                        .map(|span_id| SpanRef {
-                            trace_id: s.trace_id.clone(),
-                            span_id: span_id.clone(),
-                        })
-                        .or_else(|| root_ref(s)),
+                    span: a.span_id.as_ref().map(|span_id| SpanRef {
+                        trace_id: s.trace_id.clone(),
+                        span_id: span_id.clone(),
+                    }),
                     service: Some(a.service.clone()),
+                    trace: Some(s.trace_id.clone()),
                 })
             })
             .collect(),
     }
-}
-
-/// The trace itself, as a row's link (no span: the trace page opens at its root).
-fn root_ref(score: &TraceScore) -> Option<SpanRef> {
-    Some(SpanRef {
-        trace_id: score.trace_id.clone(),
-        span_id: String::new(),
-    })
 }
 
 /// What changed per operation, largest impact first (the order `what_changed` gives).
@@ -136,6 +126,7 @@ pub fn changes_table(changes: &[OperationChange]) -> Table {
                 ],
                 span: None,
                 service: Some(c.service.clone()),
+                trace: None,
             })
             .collect(),
     }
@@ -181,6 +172,7 @@ mod tests {
             .rows
             .iter()
             .any(|r| r.cells[1].text == "slow" && r.span.is_some()));
+        assert!(anomalies.rows.iter().all(|r| r.trace.is_some()));
         let current = build_baseline("now", &slow);
         let changes = changes_table(&what_changed(&baseline, &current));
         assert_eq!(changes.rows[0].cells[0].text, "payment");

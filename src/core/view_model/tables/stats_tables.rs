@@ -33,6 +33,7 @@ pub fn services_table(rows: &[ServiceStats]) -> Table {
                 ],
                 span: None,
                 service: Some(s.service.clone()),
+                trace: None,
             })
             .collect(),
     }
@@ -72,6 +73,7 @@ pub fn operations_table(rows: &[OperationStats]) -> Table {
                 ],
                 span: None,
                 service: Some(o.service.clone()),
+                trace: None,
             })
             .collect(),
     }
@@ -101,6 +103,7 @@ pub fn slowest_table(rows: &[SlowOperation]) -> Table {
                 ],
                 span: Some(o.slowest.clone()),
                 service: Some(o.service.clone()),
+                trace: None,
             })
             .collect(),
     }
@@ -132,6 +135,7 @@ pub fn bottlenecks_table(rows: &[BottleneckSummary]) -> Table {
                 ],
                 span: Some(b.worst.clone()),
                 service: Some(b.service.clone()),
+                trace: None,
             })
             .collect(),
     }
@@ -159,6 +163,7 @@ pub fn critical_table(rows: &[CriticalContributor]) -> Table {
                 ],
                 span: Some(c.top.clone()),
                 service: Some(c.service.clone()),
+                trace: None,
             })
             .collect(),
     }
@@ -215,6 +220,7 @@ pub fn trace_stats_table(rows: &[StatsRow], group_by: &GroupBy) -> Table {
                 cells,
                 span: None,
                 service: r.service.clone(),
+                trace: None,
             }
         })
         .collect();

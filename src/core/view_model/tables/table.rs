@@ -136,6 +136,8 @@ pub struct TableRow {
     pub span: Option<SpanRef>,
     /// The service this row is about (click filters to it).
     pub service: Option<String>,
+    /// A whole trace this row is about, when no one span is (click opens the trace).
+    pub trace: Option<String>,
 }
 
 /// A table.
@@ -381,6 +383,7 @@ mod tests {
                 ],
                 span: None,
                 service: None,
+                trace: None,
             }],
         };
         let masked = table.masked(&[0]);

@@ -26,6 +26,9 @@ pub enum NoticeLevel {
     Error,
     /// The person cancelled a file's load (listed with the loaded ones, not counted as loaded).
     Cancelled,
+    /// Something done that is not a file (a baseline made): listed with the loaded files, not
+    /// counted as one.
+    Note,
 }
 
 /// One message.

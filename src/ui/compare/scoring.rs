@@ -70,7 +70,7 @@ pub async fn make_baseline(state: AppState, name: String, source: String, traces
         state.active_baseline.set(Some(name.clone()));
     });
     state.notify(
-        NoticeLevel::Info,
+        NoticeLevel::Note,
         format!("Baseline “{name}”: {described}. Traces are scored against it."),
     );
 }

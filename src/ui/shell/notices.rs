@@ -81,13 +81,10 @@ pub fn Notices() -> impl IntoView {
 }
 
 /// The folded load log's line: "Loaded 3 files (latest: …)", with cancelled loads counted
-/// apart ("Loaded 1 file, 1 cancelled"), never as loaded.
+/// apart ("Loaded 1 file, 1 cancelled"), never as loaded, and notes (a baseline made) not counted.
 fn load_summary(list: &[Notice]) -> String {
-    let cancelled = list
-        .iter()
-        .filter(|n| n.level == NoticeLevel::Cancelled)
-        .count();
-    let loaded = list.len() - cancelled;
+    let count = |level| list.iter().filter(|n| n.level == level).count();
+    let (loaded, cancelled) = (count(NoticeLevel::Info), count(NoticeLevel::Cancelled));
     let latest = list.last().map_or("", |n| n.text.as_str());
     let files = |n: usize| {
         if n == 1 {
@@ -97,6 +94,7 @@ fn load_summary(list: &[Notice]) -> String {
         }
     };
     match (loaded, cancelled) {
+        (0, 0) => latest.to_string(),
         (_, 0) => format!("Loaded {} (latest: {latest})", files(loaded)),
         (0, _) => format!("{} cancelled (latest: {latest})", files(cancelled)),
         _ => format!(

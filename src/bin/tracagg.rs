@@ -18,6 +18,10 @@ fn main() {}
 mod report;
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "tracagg/genai_report.rs"]
+mod genai_report;
+
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "tracagg/terminal.rs"]
 mod terminal;
 
@@ -780,6 +784,64 @@ mod cli {
         format_duration_ns((us * 1000.0).round() as i64)
     }
 
+    /// The short agent section of a trace in the table output.
+    fn print_trace_genai(
+        out: &mut impl Write,
+        ai: &crate::genai_report::TraceGenAi,
+    ) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "    agent: {} agents, {} LLM calls, {} tool calls, {} retrievals, {} embeddings, {} decisions, {} failures",
+            ai.agents, ai.llm_calls, ai.tool_calls, ai.retrievals, ai.embeddings, ai.decisions, ai.failures
+        )?;
+        writeln!(
+            out,
+            "    tokens: {} in, {} out, {} cache read, {} cache creation, {} reasoning",
+            ai.input_tokens,
+            ai.output_tokens,
+            ai.cache_read_tokens,
+            ai.cache_creation_tokens,
+            ai.reasoning_tokens
+        )?;
+        for m in &ai.models {
+            writeln!(
+                out,
+                "    model {} {}: {} calls, {} in, {} out",
+                m.provider, m.model, m.calls, m.input_tokens, m.output_tokens
+            )?;
+        }
+        for tool in &ai.tools {
+            writeln!(
+                out,
+                "    tool {}: {} calls, {} errors",
+                tool.name, tool.calls, tool.errors
+            )?;
+        }
+        for d in &ai.decision_list {
+            let confidence = d
+                .confidence
+                .map_or_else(|| "-".to_string(), |c| format!("{c:.2}"));
+            writeln!(
+                out,
+                "    decision {} ({}): confidence {}, result {}",
+                d.kind,
+                d.span_id,
+                confidence,
+                d.result.as_deref().unwrap_or("-")
+            )?;
+        }
+        writeln!(
+            out,
+            "    time: model {}, tools {}, other {}; on the critical path: model {}, tools {}, other {}",
+            dur(ai.model_us),
+            dur(ai.tool_us),
+            dur(ai.other_us),
+            dur(ai.critical_model_us),
+            dur(ai.critical_tool_us),
+            dur(ai.critical_other_us)
+        )
+    }
+
     fn print_tables(report: &Report) -> std::io::Result<()> {
         let mut out = Escaping(std::io::BufWriter::new(std::io::stdout().lock()));
         writeln!(
@@ -810,6 +872,9 @@ mod cli {
                     t.log_count,
                     t.spans_with_logs.len()
                 )?;
+            }
+            if let Some(ai) = &t.genai {
+                print_trace_genai(&mut out, ai)?;
             }
             let shares: Vec<String> = t
                 .critical_path_by_service

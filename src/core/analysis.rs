@@ -10,6 +10,7 @@ pub mod compare;
 mod critical_path;
 mod error_paths;
 mod flame;
+pub mod genai;
 pub mod quality;
 mod query;
 mod self_time;

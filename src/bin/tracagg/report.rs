@@ -8,6 +8,7 @@ use tracagg::core::analysis::{
     StatsRow, TraceAnalysis,
 };
 
+use crate::genai_report::{genai_parts, GenAiReport, TraceGenAi};
 use tracagg::core::logs::{join_logs, LogStore, TraceLogs};
 use tracagg::core::model::{SpanIdx, Trace};
 use tracagg::core::view_model::TraceSummary;
@@ -21,6 +22,8 @@ pub(crate) struct Report {
     pub(crate) dependencies: Vec<DependencyRow>,
     /// Log records read from log files among the inputs, and how many joined a loaded trace.
     pub(crate) logs: LogsRow,
+    /// The AI work of the reported traces: per model, tool, agent and decision type.
+    pub(crate) genai: GenAiReport,
 }
 
 /// The `logs` object: log files read, their records, and how many named a loaded trace.
@@ -61,6 +64,8 @@ pub(crate) struct TraceReport {
     pub(crate) log_count: usize,
     /// Its spans with log records, in span order.
     pub(crate) spans_with_logs: Vec<SpanLogsRow>,
+    /// Its AI work (`null` without any GenAI or decision span).
+    pub(crate) genai: Option<TraceGenAi>,
 }
 
 #[derive(Serialize)]
@@ -269,6 +274,7 @@ impl TraceReport {
                 .collect(),
             log_count: 0,
             spans_with_logs: Vec::new(),
+            genai: None,
         }
     }
 }
@@ -276,8 +282,16 @@ impl TraceReport {
 impl Report {
     /// Builds the report for `traces`.
     pub(crate) fn of(traces: &[Arc<Trace>]) -> Self {
+        let (per_trace, genai) = genai_parts(traces);
         Report {
-            traces: traces.iter().map(|t| TraceReport::of(t)).collect(),
+            traces: traces
+                .iter()
+                .zip(per_trace)
+                .map(|(t, genai)| TraceReport {
+                    genai,
+                    ..TraceReport::of(t)
+                })
+                .collect(),
             services: service_stats(traces)
                 .into_iter()
                 .map(|s| ServiceRow {
@@ -319,6 +333,7 @@ impl Report {
                 })
                 .collect(),
             logs: LogsRow::default(),
+            genai,
         }
     }
 

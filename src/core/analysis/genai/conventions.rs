@@ -321,7 +321,10 @@ impl Raw {
         if model_call {
             return Some(AiKind::Llm);
         }
-        if self.gen_ai_agent.is_some() || self.adhoc_agent.is_some() {
+        // A decision span that only names its agent is a decision, not another agent.
+        if self.gen_ai_agent.is_some()
+            || (self.adhoc_agent.is_some() && self.decision_type.is_none())
+        {
             return Some(AiKind::Agent);
         }
         self.has_gen_ai.then_some(AiKind::Other)

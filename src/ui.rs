@@ -4,6 +4,7 @@
 //! list), `trace` (one trace's page and its tabs), `services` (the services view), `backend`
 //! (the Connect panel), `quality` (the instrumentation check), `compare` (two traces side by side); `widgets` holds parts several of them use, and `state` the app state
 //! every component reads.
+mod agent;
 mod backend;
 mod compare;
 mod quality;

@@ -7,6 +7,7 @@
 mod colour;
 mod graph;
 mod list_filter;
+mod markdown;
 mod tables;
 mod text;
 pub(crate) mod trace;
@@ -24,10 +25,15 @@ pub use graph::service_graph::{
     NODE_HEIGHT,
 };
 pub use list_filter::{ListFilter, SORT_BY_SCORE};
+pub use markdown::markdown_to_safe_html;
 pub use tables::charts::{
     latency_histogram, trace_scatter, Bin, Histogram, ScatterAxes, ScatterPoint,
 };
 pub use tables::compare_tables::{anomalies_table, anomaly_label, changes_table, scores_table};
+pub use tables::genai_tables::{
+    agents_table, decision_types_table, decisions_table, models_table, tools_table, trace_cost,
+    trace_models_table,
+};
 pub use tables::stats_tables::{
     bottlenecks_table, critical_table, operations_table, services_table, slowest_table,
     trace_stats_table,

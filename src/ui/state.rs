@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use std::sync::Arc;
 
 use crate::core::analysis::compare::{SavedBaseline, ScoreBoard, ScoreConfig};
+use crate::core::analysis::genai::PriceTable;
 use crate::core::analysis::{AnalysisCache, TraceAnalysis};
 use crate::core::backend::BackendDependency;
 use crate::core::load::{add_built, load_into, load_into_with_ids};
@@ -115,6 +116,31 @@ pub struct AppState {
     pub scores: RwSignal<Option<Shared<ScoreBoard>>>,
     /// While scoring: traces scored, of how many.
     pub scoring: RwSignal<Option<(usize, usize)>>,
+    /// The person's model prices (per million tokens), kept in this browser; empty at first.
+    pub prices: RwSignal<PriceTable>,
+    /// Open the Agent tab first on traces that are mostly GenAI spans (kept in this browser).
+    pub agent_first: RwSignal<bool>,
+}
+
+/// Where the price table is kept.
+const KEY_PRICES: &str = "tracagg.prices";
+/// Where the Agent-tab-first choice is kept.
+const KEY_AGENT_FIRST: &str = "tracagg.agent-first";
+
+/// A value kept in this browser's local storage, if any.
+fn stored(key: &str) -> Option<String> {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Keeps a value in local storage; a full or unavailable storage only means it is not kept.
+fn store(key: &str, value: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(key, value);
+    }
 }
 
 /// Where the mask switch is kept.
@@ -122,12 +148,7 @@ const KEY_MASK_SECRETS: &str = "tracagg.mask-secrets";
 
 /// The mask switch as last set in this browser (off when never set or storage is unavailable).
 fn stored_mask_secrets() -> bool {
-    window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(KEY_MASK_SECRETS).ok().flatten())
-        .is_some_and(|v| v == "1")
+    stored(KEY_MASK_SECRETS).is_some_and(|v| v == "1")
 }
 
 impl AppState {
@@ -150,16 +171,32 @@ impl AppState {
             score_config: RwSignal::new(ScoreConfig::default()),
             scores: RwSignal::new(None),
             scoring: RwSignal::new(None),
+            prices: RwSignal::new(
+                stored(KEY_PRICES)
+                    .map(|text| PriceTable::from_json(&text))
+                    .unwrap_or_default(),
+            ),
+            agent_first: RwSignal::new(stored(KEY_AGENT_FIRST).is_none_or(|v| v != "0")),
         }
+    }
+
+    /// Replaces the price table and keeps it.
+    pub fn set_prices(&self, prices: PriceTable) {
+        store(KEY_PRICES, &prices.to_json());
+        self.prices.set(prices);
+    }
+
+    /// Sets whether agent traces open on the Agent tab, and keeps the choice.
+    pub fn set_agent_first(&self, on: bool) {
+        self.agent_first.set(on);
+        store(KEY_AGENT_FIRST, if on { "1" } else { "0" });
     }
 
     /// Turns masking on or off and keeps the choice (a full or unavailable storage only means
     /// the choice is not kept).
     pub fn set_mask_secrets(&self, on: bool) {
         self.mask_secrets.set(on);
-        if let Some(storage) = window().local_storage().ok().flatten() {
-            let _ = storage.set_item(KEY_MASK_SECRETS, if on { "1" } else { "0" });
-        }
+        store(KEY_MASK_SECRETS, if on { "1" } else { "0" });
     }
 
     /// `text` as it may be shown: secrets in it masked when the mask switch is on (tracked).

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { TracaggPage, useSite } from './tracagg_page.mjs';
+import { TracaggPage, useSite, assertTasksWithinBudget } from './tracagg_page.mjs';
 
 const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
 const HOTROD_ID = '2ea75461946a7dd10f2c15ab36a076cb';
@@ -103,16 +103,18 @@ test('a 100,000-span trace\'s flamegraph opens without a main-thread task over 1
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-flame-'));
   const file = path.join(dir, 'big.json');
   fs.writeFileSync(file, execFileSync('target/debug/tracagg', ['gen', '--spans', '100000', '--format', 'jaeger'], { maxBuffer: 1 << 30 }));
-  const app = await openTrace([file]);
-  await app.page.waitForTimeout(500);
-  const before = await app.page.evaluate(() => performance.now());
-  await app.byTestId('tab-flamegraph').click();
-  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="flame-frame"]').length > 10);
-  await app.page.waitForTimeout(300);
-  const longest = await app.page.evaluate((t) => Math.max(0, ...window.longTasks.filter((e) => e.start >= t).map((e) => e.duration)), before);
-  console.log(`longest task, 100,000-span flamegraph: ${longest.toFixed(0)} ms`);
-  assert.ok(longest <= Number(process.env.E2E_TASK_BUDGET ?? 100), `${longest} ms`);
-  assert.deepEqual(app.problems, []);
-  await app.page.close();
+  await assertTasksWithinBudget(async () => {
+    const app = await openTrace([file]);
+    await app.page.waitForTimeout(500);
+    const before = await app.page.evaluate(() => performance.now());
+    await app.byTestId('tab-flamegraph').click();
+    await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="flame-frame"]').length > 10);
+    await app.page.waitForTimeout(300);
+    const longest = await app.page.evaluate((t) => Math.max(0, ...window.longTasks.filter((e) => e.start >= t).map((e) => e.duration)), before);
+    console.log(`longest task, 100,000-span flamegraph: ${longest.toFixed(0)} ms`);
+    assert.deepEqual(app.problems, []);
+    await app.page.close();
+    return { 'open the flamegraph tab': longest };
+  });
   fs.rmSync(dir, { recursive: true, force: true });
 });

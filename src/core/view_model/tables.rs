@@ -2,5 +2,6 @@
 //! data (scatter points, histogram bins).
 pub(crate) mod charts;
 pub(crate) mod compare_tables;
+pub(crate) mod genai_tables;
 pub(crate) mod stats_tables;
 pub(crate) mod table;

@@ -232,9 +232,13 @@ fn ScoredTables() -> impl IntoView {
             <p class="hint" data-testid="scoring-progress">{format!("Scoring… {done} of {of} traces")}</p>
         })}
         <Show when=move || state.scores.with(Option::is_some)>
-            <div class="panel">
-                <p data-testid="score-summary"><b>{summary}</b></p>
-            </div>
+            // While traces are being scored again, the last summary would speak of other
+            // traces (the alert flow scores its baseline alone first): progress shows instead.
+            <Show when=move || state.scoring.with(Option::is_none)>
+                <div class="panel">
+                    <p data-testid="score-summary"><b>{summary}</b></p>
+                </div>
+            </Show>
             <StatsTable title="Anomalous traces" testid="table-anomalous-traces" table=scores on_row=on_row
                 hint="Most anomalous first. Score: the trace's duration ÷ its root's p99, plus one per kind of structural anomaly. Click a row to open the trace."/>
             <StatsTable title="Anomalies" testid="table-anomalies" table=anomalies on_row=on_row

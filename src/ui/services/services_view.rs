@@ -18,6 +18,7 @@ use crate::core::view_model::{
     service_shifts, services_table, slowest_table, trace_scatter, GraphDrawing, GraphTarget,
     ServiceGraph, Table, TableRow, TraceSummary, ViewState,
 };
+use crate::ui::agent::ai_tables::AiTables;
 use crate::ui::compare::baselines_view::open_row;
 use crate::ui::services::charts::{LatencyHistogram, TraceScatter};
 use crate::ui::shell::routing::navigate;
@@ -362,6 +363,7 @@ pub fn ServicesView() -> impl IntoView {
                 <StatsTable title="What changed against the baseline" testid="table-services-changes" table=changes_tbl on_row=on_change_row
                     hint="Per operation, the active baseline against the other loaded traces, largest impact first (spans now × the shift of the median self time, µs); p-value of a two-sided Mann–Whitney U test."/>
             </Show>
+            <AiTables traces=traces/>
             <ReadyTable title="Services" testid="table-services" table=services_tbl on_row=on_row
                 hint="Spans of each service in the shown traces. Click a row to filter to the service."/>
             <ReadyTable title="Operations" testid="table-operations" table=operations_tbl on_row=on_row

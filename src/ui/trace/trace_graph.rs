@@ -24,6 +24,8 @@ pub enum TraceTab {
     Flamegraph,
     /// The trace against the active baseline, path by path.
     VsBaseline,
+    /// The agent's work: summary, steps, conversation, decisions.
+    Agent,
 }
 
 /// The operation graph of the open trace.

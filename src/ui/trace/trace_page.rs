@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{CollapseState, TimeWindow, ViewState};
 use crate::source::yield_to_browser;
+use crate::ui::agent::agent_tab::{use_genai, AgentTab};
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::trace::help_overlay::HelpOverlay;
@@ -45,6 +46,28 @@ pub fn TracePage(
     });
     let view = TraceView::provide(loaded, is_preview);
     let tab = RwSignal::new(TraceTab::Timeline);
+    let genai = use_genai(view);
+    // A trace that is mostly GenAI spans opens on its Agent tab (unless the person turned that
+    // off); once per trace.
+    if !is_preview {
+        Effect::new(move |opened_for: Option<Option<String>>| {
+            let current = view.trace.with(|t| t.as_ref().map(|t| t.trace_id.clone()));
+            let already = opened_for.flatten();
+            if current.is_some() && current != already {
+                let agent_first = view.trace.with_untracked(|t| {
+                    let summary = genai.get_untracked();
+                    matches!((t, summary), (Some(t), Some(s)) if crate::core::analysis::genai::mostly_ai(t, &s))
+                });
+                if agent_first
+                    && state.agent_first.get_untracked()
+                    && view.selected.get_untracked().is_none()
+                {
+                    tab.set(TraceTab::Agent);
+                }
+            }
+            current.or(already)
+        });
+    }
     if is_preview {
         // Run the paths a person uses first: a selection, a search, error paths.
         view.selected.set(Some(SpanIdx(1)));
@@ -109,6 +132,11 @@ pub fn TracePage(
                     <button class="tab" class:active=move || tab.get() == TraceTab::Logs data-testid="tab-logs" on:click=move |_| tab.set(TraceTab::Logs)>
                         {move || match view.logs.with(|l| l.len()) { 0 => "Logs".to_string(), n => format!("Logs ({n})") }}
                     </button>
+                    <Show when=move || genai.with(Option::is_some)>
+                        <button class="tab" class:active=move || tab.get() == TraceTab::Agent data-testid="tab-agent"
+                            title="What the agent did, what it cost and why it decided"
+                            on:click=move |_| tab.set(TraceTab::Agent)>"Agent"</button>
+                    </Show>
                     <Show when=move || state.active_baseline.with(Option::is_some)>
                         <button class="tab" class:active=move || tab.get() == TraceTab::VsBaseline data-testid="tab-vs-baseline"
                             title="This trace against the active baseline, operation path by path"
@@ -139,6 +167,9 @@ pub fn TracePage(
                 </Show>
                 <Show when=move || tab.get() == TraceTab::VsBaseline>
                     <TraceVsBaseline/>
+                </Show>
+                <Show when=move || tab.get() == TraceTab::Agent>
+                    <AgentTab tab/>
                 </Show>
             </Show>
             <Show when=move || view.help_open.get()>

@@ -89,6 +89,9 @@ pub struct GenAiTables {
     pub decision_types: Vec<DecisionTypeRow>,
 }
 
+/// One decision type so far: count, confidences given, results and their counts.
+type DecisionTally = (usize, Vec<f64>, BTreeMap<String, usize>);
+
 /// Collects the tables one trace at a time.
 #[derive(Debug, Default)]
 pub struct GenAiTablesBuilder {
@@ -96,7 +99,7 @@ pub struct GenAiTablesBuilder {
     models: BTreeMap<(String, String), (ModelRow, Vec<i64>)>,
     tools: BTreeMap<String, (ToolRow, Vec<i64>)>,
     agents: BTreeMap<String, AgentRow>,
-    decisions: BTreeMap<String, (usize, Vec<f64>, BTreeMap<String, usize>)>,
+    decisions: BTreeMap<String, DecisionTally>,
 }
 
 impl GenAiTablesBuilder {
@@ -183,7 +186,7 @@ impl GenAiTablesBuilder {
                 row
             })
             .collect();
-        models.sort_by(|a, b| b.calls.cmp(&a.calls));
+        models.sort_by_key(|r| std::cmp::Reverse(r.calls));
         let mut tools: Vec<ToolRow> = self
             .tools
             .into_iter()
@@ -195,20 +198,20 @@ impl GenAiTablesBuilder {
                 row
             })
             .collect();
-        tools.sort_by(|a, b| b.calls.cmp(&a.calls));
+        tools.sort_by_key(|r| std::cmp::Reverse(r.calls));
         let mut agents: Vec<AgentRow> = self
             .agents
             .into_iter()
             .map(|(name, row)| AgentRow { name, ..row })
             .collect();
-        agents.sort_by(|a, b| b.runs.cmp(&a.runs));
+        agents.sort_by_key(|r| std::cmp::Reverse(r.runs));
         let mut decision_types: Vec<DecisionTypeRow> = self
             .decisions
             .into_iter()
             .map(|(kind, (count, mut confidences, results))| {
                 confidences.sort_by(f64::total_cmp);
                 let mut results: Vec<(String, usize)> = results.into_iter().collect();
-                results.sort_by(|a, b| b.1.cmp(&a.1));
+                results.sort_by_key(|r| std::cmp::Reverse(r.1));
                 DecisionTypeRow {
                     kind,
                     count,
@@ -218,7 +221,7 @@ impl GenAiTablesBuilder {
                 }
             })
             .collect();
-        decision_types.sort_by(|a, b| b.count.cmp(&a.count));
+        decision_types.sort_by_key(|r| std::cmp::Reverse(r.count));
         GenAiTables {
             traces: self.traces,
             models,

@@ -180,7 +180,7 @@ fn text(trace: &Trace, value: AttrValue) -> String {
 fn count(trace: &Trace, value: AttrValue) -> u64 {
     match value {
         AttrValue::Int(i) => u64::try_from(i).unwrap_or(0),
-        AttrValue::Float(f) if f.is_finite() && f >= 0.0 && f < 1e18 => f as u64,
+        AttrValue::Float(f) if (0.0..1e18).contains(&f) => f as u64,
         AttrValue::Str(s) => trace.str(s).trim().parse::<u64>().unwrap_or(0),
         _ => 0,
     }

@@ -260,8 +260,8 @@ pub(crate) fn summarise(trace: &Trace, readings: Vec<SpanAi>) -> GenAiSummary {
         }
         out.spans.push(AiSpan { span: idx, ai });
     }
-    out.models.sort_by(|a, b| b.calls.cmp(&a.calls));
-    out.tools.sort_by(|a, b| b.calls.cmp(&a.calls));
+    out.models.sort_by_key(|r| std::cmp::Reverse(r.calls));
+    out.tools.sort_by_key(|r| std::cmp::Reverse(r.calls));
     out
 }
 

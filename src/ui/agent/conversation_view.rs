@@ -1,0 +1,130 @@
+//! The conversation an agent had, as the person chooses to read it: plain text, markdown
+//! (rendered without raw HTML by the core) or JSON (pretty-printed when it parses). Every
+//! message is untrusted text.
+use leptos::prelude::*;
+
+use crate::core::analysis::genai::{conversation, GenAiSummary, Role};
+use crate::core::model::{SpanIdx, Trace};
+use crate::core::view_model::{markdown_to_safe_html, shorten};
+use crate::ui::state::AppState;
+use crate::ui::widgets::shared::Shared;
+
+/// Characters of one message shown before "show all".
+const MESSAGE_CHARS: usize = 4_000;
+/// Messages shown before "Show more".
+const SHOWN_MESSAGES: usize = 200;
+
+/// How messages are rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Plain,
+    Markdown,
+    Json,
+}
+
+/// The Conversation section of the Agent tab.
+#[component]
+pub fn ConversationView(
+    /// The trace.
+    trace: Shared<Trace>,
+    /// Its AI work.
+    summary: Shared<GenAiSummary>,
+    /// Opens a span in the timeline.
+    open_span: Callback<SpanIdx>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let mode = RwSignal::new(Mode::Plain);
+    let limit = RwSignal::new(SHOWN_MESSAGES);
+    let messages = conversation(&trace, &summary);
+    let total = messages.len();
+    let messages = StoredValue::new(messages);
+    let masking = state.mask_secrets.get_untracked();
+    let mode_button = move |m: Mode, label: &'static str, testid: &'static str| {
+        view! {
+            <button class="button small" class:active=move || mode.get() == m data-testid=testid
+                on:click=move |_| mode.set(m)>{label}</button>
+        }
+    };
+    let rows = move || {
+        let current = mode.get();
+        messages.with_value(|all| {
+            all.iter()
+                .take(limit.get())
+                .map(|m| {
+                    let text = if masking {
+                        crate::core::analysis::quality::secrets::mask_secrets_in(&m.headline()).into_owned()
+                    } else {
+                        m.headline()
+                    };
+                    let text = shorten(&text, MESSAGE_CHARS);
+                    let span = m.span;
+                    let role = m.role;
+                    let body = match current {
+                        Mode::Plain => view! { <pre class="message-text">{text}</pre> }.into_any(),
+                        Mode::Markdown if !matches!(role, Role::ToolCall | Role::ToolResult) => {
+                            view! { <div class="message-markdown" inner_html=markdown_to_safe_html(&text)></div> }.into_any()
+                        }
+                        _ => {
+                            let pretty = pretty_json_inside(&text);
+                            view! { <pre class="message-text">{pretty}</pre> }.into_any()
+                        }
+                    };
+                    view! {
+                        <li class=format!("message role-{}", role.label().replace(' ', "-")) data-testid="message" data-role=role.label()>
+                            <a href="#" class="message-role" title="Open its span in the timeline"
+                                on:click=move |ev| { ev.prevent_default(); open_span.run(span); }>{role.label()}</a>
+                            {body}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="panel agent-conversation" data-testid="agent-conversation">
+            <h2>"Conversation"</h2>
+            {if total == 0 {
+                view! { <p class="hint" data-testid="conversation-empty">"No messages recorded: the spans carry no gen_ai.input.messages / output.messages, prompt or completion attributes or events."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="mode-switch">
+                        {mode_button(Mode::Plain, "Plain", "conversation-plain")}
+                        {mode_button(Mode::Markdown, "Markdown", "conversation-markdown")}
+                        {mode_button(Mode::Json, "JSON", "conversation-json")}
+                        <span class="hint">{format!("{total} message(s); repeated history is shown once")}</span>
+                    </div>
+                    <ol class="messages">{rows}</ol>
+                    <Show when=move || limit.get() < total>
+                        <button class="button small" on:click=move |_| limit.update(|l| *l = l.saturating_add(SHOWN_MESSAGES))>"Show more"</button>
+                    </Show>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The text with its JSON part pretty-printed: a whole JSON value, or the arguments inside
+/// "→ name(…)" and after "← ".
+fn pretty_json_inside(text: &str) -> String {
+    let pretty = |s: &str| {
+        serde_json::from_str::<serde_json::Value>(s)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+    };
+    if let Some(p) = pretty(text) {
+        return p;
+    }
+    if let Some(rest) = text.strip_prefix("← ") {
+        if let Some(p) = pretty(rest) {
+            return format!("← {p}");
+        }
+    }
+    if let (Some(open), true) = (text.find('('), text.ends_with(')')) {
+        if let (Some(head), Some(args)) = (text.get(..open), text.get(open + 1..text.len() - 1)) {
+            if let Some(p) = pretty(args) {
+                return format!("{head}({p})");
+            }
+        }
+    }
+    text.to_string()
+}

@@ -84,6 +84,13 @@ test('an agent trace opens on its Agent tab: summary, folded steps, the conversa
   await chat.locator('.step-name').click();
   await app.byTestId('span-detail').waitFor();
   assert.match(await app.byTestId('detail-operation').innerText(), /^chat gpt-4o$/);
+  // The timeline's quick filters know decisions.
+  await app.byTestId('filter-decisions').check();
+  await app.expectMatchCount('2 matches');
+  await app.byTestId('filter-low-confidence').check();
+  await app.expectMatchCount('1 match');
+  await app.byTestId('filter-decisions').uncheck();
+  await app.byTestId('filter-low-confidence').uncheck();
 
   // The choice to open agent traces on the Agent tab is kept.
   await app.byTestId('tab-agent').click();

@@ -31,6 +31,13 @@ pub fn TraceToolbar() -> impl IntoView {
             .with(|a| a.as_ref().map_or(0, |a| a.error_paths.len()))
     };
     let max_depth = move || view.trace.with(|t| t.as_ref().map_or(0, |t| t.max_depth()));
+    // The decision filters show only on traces that have decision spans.
+    let has_decisions = Memo::new(move |_| {
+        view.trace.with(|t| {
+            t.as_ref()
+                .is_some_and(|t| t.attributes.iter().any(|a| t.str(a.key) == "decision.type"))
+        })
+    });
     let set_filter = move |change: fn(&mut QuickFilters, bool), on: bool| {
         view.filters.update(|f| change(f, on));
     };
@@ -86,6 +93,20 @@ pub fn TraceToolbar() -> impl IntoView {
                         }/>
                     " ms"
                 </label>
+                <Show when=move || has_decisions.get()>
+                    <label class="check" title="Only decision spans (decision.type)">
+                        <input type="checkbox" data-testid="filter-decisions"
+                            prop:checked=move || view.filters.get().decisions_only
+                            on:change=move |ev| set_filter(|f, on| f.decisions_only = on, event_target_checked(&ev))/>
+                        " Decisions"
+                    </label>
+                    <label class="check" title="Only decisions with decision.confidence under 0.5">
+                        <input type="checkbox" data-testid="filter-low-confidence"
+                            prop:checked=move || view.filters.get().low_confidence_only
+                            on:change=move |ev| set_filter(|f, on| f.low_confidence_only = on, event_target_checked(&ev))/>
+                        " Low confidence"
+                    </label>
+                </Show>
                 <button class="button small" data-testid="error-mode" class:active=move || view.error_mode.get()
                     title="Highlight root-to-error chains (e)"
                     on:click=move |_| view.error_mode.update(|on| *on = !*on)>

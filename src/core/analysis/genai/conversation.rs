@@ -85,11 +85,19 @@ impl Message {
 pub fn conversation(trace: &Trace, summary: &GenAiSummary) -> Vec<Message> {
     let mut seen: HashSet<(Role, String)> = HashSet::new();
     let mut calls_seen: HashSet<String> = HashSet::new();
+    let mut results_seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for s in &summary.spans {
         for (message, call_id) in span_messages(trace, s.span, s.ai.kind) {
+            // A tool call (or its result) named by its call ID is shown once: the model's
+            // request, the tool span and the history resent to the model all carry it.
             if let Some(id) = &call_id {
-                if message.role == Role::ToolCall && !calls_seen.insert(id.clone()) {
+                let first = match message.role {
+                    Role::ToolCall => calls_seen.insert(id.clone()),
+                    Role::ToolResult => results_seen.insert(id.clone()),
+                    _ => true,
+                };
+                if !first {
                     continue;
                 }
             }

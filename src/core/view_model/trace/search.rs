@@ -78,6 +78,35 @@ pub struct QuickFilters {
     pub critical_only: bool,
     /// Only spans lasting at least this long.
     pub min_duration_ns: Option<i64>,
+    /// Only decision spans (`decision.type`).
+    pub decisions_only: bool,
+    /// Only decisions whose `decision.confidence` is under [`LOW_CONFIDENCE`].
+    pub low_confidence_only: bool,
+}
+
+/// The confidence under which a decision counts as low (the Agent tab's default threshold).
+pub const LOW_CONFIDENCE: f64 = 0.5;
+
+/// Whether a span is a decision, and its confidence when one is given.
+fn decision_of(trace: &Trace, span: &crate::core::model::Span) -> Option<Option<f64>> {
+    let mut is_decision = false;
+    let mut confidence = None;
+    for attr in trace.attrs(span.attrs) {
+        match trace.str(attr.key) {
+            "decision.type" => is_decision = true,
+            "decision.confidence" => {
+                confidence = match attr.value {
+                    AttrValue::Float(f) => Some(f),
+                    AttrValue::Int(i) => Some(i as f64),
+                    AttrValue::Str(v) => trace.str(v).trim().parse::<f64>().ok(),
+                    _ => None,
+                }
+                .filter(|c| c.is_finite());
+            }
+            _ => {}
+        }
+    }
+    is_decision.then_some(confidence)
 }
 
 impl QuickFilters {
@@ -197,6 +226,18 @@ pub fn find_spans_with_logs(
             .is_some_and(|min| span.duration_ns < min)
         {
             continue;
+        }
+        if filters.decisions_only || filters.low_confidence_only {
+            match decision_of(trace, span) {
+                None => continue,
+                Some(confidence) => {
+                    if filters.low_confidence_only
+                        && !confidence.is_some_and(|c| c < LOW_CONFIDENCE)
+                    {
+                        continue;
+                    }
+                }
+            }
         }
         let in_logs = |term: &Term| match term {
             Term::Text(text) => span_logs
@@ -441,5 +482,39 @@ mod tests {
         assert_eq!(matches.step(Some(SpanIdx(3)), true), Some(SpanIdx(5)));
         assert_eq!(matches.step(Some(SpanIdx(3)), false), Some(SpanIdx(2)));
         assert_eq!(matches.position(SpanIdx(9)), Some(2));
+    }
+
+    #[test]
+    fn decision_quick_filters_find_decisions_and_low_confidence_ones() {
+        let mut set = crate::core::model::TraceSet::default();
+        crate::core::load::load_into(
+            &mut set,
+            "runs.json",
+            include_bytes!("../../../../tests/fixtures/genai/agent-runs.otlp.json"),
+        )
+        .expect("loads");
+        let trace = set
+            .traces()
+            .iter()
+            .find(|t| t.spans.iter().any(|s| t.str(s.operation) == "POST /plan"))
+            .cloned()
+            .expect("the travel run");
+        let names = |filters: QuickFilters| {
+            let m = find_spans(&trace, &SpanQuery::parse(""), &filters, &[]);
+            m.list
+                .iter()
+                .map(|&i| trace.str(trace.spans[i.get()].operation).to_string())
+                .collect::<Vec<_>>()
+        };
+        let all = names(QuickFilters {
+            decisions_only: true,
+            ..QuickFilters::default()
+        });
+        let low = names(QuickFilters {
+            low_confidence_only: true,
+            ..QuickFilters::default()
+        });
+        assert_eq!(all, ["decision route_request", "decision confirm_booking"]);
+        assert_eq!(low, ["decision route_request"]);
     }
 }

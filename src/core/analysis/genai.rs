@@ -11,12 +11,14 @@ mod conversation;
 mod prices;
 mod steps;
 mod summary;
+mod usage;
 
 pub use across::{AgentRow, DecisionTypeRow, GenAiTables, GenAiTablesBuilder, ModelRow, ToolRow};
 pub use conventions::{AiKind, Decision, SpanAi, Tokens};
 pub use conversation::{conversation, messages_of, Message, Role};
 pub use prices::{Price, PriceTable};
 pub use steps::{agent_steps, Step, StepKind};
+pub use usage::{token_usage, TokenUsage};
 pub use summary::{
     genai_summary, AiSpan, DecisionAt, FailureAt, GenAiSummary, ModelUse, TimeSplit, ToolUse,
 };

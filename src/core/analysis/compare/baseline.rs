@@ -181,6 +181,10 @@ pub struct Baseline {
     path_index: HashMap<(Option<u32>, String, String), u32>,
     /// Per root path: the trace durations.
     pub roots: HashMap<u32, Distribution>,
+    /// Per root path: model tokens (input + output) of each trace that reports any.
+    pub root_tokens: HashMap<u32, Distribution>,
+    /// Per model: its tokens (input + output) in each trace that used it.
+    pub model_tokens: HashMap<String, Distribution>,
 }
 
 impl Baseline {
@@ -263,6 +267,13 @@ pub struct BaselineBuilder {
     /// Per path: calls, summed duration and summed critical-path time of each trace with it.
     paths_calls: Vec<[Vec<i64>; 3]>,
     roots: HashMap<u32, Vec<i64>>,
+    root_tokens: HashMap<u32, Vec<i64>>,
+    model_tokens: HashMap<String, Vec<i64>>,
+}
+
+/// Tokens as a distribution value (saturating: hostile counts never wrap).
+fn token_value(tokens: &crate::core::analysis::genai::Tokens) -> i64 {
+    i64::try_from(tokens.total()).unwrap_or(i64::MAX)
 }
 
 impl BaselineBuilder {
@@ -276,6 +287,8 @@ impl BaselineBuilder {
             ops: Vec::new(),
             paths_calls: Vec::new(),
             roots: HashMap::new(),
+            root_tokens: HashMap::new(),
+            model_tokens: HashMap::new(),
         }
     }
 
@@ -291,6 +304,8 @@ impl BaselineBuilder {
             ops,
             paths_calls,
             roots,
+            root_tokens,
+            model_tokens,
         } = self;
         baseline.traces += 1;
         baseline.spans += trace.spans.len();
@@ -371,8 +386,23 @@ impl BaselineBuilder {
             ops[op].critical.push(critical);
             ops[op].calls.push(n);
         }
-        if let Some(root) = trace.root_span().map(|r| global[of_span[r.get()] as usize]) {
+        let root = trace.root_span().map(|r| global[of_span[r.get()] as usize]);
+        if let Some(root) = root {
             roots.entry(root).or_default().push(trace.duration_ns());
+        }
+        if let Some(usage) = crate::core::analysis::genai::token_usage(trace) {
+            if let Some(root) = root {
+                root_tokens
+                    .entry(root)
+                    .or_default()
+                    .push(token_value(&usage.total));
+            }
+            for (model, tokens) in &usage.per_model {
+                model_tokens
+                    .entry(model.clone())
+                    .or_default()
+                    .push(token_value(tokens));
+            }
         }
     }
 
@@ -383,7 +413,17 @@ impl BaselineBuilder {
             ops,
             paths_calls,
             roots,
+            root_tokens,
+            model_tokens,
         } = self;
+        baseline.root_tokens = root_tokens
+            .into_iter()
+            .map(|(root, values)| (root, Distribution::new(values)))
+            .collect();
+        baseline.model_tokens = model_tokens
+            .into_iter()
+            .map(|(model, values)| (model, Distribution::new(values)))
+            .collect();
         for (path, [calls, totals, critical]) in baseline.paths.iter_mut().zip(paths_calls) {
             path.calls_per_trace = Distribution::new(calls);
             path.total_per_trace = Distribution::new(totals);
@@ -440,6 +480,9 @@ pub struct ScoreConfig {
     pub call_factor: f64,
     /// See `call_factor`.
     pub call_extra: f64,
+    /// A run uses too many tokens above this multiple of the baseline's median (per root
+    /// operation, and per model).
+    pub token_factor: f64,
 }
 
 impl Default for ScoreConfig {
@@ -451,6 +494,7 @@ impl Default for ScoreConfig {
             expected_presence: 0.9,
             call_factor: 2.0,
             call_extra: 3.0,
+            token_factor: 3.0,
         }
     }
 }
@@ -471,6 +515,8 @@ pub enum AnomalyKind {
     CallCount,
     /// An error on an operation that never failed in the baseline.
     NewError,
+    /// Far more model tokens than the baseline's median (per root operation, or per model).
+    Tokens,
 }
 
 /// One anomaly of a trace.
@@ -716,6 +762,7 @@ pub fn score_trace(
             ));
         }
     }
+    token_anomalies(baseline, trace, root_path, &root_label, config, &mut anomalies);
     for ((service, operation), (n, i)) in new_errors {
         let (s, o) = (trace.str(service), trace.str(operation));
         anomalies.push(Anomaly {
@@ -740,8 +787,9 @@ pub fn score_trace(
         AnomalyKind::NewError => 0,
         AnomalyKind::NewPath => 1,
         AnomalyKind::CallCount => 2,
-        AnomalyKind::MissingPath => 3,
-        AnomalyKind::Slow => 4,
+        AnomalyKind::Tokens => 3,
+        AnomalyKind::MissingPath => 4,
+        AnomalyKind::Slow => 5,
     };
     anomalies.sort_by(|a, b| {
         rank(a.kind)
@@ -824,6 +872,72 @@ pub fn score_trace(
         excess_ns,
         attribution,
         anomalies,
+    }
+}
+
+/// Tokens far above normal: the run's total against its root operation's baseline runs, and
+/// each model's tokens against that model's (each judged with at least `min_samples` runs).
+fn token_anomalies(
+    baseline: &Baseline,
+    trace: &Trace,
+    root_path: Option<u32>,
+    root_label: &str,
+    config: &ScoreConfig,
+    anomalies: &mut Vec<Anomaly>,
+) {
+    if baseline.root_tokens.is_empty() && baseline.model_tokens.is_empty() {
+        return;
+    }
+    let Some(usage) = crate::core::analysis::genai::token_usage(trace) else {
+        return;
+    };
+    let (root_service, root_operation) = root_label.split_once(": ").unwrap_or((root_label, ""));
+    let too_many = |value: i64, dist: &Distribution| {
+        let median = dist.quantile(50.0);
+        (dist.len() >= config.min_samples
+            && median > 0.0
+            && value as f64 > median * config.token_factor)
+            .then_some(median)
+    };
+    let total = token_value(&usage.total);
+    if let Some(dist) = root_path.and_then(|r| baseline.root_tokens.get(&r)) {
+        if let Some(median) = too_many(total, dist) {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::Tokens,
+                service: root_service.to_string(),
+                operation: root_operation.to_string(),
+                path: vec![format!("{root_service}:{root_operation}")],
+                span_id: None,
+                value: total as f64,
+                baseline: median,
+                message: format!(
+                    "this run used {:.1}× the tokens of the baseline's median for {root_label} ({total} vs {median:.0})",
+                    total as f64 / median
+                ),
+            });
+        }
+    }
+    for (model, tokens) in &usage.per_model {
+        let value = token_value(tokens);
+        if let Some(median) = baseline
+            .model_tokens
+            .get(model)
+            .and_then(|dist| too_many(value, dist))
+        {
+            anomalies.push(Anomaly {
+                kind: AnomalyKind::Tokens,
+                service: root_service.to_string(),
+                operation: model.clone(),
+                path: Vec::new(),
+                span_id: None,
+                value: value as f64,
+                baseline: median,
+                message: format!(
+                    "model {model} used {:.1}× its baseline median tokens per run ({value} vs {median:.0})",
+                    value as f64 / median
+                ),
+            });
+        }
     }
 }
 
@@ -1256,5 +1370,56 @@ mod tests {
             .find(|c| c.operation == "SELECT items")
             .unwrap();
         assert!(steady.p_value > 1e-3, "{steady:?}");
+    }
+
+    /// One agent run: invoke_agent with a chat of `tokens` input tokens on model `m1`.
+    fn agent_run(i: usize, tokens: i64) -> (Arc<Trace>, Arc<TraceAnalysis>) {
+        let span = |id: &str, parent: Option<&str>, name: &str, attrs: serde_json::Value| {
+            serde_json::json!({
+                "traceId": format!("{i:032x}"), "spanId": id, "parentSpanId": parent.unwrap_or(""),
+                "name": name, "kind": 1,
+                "startTimeUnixNano": (1_000_000_000 + i as i64 * 10_000_000_000).to_string(),
+                "endTimeUnixNano": (2_000_000_000 + i as i64 * 10_000_000_000).to_string(),
+                "attributes": attrs,
+            })
+        };
+        let s = |k: &str, v: &str| serde_json::json!({"key": k, "value": {"stringValue": v}});
+        let n = |k: &str, v: i64| serde_json::json!({"key": k, "value": {"intValue": v.to_string()}});
+        let doc = serde_json::json!({"resourceSpans": [{
+            "resource": {"attributes": [s("service.name", "agent")]},
+            "scopeSpans": [{"spans": [
+                span("00000000000000a1", None, "invoke_agent planner", serde_json::json!([s("gen_ai.operation.name", "invoke_agent")])),
+                span("00000000000000a2", Some("00000000000000a1"), "chat m1", serde_json::json!([
+                    s("gen_ai.operation.name", "chat"), s("gen_ai.request.model", "m1"),
+                    n("gen_ai.usage.input_tokens", tokens), n("gen_ai.usage.output_tokens", 10)])),
+            ]}]
+        }]});
+        let trace = crate::core::analysis::genai::test_otlp::load(&doc.to_string());
+        let analysis = Arc::new(crate::core::analysis::analyze_trace(&trace));
+        (trace, analysis)
+    }
+
+    #[test]
+    fn a_run_with_three_times_the_tokens_is_an_anomaly() {
+        let normal: Vec<_> = (0..30).map(|i| agent_run(i, 990 + (i as i64 % 5) * 10)).collect();
+        let baseline = build_baseline("runs", &normal);
+        let config = ScoreConfig::default();
+        let (trace, analysis) = agent_run(99, 4_000);
+        let score = score_trace(&baseline, &trace, &analysis, &config);
+        assert!(score.anomalous, "{score:?}");
+        let kinds: Vec<(AnomalyKind, &str)> = score
+            .anomalies
+            .iter()
+            .map(|a| (a.kind, a.operation.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [(AnomalyKind::Tokens, "invoke_agent planner"), (AnomalyKind::Tokens, "m1")]
+        );
+        assert!(score.explanation.contains("this run used 3.9× the tokens of the baseline's median"), "{}", score.explanation);
+        // A normal run is not flagged for its tokens.
+        let (trace, analysis) = agent_run(100, 1_200);
+        let score = score_trace(&baseline, &trace, &analysis, &config);
+        assert!(score.anomalies.iter().all(|a| a.kind != AnomalyKind::Tokens), "{score:?}");
     }
 }

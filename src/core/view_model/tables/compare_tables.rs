@@ -12,6 +12,7 @@ pub fn anomaly_label(kind: AnomalyKind) -> &'static str {
         AnomalyKind::MissingPath => "missing call",
         AnomalyKind::CallCount => "too many calls",
         AnomalyKind::NewError => "new error",
+        AnomalyKind::Tokens => "too many tokens",
     }
 }
 

@@ -9,6 +9,7 @@
 //! | Tempo | `/api/v2/search/tag/resource.service.name/values` | `/api/v2/search/tag/name/values` | `/api/search?…` (summaries) | `/api/v2/traces/{id}` | — |
 //! | Zipkin v2 | `/api/v2/services` | `/api/v2/spans?serviceName=` | `/api/v2/traces?…` (full traces) | `/api/v2/trace/{id}` | `/api/v2/dependencies` |
 mod credentials;
+mod metrics;
 mod requests;
 mod responses;
 
@@ -17,6 +18,10 @@ use crate::core::view_model::TraceSummary;
 
 pub use credentials::{
     check_address, link_connect, origin_of, same_origin, BadAddress, LinkConnect,
+};
+pub use metrics::{
+    metrics_requests, MetricKind, MetricsCollector, MetricsRequest, MetricsWindow,
+    OperationQuantiles, Quantile, MAX_SPM_SERVICES,
 };
 pub use requests::{
     dependencies_request, detect_requests, operations_request, parse_duration_us, search_request,

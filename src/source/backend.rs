@@ -9,6 +9,7 @@ use crate::core::backend::{
     search_request, services_request, tag_values_request, tags_request, tempo_v1_trace_request,
     trace_request, Api, Auth, BackendDependency, BackendKind, Request, SearchQuery,
 };
+use crate::core::backend::{metrics_requests, MetricsCollector, MetricsWindow, OperationQuantiles};
 
 /// Why a request got no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,4 +284,49 @@ pub async fn tempo_tag_values(connection: &Connection, tag: &str) -> Result<Vec<
     let request = tag_values_request(&connection.base, tag, connection.auth.as_ref());
     let body = get(&request, connection.timeout_s).await?;
     parse_names(&body).map_err(|e| format!("{}: {e}", request.url))
+}
+
+/// The backend's latency quantiles (and error rates) per service and operation over
+/// `window`: Tempo's TraceQL metrics (every service at once) or Jaeger's SPM (per service the
+/// backend lists). Latency answers must come; call and error figures are optional (a backend
+/// without them still gives a baseline).
+pub async fn metrics_quantiles(
+    connection: &Connection,
+    services: &[String],
+    window: MetricsWindow,
+) -> Result<Vec<OperationQuantiles>, String> {
+    let Some(requests) = metrics_requests(
+        connection.api,
+        &connection.base,
+        services,
+        window,
+        connection.auth.as_ref(),
+    ) else {
+        return Err(format!(
+            "{} has no metrics API: a baseline from metrics needs Tempo (TraceQL metrics) or Jaeger with SPM.",
+            connection.api.label()
+        ));
+    };
+    let mut collector = MetricsCollector::new();
+    for (kind, service, request) in requests {
+        let latency = matches!(kind, crate::core::backend::MetricKind::Latency(_));
+        match get(&request, connection.timeout_s).await {
+            Ok(body) => {
+                if let Err(error) = collector.add(connection.api, kind, service.as_deref(), &body) {
+                    if latency {
+                        return Err(format!("{}: {error}", request.url));
+                    }
+                }
+            }
+            Err(error) if latency => return Err(error),
+            Err(_) => {}
+        }
+    }
+    let ops = collector.finish();
+    if ops.is_empty() {
+        return Err(
+            "The backend's metrics have no latencies for that window: is its metrics store (Tempo's local blocks, Jaeger's SPM) enabled?".to_string()
+        );
+    }
+    Ok(ops)
 }

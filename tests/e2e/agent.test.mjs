@@ -30,7 +30,7 @@ test('an agent trace opens on its Agent tab: summary, folded steps, the conversa
   await app.byTestId('agent-tab').waitFor();
   assert.match(await app.byTestId('tab-agent').getAttribute('class'), /active/);
   const counts = await app.byTestId('agent-counts').innerText();
-  for (const part of ['1 agents', '2 LLM calls', '2 tool calls', '1 retrievals', '1 embeddings', '2 decisions', '1 failures']) {
+  for (const part of ['1 agent', '2 LLM calls', '2 tool calls', '1 retrieval', '1 embeddings call', '2 decisions', '1 failure']) {
     assert.ok(counts.replace(/\s+/g, ' ').includes(part), `${part} in ${counts}`);
   }
   assert.equal(await app.byTestId('agent-tokens').innerText(), 'Tokens: 2850 in, 325 out, 1024 cache read, 0 cache creation, 64 reasoning.');

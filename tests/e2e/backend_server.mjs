@@ -228,7 +228,48 @@ function shopBackend(api, url, res, cors) {
   }
   const one = /^\/api\/traces\/([0-9a-f]+)$/.exec(api);
   if (one) return json(res, 200, { data: [shopTrace(parseInt(one[1], 16))], errors: null }, cors);
+  const metric = /^\/api\/metrics\/(latencies|calls|errors)$/.exec(api);
+  if (metric) return json(res, 200, shopMetrics(metric[1], url.searchParams), cors);
   return json(res, 404, '404 page not found', cors);
+}
+
+/**
+ * Jaeger SPM over the shop's checkouts (the shape of Jaeger's /api/metrics/*: one series per
+ * operation with `labels` [{name, value}] and `metricPoints` [{gaugeValue: {doubleValue},
+ * timestamp}]): latencies in ms at `quantile`, calls per second, errors as a ratio — computed
+ * from the very traces a search of the window finds, one point for the whole lookback.
+ */
+function shopMetrics(kind, params) {
+  const service = params.get('service');
+  const endMs = Number(params.get('endTs'));
+  const lookbackMs = Number(params.get('lookback'));
+  const first = Math.ceil((endMs - lookbackMs) / shop.stepMs);
+  const last = Math.floor(endMs / shop.stepMs);
+  const processes = { p1: 'frontend', p2: 'cart', p3: 'payment' };
+  const byOperation = new Map();
+  for (let tick = first; tick <= last; tick += 1) {
+    for (const s of shopTrace(tick).spans) {
+      if (processes[s.processID] !== service) continue;
+      if (!byOperation.has(s.operationName)) byOperation.set(s.operationName, []);
+      byOperation.get(s.operationName).push(s.duration / 1000);
+    }
+  }
+  const quantile = (sorted, q) => {
+    const rank = q * (sorted.length - 1);
+    const lo = Math.floor(rank), hi = Math.ceil(rank);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+  };
+  const metrics = [...byOperation].map(([operation, durations]) => {
+    durations.sort((a, b) => a - b);
+    const value = kind === 'latencies' ? quantile(durations, Number(params.get('quantile')))
+      : kind === 'calls' ? durations.length / (lookbackMs / 1000) : 0;
+    return {
+      labels: [{ name: 'service_name', value: service }, { name: 'operation', value: operation }],
+      metricPoints: [{ gaugeValue: { doubleValue: value }, timestamp: new Date(endMs).toISOString() }],
+    };
+  });
+  const names = { latencies: 'service_operation_latencies', calls: 'service_operation_call_rate', errors: 'service_operation_error_rate' };
+  return { name: names[kind], type: 'GAUGE', help: `${kind} of ${service}, grouped by operation`, metrics };
 }
 
 const BACKENDS = { jaeger1, jaeger3, tempo, zipkin, shop: shopBackend };

@@ -67,6 +67,42 @@ test('related to an alert: the window around it against the hour before, anomali
   await app.page.close();
 });
 
+test('related to an alert against the backend\'s own metrics (Jaeger SPM): quantiles only, the slow charge found', async () => {
+  shop.stepMs = 30_000;
+  const at = Date.UTC(2026, 10, 30, 12, 0, 0);
+  shop.slowFrom = at - 5 * 60_000;
+  const app = await connectToShop();
+  const firstRequest = backends.requests.length;
+  await app.byTestId('backend-limit').fill('200');
+  await app.byTestId('alert-service').selectOption('frontend');
+  await app.byTestId('alert-time').fill(utcField(at));
+  await app.byTestId('alert-window').selectOption('15');
+  await app.byTestId('alert-baseline').selectOption('metrics-hour');
+  await app.byTestId('alert-search').click();
+  await app.page.waitForFunction(() => /#view=baselines/.test(location.hash));
+  await app.byTestId('score-summary').waitFor({ timeout: 30000 });
+  // No trace of the hour before was loaded: only the 61 of the alert's window, all scored.
+  const summary = await app.byTestId('score-summary').innerText();
+  const [, anomalous, scored] = /^(\d+) of (\d+) traces scored against “frontend: the backend's metrics, the hour before the alert” are anomalous\.$/.exec(summary) ?? [];
+  assert.equal(Number(scored), 61, summary);
+  assert.ok(Number(anomalous) >= 41 && Number(anomalous) <= 42, summary);
+  assert.match(await app.byTestId('baseline-describe').innerText(), /^p50\/p95\/p99 of 4 operations \(about 726 spans\), from Jaeger SPM/);
+  assert.match(await app.byTestId('table-anomalous-traces').locator('tbody tr').first().innerText(), /slower than p95 for frontend: POST \/checkout.*payment: charge/);
+  assert.match(await app.byTestId('table-changes').locator('tbody tr').first().innerText(), /^payment\s+charge/);
+  // Five SPM requests per service, each over the hour before the window.
+  const spm = backends.requests.slice(firstRequest).filter((r) => r.api.startsWith('/api/metrics/'));
+  assert.equal(spm.length, 15);
+  for (const r of spm) {
+    const q = new URLSearchParams(r.query);
+    assert.equal(Number(q.get('endTs')), at - 15 * 60_000);
+    assert.equal(Number(q.get('lookback')), 3_600_000);
+  }
+  assert.equal(backends.requests.slice(firstRequest).filter((r) => r.api === '/api/traces').length, 1, 'only the window is searched');
+  await app.screenshot('alert-metrics', { fullPage: true });
+  assert.deepEqual(app.problems.filter((p) => !/api\/v3\/services|status of 404/.test(p)), []);
+  await app.page.close();
+});
+
 test('watching a service scores new traces as they arrive; polls never overlap; a failure stops it with Retry', async () => {
   shop.stepMs = 1000;
   shop.slowFrom = Infinity;

@@ -3,11 +3,12 @@
 mod baseline;
 mod board;
 mod diff;
+mod from_metrics;
 mod vs_baseline;
 
 pub use baseline::{
-    build_baseline, mann_whitney_p, report_json, score_all, score_trace, what_changed, Anomaly,
-    AnomalyKind, Attribution, Baseline, BaselineBuilder, Distribution, OperationBaseline,
+    build_baseline, mann_whitney_p, report_json, score_all, score_trace, sign_test_p, what_changed,
+    Anomaly, AnomalyKind, Attribution, Baseline, BaselineBuilder, Distribution, OperationBaseline,
     OperationChange, PathBaseline, ScoreConfig, TraceScore,
 };
 pub use board::{SavedBaseline, ScoreBoard, Scorer};

@@ -18,10 +18,10 @@ pub use conventions::{AiKind, Decision, SpanAi, Tokens};
 pub use conversation::{conversation, messages_of, Message, Role};
 pub use prices::{Price, PriceTable};
 pub use steps::{agent_steps, Step, StepKind};
-pub use usage::{token_usage, TokenUsage};
 pub use summary::{
     genai_summary, AiSpan, DecisionAt, FailureAt, GenAiSummary, ModelUse, TimeSplit, ToolUse,
 };
+pub use usage::{token_usage, TokenUsage};
 
 /// True when most of the trace's spans are GenAI or decision spans: the page then opens the
 /// Agent tab first.

@@ -42,7 +42,7 @@ pub struct Request {
 }
 
 impl Request {
-    fn get(base: &str, path_and_query: String, auth: Option<&Auth>) -> Self {
+    pub(super) fn get(base: &str, path_and_query: String, auth: Option<&Auth>) -> Self {
         let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
         if let Some(auth) = auth {
             headers.push(("Authorization".to_string(), auth.header_value()));
@@ -126,7 +126,7 @@ fn segment(text: &str) -> String {
         .replace('+', "%20")
 }
 
-fn query(pairs: &[(&str, String)]) -> String {
+pub(super) fn query(pairs: &[(&str, String)]) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (key, value) in pairs {
         out.append_pair(key, value);

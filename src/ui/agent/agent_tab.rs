@@ -97,13 +97,13 @@ pub fn AgentTab(
             format!("{cost:.4} (per your prices)")
         };
         let counts = [
-            ("agents", s.agents),
-            ("LLM calls", s.llm_calls),
-            ("tool calls", s.tool_calls),
-            ("retrievals", s.retrievals),
-            ("embeddings", s.embeddings),
-            ("decisions", s.decisions),
-            ("failures", s.failures.len()),
+            ("agent", "agents", s.agents),
+            ("LLM call", "LLM calls", s.llm_calls),
+            ("tool call", "tool calls", s.tool_calls),
+            ("retrieval", "retrievals", s.retrievals),
+            ("embeddings call", "embeddings calls", s.embeddings),
+            ("decision", "decisions", s.decisions),
+            ("failure", "failures", s.failures.len()),
         ];
         let tokens = s.tokens;
         let models = Shared::new(trace_models_table(s, &prices));
@@ -168,8 +168,9 @@ pub fn AgentTab(
             <section class="panel agent-summary" data-testid="agent-summary">
                 <h2>"Summary"</h2>
                 <ul class="agent-counts" data-testid="agent-counts">
-                    {counts.into_iter().map(|(name, n)| {
-                        let class = if name == "failures" && n > 0 { "failures" } else { "" };
+                    {counts.into_iter().map(|(one, many, n)| {
+                        let class = if one == "failure" && n > 0 { "failures" } else { "" };
+                        let name = if n == 1 { one } else { many };
                         view! { <li class=class><strong>{n.to_string()}</strong>{format!(" {name}")}</li> }
                     }).collect_view()}
                 </ul>

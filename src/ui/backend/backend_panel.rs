@@ -9,16 +9,16 @@ use leptos::task::spawn_local;
 
 use crate::core::backend::{
     link_connect, origin_of, parse_duration_us, same_origin, Auth, BackendKind, LinkConnect,
-    SearchQuery,
+    MetricsWindow, SearchQuery,
 };
 use crate::core::view_model::{parse_utc_datetime_us, BackendLink, ViewState, VALUE_CHARS};
 use crate::source::backend::{
-    backend_dependencies, connect, operations, search, tempo_tag_values, tempo_tags, trace_by_id,
-    Connection,
+    backend_dependencies, connect, metrics_quantiles, operations, search, tempo_tag_values,
+    tempo_tags, trace_by_id, Connection,
 };
 use crate::ui::backend::backend_results::BackendResults;
 use crate::ui::backend::watch_panel::WatchPanel;
-use crate::ui::compare::scoring::make_baseline;
+use crate::ui::compare::scoring::{add_metrics_baseline, make_baseline};
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
 use crate::ui::state::NoticeLevel;
@@ -111,6 +111,9 @@ enum Action {
     /// The traces around an alert (query, label) against a baseline window before it (query,
     /// label): both loaded, the second made the active baseline, the Baselines view opened.
     AlertCompare(SearchQuery, String, SearchQuery, String),
+    /// The traces around an alert (query, label) against the backend's own metrics of the
+    /// service over a window before it (service, window, label).
+    AlertMetrics(SearchQuery, String, String, MetricsWindow, String),
     Open(String),
     Dependencies,
 }
@@ -163,10 +166,12 @@ pub async fn search_and_load(
 }
 
 /// The baseline windows the alert flow offers: (value, label).
-const ALERT_BASELINES: [(&str, &str); 3] = [
+const ALERT_BASELINES: [(&str, &str); 5] = [
     ("", "no baseline"),
     ("hour-before", "vs the hour before"),
     ("yesterday", "vs the same time yesterday"),
+    ("metrics-hour", "vs the backend's metrics, the hour before"),
+    ("metrics-day", "vs the backend's metrics, the 24 h before"),
 ];
 
 #[component]
@@ -425,6 +430,47 @@ pub fn BackendPanel() -> impl IntoView {
                         Err(error) => Err(error),
                     }
                 }
+                Action::AlertMetrics(query, label, service, window, baseline_label) => {
+                    let Some(connection) = connection else { return };
+                    backend.busy.set(Some(format!(
+                        "Reading the backend's metrics (for {service} and the services it calls)…"
+                    )));
+                    let services = backend.services.get_untracked();
+                    match metrics_quantiles(&connection, &services, window).await {
+                        Ok(ops) => {
+                            let source = match connection.api {
+                                crate::core::backend::Api::Tempo => "Tempo TraceQL metrics",
+                                _ => "Jaeger SPM",
+                            };
+                            add_metrics_baseline(
+                                state,
+                                &baseline_label,
+                                source.to_string(),
+                                &ops,
+                                (window.end_s - window.start_s) as f64,
+                            );
+                            backend.busy.set(Some(format!("Searching {label}…")));
+                            match search_and_load(state, &connection, &query).await {
+                                Ok((ids, failure)) => {
+                                    let against = format!(" (compared with {baseline_label})");
+                                    backend.show_found(&label, &against, ids);
+                                    navigate(
+                                        state.route,
+                                        ViewState {
+                                            baselines: true,
+                                            backend: Some(current_link(false)),
+                                            ..ViewState::default()
+                                        },
+                                        true,
+                                    );
+                                    failure.map_or(Ok(()), Err)
+                                }
+                                Err(error) => Err(error),
+                            }
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
                 Action::Open(id) => {
                     let Some(connection) = connection else { return };
                     backend.busy.set(Some(format!("Loading trace {id}…")));
@@ -587,6 +633,30 @@ pub fn BackendPanel() -> impl IntoView {
             )),
             _ => None,
         };
+        let metrics_hours = match alert_baseline.get_untracked().as_str() {
+            "metrics-hour" => Some(1),
+            "metrics-day" => Some(24),
+            _ => None,
+        };
+        if let Some(hours) = metrics_hours {
+            let end_s = (at - window_us) / 1_000_000;
+            let window = MetricsWindow {
+                start_s: end_s - hours * 3600,
+                end_s,
+            };
+            let baseline_label = if hours == 1 {
+                format!("{service_name}: the backend's metrics, the hour before the alert")
+            } else {
+                format!("{service_name}: the backend's metrics, the 24 h before the alert")
+            };
+            return run(Action::AlertMetrics(
+                current,
+                label,
+                service_name,
+                window,
+                baseline_label,
+            ));
+        }
         match baseline {
             None => run(Action::Search(current, label)),
             Some((Ok(query), baseline_label)) => {

@@ -75,6 +75,29 @@ pub async fn make_baseline(state: AppState, name: String, source: String, traces
     );
 }
 
+/// Adds a baseline made from the backend's metrics (no member traces) and makes it active.
+pub fn add_metrics_baseline(
+    state: AppState,
+    name: &str,
+    source: String,
+    ops: &[crate::core::backend::OperationQuantiles],
+    window_s: f64,
+) {
+    let name = unique_name(state, name);
+    let saved = SavedBaseline {
+        baseline: crate::core::analysis::compare::Baseline::from_quantiles(&name, ops, window_s),
+        members: std::collections::BTreeSet::new(),
+        source,
+    };
+    let described = saved.describe();
+    state.baselines.update(|list| list.push(Shared::new(saved)));
+    state.active_baseline.set(Some(name.clone()));
+    state.notify(
+        NoticeLevel::Note,
+        format!("Baseline “{name}”: {described}. Traces are scored against it."),
+    );
+}
+
 /// Scores every loaded trace against the active baseline whenever the traces, the baseline or
 /// the rules change; a newer round makes an older one stop at its next slice.
 pub fn keep_scored(state: AppState) {

@@ -109,6 +109,9 @@ pub struct OperationBaseline {
     pub median: f64,
     /// Median absolute deviation of the duration, ns.
     pub mad: f64,
+    /// For a baseline from metrics: the backend's count of calls over its window (estimated
+    /// from the call rate), when it told.
+    pub window_calls: Option<u64>,
 }
 
 impl OperationBaseline {
@@ -175,7 +178,7 @@ pub struct Baseline {
     pub spans: usize,
     /// Per (service, operation), sorted by service and operation.
     pub operations: Vec<OperationBaseline>,
-    op_index: HashMap<(String, String), usize>,
+    pub(super) op_index: HashMap<(String, String), usize>,
     /// Per operation path.
     pub paths: Vec<PathBaseline>,
     path_index: HashMap<(Option<u32>, String, String), u32>,
@@ -185,6 +188,10 @@ pub struct Baseline {
     pub root_tokens: HashMap<u32, Distribution>,
     /// Per model: its tokens (input + output) in each trace that used it.
     pub model_tokens: HashMap<String, Distribution>,
+    /// Made from the backend's latency quantiles instead of traces (see `from_metrics`): its
+    /// durations are rebuilt from p50/p95/p99, it has no paths, and a trace is judged by its
+    /// root span's operation.
+    pub from_metrics: bool,
 }
 
 impl Baseline {
@@ -458,6 +465,7 @@ impl BaselineBuilder {
                 ln_std,
                 median,
                 mad,
+                window_calls: None,
             });
         }
         baseline
@@ -619,8 +627,17 @@ pub fn score_trace(
         .map(|s| format!("{}: {}", trace.str(s.service), trace.str(s.operation)))
         .unwrap_or_default();
     let root_path = root_node.and_then(|n| global[n as usize]);
+    // A baseline from metrics knows no paths: the root span's operation stands for the root.
     let root_dist = root_path
         .and_then(|p| baseline.roots.get(&p))
+        .or_else(|| {
+            let root = trace.span(root_span?)?;
+            baseline
+                .from_metrics
+                .then(|| baseline.operation(trace.str(root.service), trace.str(root.operation)))
+                .flatten()
+                .map(|op| &op.durations)
+        })
         .filter(|d| d.len() >= config.min_samples);
     let mut anomalies: Vec<Anomaly> = Vec::new();
     let mut calls: FxHashMap<u32, usize> = FxHashMap::default();
@@ -762,7 +779,14 @@ pub fn score_trace(
             ));
         }
     }
-    token_anomalies(baseline, trace, root_path, &root_label, config, &mut anomalies);
+    token_anomalies(
+        baseline,
+        trace,
+        root_path,
+        &root_label,
+        config,
+        &mut anomalies,
+    );
     for ((service, operation), (n, i)) in new_errors {
         let (s, o) = (trace.str(service), trace.str(operation));
         anomalies.push(Anomaly {
@@ -991,6 +1015,19 @@ fn explain(
     parts.join("; ")
 }
 
+/// The two-sided p-value of a sign test: are `values` above `median` more (or less) often than
+/// half the time? (Normal approximation; values equal to the median are left out.)
+pub fn sign_test_p(values: &[i64], median: f64) -> f64 {
+    let above = values.iter().filter(|&&v| v as f64 > median).count() as f64;
+    let below = values.iter().filter(|&&v| (v as f64) < median).count() as f64;
+    let n = above + below;
+    if n == 0.0 {
+        return 1.0;
+    }
+    let z = ((above - n / 2.0).abs() - 0.5).max(0.0) / (n / 4.0).sqrt();
+    (2.0 * (1.0 - normal_cdf(z))).clamp(0.0, 1.0)
+}
+
 /// How one operation moved between the baseline and the current traces.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OperationChange {
@@ -1098,17 +1135,31 @@ pub fn what_changed(baseline: &Baseline, current: &Baseline) -> Vec<OperationCha
                 |o: Option<&OperationBaseline>, p: f64| o.map_or(0.0, |o| o.durations.quantile(p));
             let count = |o: Option<&OperationBaseline>| o.map_or(0, OperationBaseline::count);
             let p_value = match (before, now) {
+                // Quantiles only: a sign test of the spans now against the baseline's median.
+                (Some(b), Some(n)) if baseline.from_metrics => {
+                    sign_test_p(n.durations.values(), b.median)
+                }
                 (Some(b), Some(n)) => mann_whitney_p(b.durations.values(), n.durations.values()),
                 _ => 0.0,
             };
             // Self time: a slowed leaf outranks the callers that only wait for it.
-            let self_p50 =
-                |o: Option<&OperationBaseline>| o.map_or(0.0, |o| o.self_times.quantile(50.0));
+            // (A baseline from metrics knows no self times: durations on both sides.)
+            let self_p50 = |o: Option<&OperationBaseline>| {
+                o.map_or(0.0, |o| {
+                    if baseline.from_metrics {
+                        o.durations.quantile(50.0)
+                    } else {
+                        o.self_times.quantile(50.0)
+                    }
+                })
+            };
             let shift = self_p50(now) - self_p50(before);
             OperationChange {
                 service: service.to_string(),
                 operation: operation.to_string(),
-                count_baseline: count(before),
+                count_baseline: before
+                    .and_then(|o| o.window_calls)
+                    .map_or(count(before), |c| usize::try_from(c).unwrap_or(usize::MAX)),
                 count_current: count(now),
                 p50_baseline: q(before, 50.0),
                 p50_current: q(now, 50.0),
@@ -1384,7 +1435,8 @@ mod tests {
             })
         };
         let s = |k: &str, v: &str| serde_json::json!({"key": k, "value": {"stringValue": v}});
-        let n = |k: &str, v: i64| serde_json::json!({"key": k, "value": {"intValue": v.to_string()}});
+        let n =
+            |k: &str, v: i64| serde_json::json!({"key": k, "value": {"intValue": v.to_string()}});
         let doc = serde_json::json!({"resourceSpans": [{
             "resource": {"attributes": [s("service.name", "agent")]},
             "scopeSpans": [{"spans": [
@@ -1401,7 +1453,9 @@ mod tests {
 
     #[test]
     fn a_run_with_three_times_the_tokens_is_an_anomaly() {
-        let normal: Vec<_> = (0..30).map(|i| agent_run(i, 990 + (i as i64 % 5) * 10)).collect();
+        let normal: Vec<_> = (0..30)
+            .map(|i| agent_run(i, 990 + (i as i64 % 5) * 10))
+            .collect();
         let baseline = build_baseline("runs", &normal);
         let config = ScoreConfig::default();
         let (trace, analysis) = agent_run(99, 4_000);
@@ -1414,12 +1468,27 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            [(AnomalyKind::Tokens, "invoke_agent planner"), (AnomalyKind::Tokens, "m1")]
+            [
+                (AnomalyKind::Tokens, "invoke_agent planner"),
+                (AnomalyKind::Tokens, "m1")
+            ]
         );
-        assert!(score.explanation.contains("this run used 3.9× the tokens of the baseline's median"), "{}", score.explanation);
+        assert!(
+            score
+                .explanation
+                .contains("this run used 3.9× the tokens of the baseline's median"),
+            "{}",
+            score.explanation
+        );
         // A normal run is not flagged for its tokens.
         let (trace, analysis) = agent_run(100, 1_200);
         let score = score_trace(&baseline, &trace, &analysis, &config);
-        assert!(score.anomalies.iter().all(|a| a.kind != AnomalyKind::Tokens), "{score:?}");
+        assert!(
+            score
+                .anomalies
+                .iter()
+                .all(|a| a.kind != AnomalyKind::Tokens),
+            "{score:?}"
+        );
     }
 }

@@ -40,6 +40,14 @@ impl SavedBaseline {
     /// One line on what it holds: "40 traces, 520 spans, 12 operations, from checkout.json".
     pub fn describe(&self) -> String {
         let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        if self.baseline.from_metrics {
+            return format!(
+                "p50/p95/p99 of {} (about {}), from {}",
+                plural(self.baseline.operations.len(), "operation"),
+                plural(self.baseline.spans, "span"),
+                self.source
+            );
+        }
         format!(
             "{}, {}, {}, from {}",
             plural(self.baseline.traces, "trace"),

@@ -5,11 +5,7 @@ use super::conventions::{AiKind, SpanAi, Tokens};
 use crate::core::model::Trace;
 
 /// Keys that carry token counts, in any convention (prefixes).
-const TOKEN_KEYS: &[&str] = &[
-    "gen_ai.usage.",
-    "llm.token_count.",
-    "llm.usage.",
-];
+const TOKEN_KEYS: &[&str] = &["gen_ai.usage.", "llm.token_count.", "llm.usage."];
 
 /// The tokens of a trace's model calls.
 #[derive(Debug, Clone, Default, PartialEq)]

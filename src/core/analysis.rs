@@ -26,7 +26,7 @@ pub use cache::AnalysisCache;
 pub use clock_skew::adjust_clock_skew;
 pub use critical_path::{critical_path, CriticalPath, CriticalSection};
 pub use error_paths::{error_paths, ErrorPath};
-pub use flame::{flame_graph, FlameFrame, FlameGraph, FlameWeight};
+pub use flame::{flame_graph, frame_at, FlameFrame, FlameGraph, FlameWeight};
 pub use quality::{lint, Finding, FindingKind, LintConfig, Linter, QualityReport, Severity};
 pub use query::{names_in, SortBy, TraceQuery};
 pub use self_time::self_times;

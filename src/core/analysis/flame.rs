@@ -401,9 +401,62 @@ impl FlameGraph {
     }
 }
 
+/// The frame drawn at `x` (a fraction of the view's width) in row `depth`, among the frames
+/// of a [`FlameGraph::zoomed`] view: for hovering and clicking a drawn graph.
+pub fn frame_at(
+    graph: &FlameGraph,
+    drawn: &[(usize, f64, f64)],
+    x: f64,
+    depth: u32,
+) -> Option<usize> {
+    drawn
+        .iter()
+        .filter(|(i, fx, w)| {
+            graph.frames.get(*i).is_some_and(|f| f.depth == depth) && x >= *fx && x < fx + w
+        })
+        .map(|(i, _, _)| *i)
+        .next_back()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frame_at_finds_the_drawn_frame_under_a_point() {
+        let graph = FlameGraph {
+            frames: vec![
+                FlameFrame {
+                    service: "a".into(),
+                    operation: "root".into(),
+                    parent: None,
+                    depth: 0,
+                    count: 1,
+                    total_ns: 10,
+                    self_ns: 2,
+                    x: 0.0,
+                    width: 1.0,
+                },
+                FlameFrame {
+                    service: "a".into(),
+                    operation: "child".into(),
+                    parent: Some(0),
+                    depth: 1,
+                    count: 1,
+                    total_ns: 8,
+                    self_ns: 8,
+                    x: 0.0,
+                    width: 0.8,
+                },
+            ],
+            ..FlameGraph::default()
+        };
+        let drawn = graph.zoomed(None, 0.0);
+        assert_eq!(frame_at(&graph, &drawn, 0.5, 0), Some(0));
+        assert_eq!(frame_at(&graph, &drawn, 0.5, 1), Some(1));
+        assert_eq!(frame_at(&graph, &drawn, 0.9, 1), None);
+        assert_eq!(frame_at(&graph, &drawn, 0.5, 2), None);
+    }
     use crate::core::analysis::analyze_trace;
 
     fn graph_of(weight: FlameWeight) -> FlameGraph {

@@ -1143,17 +1143,24 @@ pub fn what_changed(baseline: &Baseline, current: &Baseline) -> Vec<OperationCha
                 _ => 0.0,
             };
             // Self time: a slowed leaf outranks the callers that only wait for it.
-            // (A baseline from metrics knows no self times: durations on both sides.)
-            let self_p50 = |o: Option<&OperationBaseline>| {
-                o.map_or(0.0, |o| {
-                    if baseline.from_metrics {
-                        o.durations.quantile(50.0)
+            let self_p50 =
+                |o: Option<&OperationBaseline>| o.map_or(0.0, |o| o.self_times.quantile(50.0));
+            let shift = if baseline.from_metrics {
+                // A baseline from metrics knows durations only: its self time is estimated
+                // with the operation's self share now (exact for leaves, and a caller that
+                // only waits for a slowed callee does not rank with it).
+                let share = now.map_or(0.0, |n| {
+                    let duration = n.durations.quantile(50.0);
+                    if duration > 0.0 {
+                        (n.self_times.quantile(50.0) / duration).clamp(0.0, 1.0)
                     } else {
-                        o.self_times.quantile(50.0)
+                        0.0
                     }
-                })
+                });
+                self_p50(now) - before.map_or(0.0, |b| b.durations.quantile(50.0)) * share
+            } else {
+                self_p50(now) - self_p50(before)
             };
-            let shift = self_p50(now) - self_p50(before);
             OperationChange {
                 service: service.to_string(),
                 operation: operation.to_string(),

@@ -148,6 +148,19 @@ mod cli {
             #[arg(required = true)]
             files: Vec<PathBuf>,
         },
+        /// Write the traces of FILES (merged by trace ID) as one Jaeger JSON (`{"data": […]}`)
+        /// or OTLP JSON (`{"resourceSpans": […]}`) document to standard output.
+        Export {
+            /// Output format.
+            #[arg(long, value_enum)]
+            format: ExportArg,
+            /// Only these traces (repeatable).
+            #[arg(long = "trace")]
+            traces: Vec<String>,
+            /// Trace files.
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+        },
         /// Write a generated, realistic trace (40 services, fan-out, errors, async consumers)
         /// to standard output, for benchmarks and tests.
         Gen {
@@ -257,6 +270,13 @@ mod cli {
         Zipkin,
     }
 
+    /// The formats `tracagg export` writes.
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum ExportArg {
+        Jaeger,
+        Otlp,
+    }
+
     /// The severity at which `tracagg lint --fail-on` fails.
     #[derive(Clone, Copy, clap::ValueEnum)]
     enum FailOn {
@@ -294,6 +314,11 @@ mod cli {
                 fail_on,
                 files,
             } => lint(json, fail_on, &files),
+            Command::Export {
+                format,
+                traces,
+                files,
+            } => export(format, &traces, &files),
             Command::Baseline {
                 baseline,
                 score,
@@ -649,6 +674,43 @@ mod cli {
 
     /// `tracagg lint`: the instrumentation check over the trace files, as text or JSON. Exit
     /// status 1 when a file could not be read, 3 when `--fail-on` is met.
+    /// `tracagg export`: the loaded traces (or the named ones) as one document.
+    fn export(format: ExportArg, wanted: &[String], files: &[PathBuf]) -> ExitCode {
+        use tracagg::core::format::{export_traces, ExportFormat};
+        let (set, failed) = load_trace_files(files);
+        let mut traces: Vec<Arc<Trace>> = set.traces().to_vec();
+        if !wanted.is_empty() {
+            let missing: Vec<&String> = wanted.iter().filter(|id| set.get(id).is_none()).collect();
+            if !missing.is_empty() {
+                let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                eprintln!(
+                    "tracagg: no such trace: {}",
+                    escape_controls(&list.join(", "))
+                );
+                return ExitCode::from(2);
+            }
+            traces.retain(|t| {
+                wanted
+                    .iter()
+                    .any(|w| set.get(w).is_some_and(|f| Arc::ptr_eq(f, t)))
+            });
+        }
+        let format = match format {
+            ExportArg::Jaeger => ExportFormat::Jaeger,
+            ExportArg::Otlp => ExportFormat::Otlp,
+        };
+        let text = export_traces(&traces, format);
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if let Err(error) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+            return write_failed(&error);
+        }
+        if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
     fn lint(json: bool, fail_on: Option<FailOn>, files: &[PathBuf]) -> ExitCode {
         let (set, failed) = load_trace_files(files);
         let report = quality::lint(set.traces().iter().map(|t| t.as_ref()));

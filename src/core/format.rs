@@ -6,6 +6,7 @@
 //! span (missing IDs, odd values) become warnings on the trace instead.
 mod collector;
 mod detect;
+mod export;
 mod jaeger;
 mod otlp;
 pub mod split;
@@ -18,6 +19,7 @@ use crate::core::model::TraceBuilder;
 pub use collector::MISSING_TRACE_ID;
 use collector::{ProgressHook, TraceCollector};
 pub use detect::ACCEPTED_FORMATS;
+pub use export::{export_traces, ExportFormat};
 
 /// The trace formats tracagg reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

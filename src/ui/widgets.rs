@@ -3,6 +3,7 @@
 pub mod copy_button;
 pub mod deferred;
 pub mod download;
+pub mod export_menu;
 pub mod flame_view;
 pub mod graph_view;
 pub mod name;

@@ -17,6 +17,7 @@ use crate::ui::compare::compare_view::open_compare;
 use crate::ui::services::services_view::traces_with_service;
 use crate::ui::shell::routing::navigate;
 use crate::ui::state::AppState;
+use crate::ui::widgets::export_menu::ExportMenu;
 use crate::ui::widgets::flame_view::{FlameScope, FlameView};
 use crate::ui::widgets::name::Name;
 use crate::ui::widgets::shared::Shared;
@@ -154,7 +155,13 @@ pub fn TraceList() -> impl IntoView {
     view! {
         <section class="trace-list">
             <FilterBar query_error=Signal::derive(move || query.with(|q| q.as_ref().err().cloned()))/>
-            <h2 data-testid="trace-totals">{totals}</h2>
+            <div class="list-heading">
+                <h2 data-testid="trace-totals">{totals}</h2>
+                <Show when=move || state.traces.with(|set| !set.traces().is_empty())>
+                    <ExportMenu testid="export-all" name=Signal::derive(|| "tracagg-traces".to_string())
+                        traces=Callback::new(move |()| state.traces.with_untracked(|set| set.traces().to_vec()))/>
+                </Show>
+            </div>
             <SelectionBar/>
             <div class="trace-scroll" class:virtual=is_virtual node_ref=scroller data-testid="trace-scroll"
                 on:scroll=move |ev| scroll_top.set(f64::from(event_target::<leptos::web_sys::Element>(&ev).scroll_top()))>
@@ -235,6 +242,8 @@ fn SelectionBar() -> impl IntoView {
                 <button class="button small" data-testid="selection-baseline"
                     title="Take the selected traces as normal: every other trace is scored against them"
                     on:click=move |_| baseline_from_selection(state)>"Make baseline"</button>
+                <ExportMenu testid="export-selection" name=Signal::derive(move || format!("{} traces", count()))
+                    traces=Callback::new(move |()| chosen.with_untracked(|list| list.iter().cloned().collect()))/>
                 <button class="button small subtle" data-testid="selection-clear"
                     on:click=move |_| state.selected.update(std::collections::BTreeSet::clear)>"Clear selection"</button>
             </div>

@@ -9,6 +9,7 @@ use crate::ui::compare::compare_view::open_compare;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::TraceView;
 use crate::ui::widgets::copy_button::CopyButton;
+use crate::ui::widgets::export_menu::ExportMenu;
 use crate::ui::widgets::name::Name;
 
 /// Other traces "Compare with…" offers.
@@ -131,6 +132,8 @@ pub fn TraceHeader() -> impl IntoView {
                 </div>
             </dl>
             <CompareWith/>
+            <ExportMenu testid="export-trace" name=Signal::derive(move || view.trace.with(|t| t.as_ref().map(|t| format!("trace-{}", t.trace_id)).unwrap_or_default()))
+                traces=Callback::new(move |()| view.trace.with_untracked(|t| t.as_ref().map(|t| vec![std::sync::Arc::clone(&t.0)]).unwrap_or_default()))/>
             <label class="skew-toggle" title="Shift child spans that start before their parent or end after it, as Jaeger does (clock skew between hosts).">
                 <input type="checkbox" data-testid="skew-toggle"
                     prop:checked=move || view.skew_adjusted.get()

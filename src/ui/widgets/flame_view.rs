@@ -40,6 +40,19 @@ const LISTED_FRAMES: usize = 150;
 /// measuring each.
 const CHAR_PX: f64 = 6.2;
 
+/// Where the tooltip goes: right of the pointer, or left of it in the right half.
+fn flip_style(px: f64, py: f64, view_width: f64) -> String {
+    if px > view_width / 2.0 {
+        format!(
+            "right: {:.0}px; top: {:.0}px",
+            (view_width - px + 12.0).max(0.0),
+            py + 14.0
+        )
+    } else {
+        format!("left: {:.0}px; top: {:.0}px", px + 12.0, py + 14.0)
+    }
+}
+
 /// The traces a flamegraph sums, each with its analysis when the caller has it (else the app's
 /// cached one is used, computed in the flamegraph's own task if need be).
 pub type FlameScope = Vec<(Arc<Trace>, Option<Arc<TraceAnalysis>>)>;
@@ -207,7 +220,7 @@ pub fn FlameView(
         let f = graph.frames.get(i)?;
         let label = state.shown(&f.label()).into_owned();
         Some(view! {
-            <div class="flame-tooltip" data-testid="flame-tooltip" style=format!("left: {:.0}px; top: {:.0}px", px + 12.0, py + 14.0)>
+            <div class="flame-tooltip" data-testid="flame-tooltip" style=flip_style(px, py, width.get_untracked())>
                 <strong>{shorten(&label, TITLE_CHARS)}</strong>
                 <div>{format!("{}× · total {} · self {}", f.count, format_duration_ns(f.total_ns), format_duration_ns(f.self_ns))}</div>
                 <div class="hint">"Click to zoom in"</div>

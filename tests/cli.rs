@@ -629,3 +629,64 @@ fn baseline_json_scores_explains_and_says_what_changed() {
     assert!(text.starts_with("baseline: 40 traces, 280 spans"), "{text}");
     assert!(text.contains("what changed"), "{text}");
 }
+
+#[test]
+fn export_writes_otlp_and_jaeger_that_read_back_the_same() {
+    let dir = std::env::temp_dir().join(format!("tracagg-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sources = [
+        "tests/fixtures/zipkin/skew.json",
+        "tests/fixtures/jaeger/root-2992f2a5b5d037a8aabffd08ef384237.json",
+    ];
+    let facts = |files: &[&str]| {
+        let mut args = vec!["analyze", "--json"];
+        args.extend_from_slice(files);
+        let doc: serde_json::Value = serde_json::from_slice(&tracagg(&args).stdout).unwrap();
+        let mut rows: Vec<(String, u64, String)> = doc["traces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["trace_id"]
+                        .as_str()
+                        .unwrap()
+                        .trim_start_matches('0')
+                        .to_string(),
+                    t["span_count"].as_u64().unwrap(),
+                    t["root_operation"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    for format in ["otlp", "jaeger"] {
+        let mut args = vec!["export", "--format", format];
+        args.extend_from_slice(&sources);
+        let out = tracagg(&args);
+        assert!(out.status.success());
+        let path = dir.join(format!("all.{format}.json"));
+        std::fs::write(&path, &out.stdout).unwrap();
+        assert_eq!(
+            facts(&[path.to_str().unwrap()]),
+            facts(&sources),
+            "{format}"
+        );
+    }
+    let one = tracagg(&[
+        "export",
+        "--format",
+        "jaeger",
+        "--trace",
+        "1e223ff1f80f1c69",
+        sources[0],
+        sources[1],
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(doc["data"].as_array().unwrap().len(), 1);
+    let missing = tracagg(&["export", "--format", "otlp", "--trace", "nope", sources[0]]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such trace: nope"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -70,9 +70,17 @@ impl ScatterAxes {
             .fold(f64::INFINITY, f64::min)
             .max(0.001);
         let longest_ms = points.iter().map(ms).fold(0.0, f64::max);
+        // Traces that all start within a second (one trace, say) get a minute around them, so
+        // that the ticks name different times.
+        let (first_ns, span_ns) = if span_ns < 1e9 {
+            let middle = first_ns.saturating_add((span_ns / 2.0) as i64);
+            (middle.saturating_sub(30_000_000_000), 60e9)
+        } else {
+            (first_ns, span_ns)
+        };
         Some(Self {
             first_ns,
-            span_ns: span_ns.max(1e6),
+            span_ns,
             shortest_ms,
             longest_ms: longest_ms.max(shortest_ms * 10.0),
         })
@@ -111,8 +119,16 @@ pub fn latency_histogram(sorted: &[i64], max_bins: usize) -> Histogram {
     let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
         return Histogram::default();
     };
-    let bin_count = (sorted.len() / 2).clamp(1, max_bins.max(1));
-    let (low, high) = (first as f64, last as f64);
+    let mut bin_count = (sorted.len() / 2).clamp(1, max_bins.max(1));
+    let (mut low, mut high) = (first as f64, last as f64);
+    // Durations (nearly) all alike: ±10 % around them in five bins, so that the axis's ticks
+    // name different durations instead of "40 ms" five times.
+    if high - low < (high.abs() * 0.01).max(1_000.0) {
+        let middle = (low + high) / 2.0;
+        let half = (middle.abs() * 0.1).max(1_000.0);
+        (low, high) = ((middle - half).max(0.0), middle + half);
+        bin_count = 5.min(max_bins.max(1));
+    }
     let width = ((high - low) / bin_count as f64).max(1.0);
     let mut bins: Vec<Bin> = (0..bin_count)
         .map(|i| Bin {
@@ -156,11 +172,17 @@ mod tests {
     fn small_and_flat_inputs() {
         assert_eq!(latency_histogram(&[], 20), Histogram::default());
         let one = latency_histogram(&[5], 20);
-        assert_eq!(one.bins.len(), 1);
-        assert_eq!(one.bins[0].count, 1);
+        assert_eq!(one.bins.len(), 5);
+        assert_eq!(one.bins.iter().map(|b| b.count).sum::<usize>(), 1);
         let flat = latency_histogram(&[7, 7, 7, 7], 20);
-        assert_eq!(flat.bins.len(), 2);
         assert_eq!(flat.bins.iter().map(|b| b.count).sum::<usize>(), 4);
+        // Every span 40 ms: five bins from 36 to 44 ms, the values in the middle one.
+        let forty = latency_histogram(&[40_000_000; 12], 20);
+        assert_eq!(forty.bins.len(), 5);
+        assert!(
+            (forty.bins[0].low_ns - 36e6).abs() < 1.0 && (forty.bins[4].high_ns - 44e6).abs() < 1.0
+        );
+        assert_eq!(forty.bins[2].count, 12);
     }
 
     #[test]
@@ -185,6 +207,21 @@ mod tests {
             }
             assert!(axes.longest_ms >= axes.shortest_ms * 10.0);
         }
+    }
+
+    #[test]
+    fn one_trace_gets_a_minute_around_it() {
+        let point = ScatterPoint {
+            trace_id: String::new(),
+            start_ns: 1_000_000_000_000,
+            duration_ns: 5,
+            errors: 0,
+            spans: 1,
+            root: String::new(),
+        };
+        let axes = ScatterAxes::of(&[point]).expect("axes");
+        assert_eq!(axes.span_ns, 60e9);
+        assert_eq!(axes.first_ns, 1_000_000_000_000 - 30_000_000_000);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Browser I/O: getting bytes from the user's files and from tracing backends over HTTP, and
 //! parsing them in a Web Worker.
 pub mod backend;
+mod download;
 mod files;
 mod worker;
 
+pub use download::download_file;
 pub use files::{
     read_file_bytes, read_file_bytes_in_slices, read_file_bytes_in_worker, read_file_range,
     WORKER_READ_SLICE,

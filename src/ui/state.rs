@@ -321,6 +321,32 @@ impl AppState {
         }
     }
 
+    /// Downloads trace files by address, one after the other, and loads each like a dropped
+    /// file; a failed download says what happened and what the server must send.
+    pub fn open_urls(&self, urls: Vec<String>) {
+        if urls.is_empty() {
+            return;
+        }
+        let state = *self;
+        state.pending.update(|n| *n += urls.len());
+        spawn_local(async move {
+            for url in urls {
+                state.loading.set(Some(format!("{url} (downloading)")));
+                state.progress.set(Some(("downloading".to_string(), None)));
+                let downloaded = crate::source::download_file(&url).await;
+                state.pending.update(|n| *n = n.saturating_sub(1));
+                match downloaded {
+                    Ok(file) => state.load_files(vec![file]),
+                    Err(error) => state.notify(NoticeLevel::Error, error),
+                }
+            }
+            if state.pending.get_untracked() == 0 {
+                state.loading.set(None);
+                state.progress.set(None);
+            }
+        });
+    }
+
     /// Loads files one after the other, each parsed in a Web Worker so the page stays
     /// responsive (on the page itself when no worker can start). Cancelling stops the file
     /// being loaded; files already loaded stay.

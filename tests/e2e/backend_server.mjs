@@ -272,7 +272,20 @@ function shopMetrics(kind, params) {
   return { name: names[kind], type: 'GAUGE', help: `${kind} of ${service}, grouped by operation`, metrics };
 }
 
-const BACKENDS = { jaeger1, jaeger3, tempo, zipkin, shop: shopBackend };
+/** `files`: serves `tests/fixtures/<path>` as a static file server would (for `#url=`). */
+function files(api, url, res, cors) {
+  const path = decodeURIComponent(api).replace(/^\/+/, '');
+  if (path.includes('..')) return json(res, 400, 'bad path', cors);
+  const file = `tests/fixtures/${path}`;
+  if (!fs.existsSync(file)) {
+    res.writeHead(404, { 'Content-Type': 'text/plain', ...cors });
+    return res.end('Not Found');
+  }
+  res.writeHead(200, { 'Content-Type': 'application/json', ...cors });
+  return res.end(fs.readFileSync(file));
+}
+
+const BACKENDS = { jaeger1, jaeger3, tempo, zipkin, shop: shopBackend, files };
 
 export function startBackends() {
   const requests = [];

@@ -31,6 +31,9 @@ pub struct ViewState {
     /// The trace list's filter bar (`f.service=…&f.min=250ms&f.tag=k=v…`), kept while a trace
     /// is open so that going back to the list finds it as it was.
     pub filter: ListFilter,
+    /// Trace files opened by address (`url=…`, repeatable; after a backend's own `url`), so
+    /// that the link reopens them for someone else.
+    pub files: Vec<String>,
 }
 
 /// A backend and the search run on it, as the address bar holds them:
@@ -62,6 +65,7 @@ impl ViewState {
         let text = fragment.strip_prefix('#').unwrap_or(fragment);
         let mut link = BackendLink::default();
         let (mut compare, mut a, mut b) = (false, None, None);
+        let mut urls: Vec<String> = Vec::new();
         for (key, value) in form_urlencoded::parse(text.as_bytes()) {
             if key.starts_with("f.") {
                 if !value.is_empty() {
@@ -90,10 +94,16 @@ impl ViewState {
                 "b" => b = value,
                 "service" => state.service = value,
                 "backend" => link.kind = value.unwrap_or_default(),
-                "url" => link.url = value.unwrap_or_default(),
+                "url" => urls.extend(value),
                 _ => {}
             }
         }
+        // With a backend, the first address is its own; every other is a trace file.
+        let mut urls = urls.into_iter();
+        if !link.kind.is_empty() {
+            link.url = urls.next().unwrap_or_default();
+        }
+        state.files = urls.collect();
         if !link.kind.is_empty() && !link.url.is_empty() {
             state.backend = Some(link);
         }
@@ -146,6 +156,9 @@ impl ViewState {
             for (key, value) in &link.search {
                 out.append_pair(&format!("b.{key}"), value);
             }
+        }
+        for file in &self.files {
+            out.append_pair("url", file);
         }
         format!("#{}", out.finish())
     }
@@ -258,5 +271,28 @@ mod tests {
         let both = ViewState::from_fragment("#trace=abc&view=services");
         assert!(!both.services);
         assert_eq!(both.trace.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn trace_file_addresses_round_trip_beside_a_backend() {
+        let files = ViewState::from_fragment(
+            "#url=https%3A%2F%2Fa.example%2Ft.json&url=https://b.example/u.json",
+        );
+        assert_eq!(
+            files.files,
+            ["https://a.example/t.json", "https://b.example/u.json"]
+        );
+        assert_eq!(files.backend, None);
+        assert_eq!(ViewState::from_fragment(&files.to_fragment()), files);
+        let both = ViewState {
+            backend: Some(BackendLink {
+                kind: "jaeger".into(),
+                url: "http://jaeger:16686".into(),
+                search: Vec::new(),
+            }),
+            files: vec!["https://a.example/t.json".into()],
+            ..ViewState::default()
+        };
+        assert_eq!(ViewState::from_fragment(&both.to_fragment()), both);
     }
 }

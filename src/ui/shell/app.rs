@@ -16,7 +16,7 @@ use crate::ui::quality::quality_view::QualityView;
 use crate::ui::services::services_view::ServicesView;
 use crate::ui::shell::file_picker::FilePicker;
 use crate::ui::shell::notices::Notices;
-use crate::ui::shell::routing::navigate;
+use crate::ui::shell::routing::{navigate, query_urls, write_location};
 use crate::ui::shell::trace_list::TraceList;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_page::{warm_up_trace_page, TracePage};
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
     // run the trace page once off-screen for the same reason.
     Effect::new(move |_| prepare_worker());
     keep_scored(state);
+    open_linked_files(state);
     set_timeout(
         move || spawn_local(warm_up_trace_page(state)),
         std::time::Duration::from_millis(300),
@@ -69,6 +70,9 @@ pub fn App() -> impl IntoView {
     let load_demo =
         move |_| state.load_bytes("demo-traces.jsonl", demo_otlp_json_lines().as_bytes());
     let clear = move |_| {
+        // The files opened by address go from the link too.
+        state.route.update(|r| r.files.clear());
+        write_location(&state.route.get_untracked(), false);
         state.traces.update(TraceSet::clear);
         state.notices.update(Vec::clear);
         state.backend_links.set(None);
@@ -96,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <button class="button" class:active-toggle=move || backend_open.get() data-testid="toggle-backend"
                         title="Search a Jaeger, Tempo or Zipkin server"
                         on:click=move |_| backend_open.update(|open| *open = !*open)>"Connect…"</button>
+                    <OpenUrl/>
                     <button class="button" data-testid="load-demo" on:click=load_demo>"Load demo"</button>
                     <Show when=has_something>
                         <button class="button subtle" data-testid="clear" on:click=clear>"Clear"</button>
@@ -238,5 +243,69 @@ fn ViewTabs() -> impl IntoView {
                 </span>
             })}
         </nav>
+    }
+}
+
+/// Opens the trace files the link names (`#url=…`, and `?url=…` as Perfetto's links do), once
+/// at start-up; `?url=` addresses move into the fragment so that the link keeps them.
+fn open_linked_files(state: AppState) {
+    let from_query = query_urls();
+    let mut files = state.route.with_untracked(|r| r.files.clone());
+    for url in from_query {
+        if !files.contains(&url) {
+            files.push(url);
+        }
+    }
+    if files.is_empty() {
+        return;
+    }
+    let current = state.route.get_untracked();
+    if current.files != files {
+        navigate(
+            state.route,
+            ViewState {
+                files: files.clone(),
+                ..current
+            },
+            false,
+        );
+    }
+    state.open_urls(files);
+}
+
+/// "Open URL…": a trace file's address; it is downloaded (no credentials are sent), loaded like
+/// a dropped file, and kept in the link so that it reopens the same view for someone else.
+#[component]
+fn OpenUrl() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open = RwSignal::new(false);
+    let address = RwSignal::new(String::new());
+    let submit = move || {
+        let url = address.get_untracked().trim().to_string();
+        if url.is_empty() {
+            return;
+        }
+        let current = state.route.get_untracked();
+        let mut files = current.files.clone();
+        if !files.contains(&url) {
+            files.push(url.clone());
+        }
+        navigate(state.route, ViewState { files, ..current }, false);
+        state.open_urls(vec![url]);
+        address.set(String::new());
+        open.set(false);
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button class="button" data-testid="open-url" title="Load a trace file from a web address (the server must allow this page to read it)"
+                on:click=move |_| open.set(true)>"Open URL…"</button>
+        }>
+            <form class="open-url" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <input type="url" placeholder="https://…/trace.json" data-testid="open-url-input" autofocus=true
+                    prop:value=address on:input=move |ev| address.set(event_target_value(&ev))/>
+                <button class="button primary" type="submit" data-testid="open-url-go">"Open"</button>
+                <button class="button subtle" type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+            </form>
+        </Show>
     }
 }

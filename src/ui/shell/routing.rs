@@ -56,8 +56,22 @@ pub fn use_route() -> RwSignal<ViewState> {
     route
 }
 
+/// Addresses given as `?url=…` in the page's query (Perfetto's convention), repeatable.
+pub fn query_urls() -> Vec<String> {
+    let search = window().location().search().unwrap_or_default();
+    form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .filter(|(key, value)| key == "url" && !value.is_empty())
+        .map(|(_, value)| value.into_owned())
+        .collect()
+}
+
 /// Moves to `view`, recording it in the address bar.
 pub fn navigate(route: RwSignal<ViewState>, view: ViewState, push: bool) {
+    // Files opened by address stay in the link wherever the person goes (Clear drops them).
+    let mut view = view;
+    if view.files.is_empty() {
+        view.files = route.with_untracked(|r| r.files.clone());
+    }
     write_location(&view, push);
     if route.get_untracked() != view {
         route.set(view);

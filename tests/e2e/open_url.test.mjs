@@ -61,6 +61,6 @@ test('Open URL… loads a file; refusals and HTTP errors say what happened and w
   assert.equal(await app.rows().count(), 1);
   await app.screenshot('open-url-errors', { fullPage: false });
   // The browser itself reports the refused and missing downloads on the console; nothing else.
-  assert.deepEqual(app.problems.filter((p) => !/nocors|missing\.json|status of 404|CORS|Failed to fetch/.test(p)), []);
+  assert.deepEqual(app.problems.filter((p) => !/nocors|missing\.json|status of 404|CORS|Failed to fetch|ERR_FAILED/.test(p)), []);
   await app.page.close();
 });

@@ -122,9 +122,12 @@ export class TracaggPage {
 
   // ---- the trace page ----
 
-  /** Opens a trace from the list by clicking its row, and waits for its first timeline row. */
+  /** Opens a trace from the list by clicking its row, and waits for its first timeline row
+   * (an agent trace opens on its Agent tab: then the Timeline tab is chosen). */
   async openTrace(traceId) {
     await this.row(traceId).click();
+    await this.page.waitForFunction(() => document.querySelector('[data-testid="span-row"], [data-testid="agent-tab"]'));
+    if (await this.byTestId('agent-tab').count() > 0) await this.byTestId('tab-timeline').click();
     await this.spanRows().first().waitFor();
   }
 

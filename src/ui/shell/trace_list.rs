@@ -33,31 +33,50 @@ pub fn TraceList() -> impl IntoView {
         let service = service.get();
         filter.with(|f| f.to_query(service.as_deref()))
     });
-    let summaries = Memo::new(move |_| {
+    // Each loaded trace's row summary, made once per change of the loaded traces (a new
+    // order or filter then only picks and sorts them: 10,000 summaries made anew for each
+    // click held the page for over 100 ms). Keyed by the trace's identity.
+    let made = Memo::new(move |_| {
         state.traces.with(|set| {
+            let map: rustc_hash::FxHashMap<usize, Arc<TraceSummary>> = set
+                .traces()
+                .iter()
+                .map(|t| (Arc::as_ptr(t) as usize, Arc::new(TraceSummary::of(t))))
+                .collect();
+            Shared::new(map)
+        })
+    });
+    let summaries = Memo::new(move |_| {
+        let made = made.get();
+        let list = state.traces.with(|set| {
             let traces = match (filter.with(ListFilter::is_empty), query.get()) {
                 (false, Ok(query)) => query.run(set.traces()),
                 _ => traces_with_service(set.traces(), service.get().as_deref()),
             };
-            let mut list = traces
+            let mut list: Vec<Arc<TraceSummary>> = traces
                 .iter()
-                .map(|t| TraceSummary::of(t))
-                .collect::<Vec<_>>();
+                .map(|t| {
+                    made.get(&(Arc::as_ptr(t) as usize))
+                        .cloned()
+                        .unwrap_or_else(|| Arc::new(TraceSummary::of(t)))
+                })
+                .collect();
             // Most anomalous first under the active baseline (its own traces and unscored
-            // ones last), then the limit.
+            // ones last), then the limit. Each row's rank is looked up once.
             if filter.with(ListFilter::by_score) {
                 state.scores.with(|board| {
                     if let Some(board) = board {
-                        let rank = |id: &str| board.of(id).map(|s| (s.anomalous, s.score));
-                        list.sort_by(|a, b| {
-                            let (a, b) = (rank(&a.trace_id), rank(&b.trace_id));
-                            match (a, b) {
-                                (Some(a), Some(b)) => b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)),
-                                (Some(_), None) => std::cmp::Ordering::Less,
-                                (None, Some(_)) => std::cmp::Ordering::Greater,
-                                (None, None) => std::cmp::Ordering::Equal,
-                            }
+                        let mut ranked: Vec<(Option<(bool, f64)>, Arc<TraceSummary>)> = list
+                            .drain(..)
+                            .map(|s| (board.of(&s.trace_id).map(|r| (r.anomalous, r.score)), s))
+                            .collect();
+                        ranked.sort_by(|(a, _), (b, _)| match (a, b) {
+                            (Some(a), Some(b)) => b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)),
+                            (Some(_), None) => std::cmp::Ordering::Less,
+                            (None, Some(_)) => std::cmp::Ordering::Greater,
+                            (None, None) => std::cmp::Ordering::Equal,
                         });
+                        list = ranked.into_iter().map(|(_, s)| s).collect();
                     }
                 });
                 if let Some(limit) = filter.with(ListFilter::limit_number) {
@@ -65,7 +84,8 @@ pub fn TraceList() -> impl IntoView {
                 }
             }
             list
-        })
+        });
+        Shared::new(list)
     });
     let has_scores = move || state.active_baseline.with(Option::is_some);
     let sort_by_score = move |_| {
@@ -111,7 +131,7 @@ pub fn TraceList() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
     let is_virtual = move || summaries.with(|list| list.len() > VIRTUAL_LIST_FROM);
     let window = Memo::new(move |_| {
-        let total = summaries.with(Vec::len);
+        let total = summaries.with(|list| list.len());
         if total <= VIRTUAL_LIST_FROM {
             return (0, total);
         }
@@ -119,11 +139,15 @@ pub fn TraceList() -> impl IntoView {
     });
     let shown = move || {
         let (start, end) = window.get();
-        summaries.with(|list| list.get(start..end).map(<[_]>::to_vec).unwrap_or_default())
+        summaries.with(|list| {
+            list.get(start..end)
+                .map(|rows| rows.iter().map(|s| (**s).clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     };
     let spacer = move |before: bool| {
         let (start, end) = window.get();
-        let total = summaries.with(Vec::len);
+        let total = summaries.with(|list| list.len());
         let rows = if before {
             start
         } else {

@@ -66,7 +66,7 @@ pub fn TraceList() -> impl IntoView {
             if filter.with(ListFilter::by_score) {
                 state.scores.with(|board| {
                     if let Some(board) = board {
-                        let mut ranked: Vec<(Option<(bool, f64)>, Arc<TraceSummary>)> = list
+                        let mut ranked: Vec<_> = list
                             .drain(..)
                             .map(|s| (board.of(&s.trace_id).map(|r| (r.anomalous, r.score)), s))
                             .collect();

@@ -118,6 +118,33 @@ enum Action {
     Dependencies,
 }
 
+/// The alert flow's last step, once its baseline is active: loads the traces around the alert,
+/// lists them, and opens the Baselines view (the comparison), keeping the backend in the link.
+async fn load_alert_window(
+    state: AppState,
+    backend: Backend,
+    connection: &Connection,
+    query: &SearchQuery,
+    label: &str,
+    baseline_label: &str,
+    link: BackendLink,
+) -> Result<(), String> {
+    backend.busy.set(Some(format!("Searching {label}…")));
+    let (ids, failure) = search_and_load(state, connection, query).await?;
+    let against = format!(" (compared with {baseline_label})");
+    backend.show_found(label, &against, ids);
+    navigate(
+        state.route,
+        ViewState {
+            baselines: true,
+            backend: Some(link),
+            ..ViewState::default()
+        },
+        true,
+    );
+    failure.map_or(Ok(()), Err)
+}
+
 /// Connection state and results, shared by the panel's parts.
 #[derive(Clone, Copy)]
 struct Backend {
@@ -408,24 +435,16 @@ pub fn BackendPanel() -> impl IntoView {
                                 traces,
                             )
                             .await;
-                            backend.busy.set(Some(format!("Searching {label}…")));
-                            match search_and_load(state, &connection, &query).await {
-                                Ok((ids, failure)) => {
-                                    let against = format!(" (compared with {baseline_label})");
-                                    backend.show_found(&label, &against, ids);
-                                    navigate(
-                                        state.route,
-                                        ViewState {
-                                            baselines: true,
-                                            backend: Some(current_link(false)),
-                                            ..ViewState::default()
-                                        },
-                                        true,
-                                    );
-                                    failure.map_or(Ok(()), Err)
-                                }
-                                Err(error) => Err(error),
-                            }
+                            load_alert_window(
+                                state,
+                                backend,
+                                &connection,
+                                &query,
+                                &label,
+                                &baseline_label,
+                                current_link(false),
+                            )
+                            .await
                         }
                         Err(error) => Err(error),
                     }
@@ -449,24 +468,16 @@ pub fn BackendPanel() -> impl IntoView {
                                 &ops,
                                 (window.end_s - window.start_s) as f64,
                             );
-                            backend.busy.set(Some(format!("Searching {label}…")));
-                            match search_and_load(state, &connection, &query).await {
-                                Ok((ids, failure)) => {
-                                    let against = format!(" (compared with {baseline_label})");
-                                    backend.show_found(&label, &against, ids);
-                                    navigate(
-                                        state.route,
-                                        ViewState {
-                                            baselines: true,
-                                            backend: Some(current_link(false)),
-                                            ..ViewState::default()
-                                        },
-                                        true,
-                                    );
-                                    failure.map_or(Ok(()), Err)
-                                }
-                                Err(error) => Err(error),
-                            }
+                            load_alert_window(
+                                state,
+                                backend,
+                                &connection,
+                                &query,
+                                &label,
+                                &baseline_label,
+                                current_link(false),
+                            )
+                            .await
                         }
                         Err(error) => Err(error),
                     }

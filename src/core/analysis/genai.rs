@@ -14,12 +14,13 @@ mod summary;
 mod usage;
 
 pub use across::{AgentRow, DecisionTypeRow, GenAiTables, GenAiTablesBuilder, ModelRow, ToolRow};
-pub use conventions::{AiKind, Decision, SpanAi, Tokens};
+pub use conventions::{decision_confidence, AiKind, Decision, SpanAi, Tokens};
 pub use conversation::{conversation, messages_of, Message, Role};
 pub use prices::{Price, PriceTable};
 pub use steps::{agent_steps, Step, StepKind};
 pub use summary::{
-    genai_summary, AiSpan, DecisionAt, FailureAt, GenAiSummary, ModelUse, TimeSplit, ToolUse,
+    genai_summary, genai_summary_with, AiSpan, DecisionAt, FailureAt, GenAiSummary, ModelUse,
+    TimeSplit, ToolUse,
 };
 pub use usage::{token_usage, TokenUsage};
 

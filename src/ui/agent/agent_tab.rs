@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::core::analysis::genai::{
-    agent_steps, genai_summary, GenAiSummary, Step, StepKind, TimeSplit,
+    agent_steps, genai_summary, genai_summary_with, GenAiSummary, Step, StepKind, TimeSplit,
 };
 use crate::core::analysis::SpanRef;
 use crate::core::model::{SpanIdx, Trace};
@@ -23,9 +23,13 @@ use crate::ui::widgets::stats_table::StatsTable;
 /// The open trace's AI work, or `None` when it has none (tracked).
 pub fn use_genai(view: TraceView) -> Memo<Option<Shared<GenAiSummary>>> {
     Memo::new(move |_| {
-        view.trace
-            .get()
-            .and_then(|trace| genai_summary(&trace).map(Shared::new))
+        let trace = view.trace.get()?;
+        // With the trace's analysis at hand, its self times and critical path are reused.
+        let summary = match view.analysis.get() {
+            Some(analysis) => genai_summary_with(&trace, || analysis.0.clone()),
+            None => genai_summary(&trace),
+        };
+        summary.map(Shared::new)
     })
 }
 

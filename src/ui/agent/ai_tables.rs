@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use crate::core::analysis::genai::{genai_summary, GenAiTables, GenAiTablesBuilder};
+use crate::core::analysis::genai::{genai_summary_with, GenAiTables, GenAiTablesBuilder};
 use crate::core::model::Trace;
 use crate::core::view_model::{agents_table, decision_types_table, models_table, tools_table};
 use crate::ui::state::AppState;
@@ -15,7 +15,7 @@ use crate::ui::widgets::stats_table::StatsTable;
 fn tables_of(traces: &[Arc<Trace>], state: AppState) -> GenAiTables {
     let mut builder = GenAiTablesBuilder::default();
     for trace in traces {
-        if let Some(summary) = genai_summary(trace) {
+        if let Some(summary) = genai_summary_with(trace, || state.analysis_of(trace)) {
             builder.add(trace, &summary);
         }
     }

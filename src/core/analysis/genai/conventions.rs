@@ -130,6 +130,21 @@ impl SpanAi {
     }
 }
 
+/// Whether a span is a decision (`decision.type`), and its confidence when one is given: the
+/// cheap reading the timeline's quick filters need (no allocation).
+pub fn decision_confidence(trace: &Trace, span: &Span) -> Option<Option<f64>> {
+    let mut is_decision = false;
+    let mut confidence = None;
+    for attr in trace.attrs(span.attrs) {
+        match trace.str(attr.key) {
+            "decision.type" => is_decision = true,
+            "decision.confidence" => confidence = number(trace, attr.value),
+            _ => {}
+        }
+    }
+    is_decision.then_some(confidence)
+}
+
 /// Finish reasons that mean the model ended normally (or handed over to a tool).
 const NORMAL_FINISH: &[&str] = &[
     "stop",
@@ -167,14 +182,7 @@ struct Raw {
     decision: Decision,
 }
 
-fn text(trace: &Trace, value: AttrValue) -> String {
-    match value {
-        AttrValue::Str(s) | AttrValue::Json(s) => trace.str(s).to_string(),
-        AttrValue::Bool(b) => b.to_string(),
-        AttrValue::Int(i) => i.to_string(),
-        AttrValue::Float(f) => f.to_string(),
-    }
-}
+use crate::core::analysis::trace_stats::attr_text as text;
 
 /// A token count: integers, floats and numeric strings; negative or absurd values count 0.
 fn count(trace: &Trace, value: AttrValue) -> u64 {

@@ -11,7 +11,7 @@
 //! All of it is untrusted text: the views render it as text (or markdown without HTML).
 use super::conventions::AiKind;
 use super::summary::GenAiSummary;
-use crate::core::model::{AttrValue, SpanIdx, Trace};
+use crate::core::model::{SpanIdx, Trace};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
@@ -121,14 +121,7 @@ pub fn messages_of(trace: &Trace, span: SpanIdx, kind: Option<AiKind>) -> Vec<Me
         .collect()
 }
 
-fn value_text(trace: &Trace, value: AttrValue) -> String {
-    match value {
-        AttrValue::Str(s) | AttrValue::Json(s) => trace.str(s).to_string(),
-        AttrValue::Bool(b) => b.to_string(),
-        AttrValue::Int(i) => i.to_string(),
-        AttrValue::Float(f) => f.to_string(),
-    }
-}
+use crate::core::analysis::trace_stats::attr_text as value_text;
 
 /// A JSON value as message text: strings as they are, anything else as compact JSON.
 fn json_text(value: &Value) -> String {

@@ -2,7 +2,7 @@
 //! embeddings and decisions; tokens per model; tool calls and their errors; failures; and where
 //! the time went (model, tool, other), in all and on the critical path.
 use super::conventions::{AiKind, Decision, SpanAi, Tokens};
-use crate::core::analysis::{critical_path, self_times};
+use crate::core::analysis::{critical_path, self_times, TraceAnalysis};
 use crate::core::model::{SpanIdx, Trace};
 
 /// One span's reading, kept with its index.
@@ -134,15 +134,46 @@ pub struct GenAiSummary {
 
 /// Reads every span of `trace`; `None` when it has no GenAI or decision span.
 pub fn genai_summary(trace: &Trace) -> Option<GenAiSummary> {
-    let readings: Vec<SpanAi> = trace.spans.iter().map(|s| SpanAi::of(trace, s)).collect();
-    if !readings.iter().any(SpanAi::is_ai) {
-        return None;
-    }
-    Some(summarise(trace, readings))
+    let readings = readings(trace)?;
+    Some(summarise(
+        trace,
+        readings,
+        &self_times(trace),
+        &critical_path(trace).span_ns,
+    ))
 }
 
-/// The summary from each span's reading (indexed like `trace.spans`).
-pub(crate) fn summarise(trace: &Trace, readings: Vec<SpanAi>) -> GenAiSummary {
+/// [`genai_summary`] with the trace's analysis as the page already has it (self times and
+/// the critical path are not computed again); `analysis` is asked for only when the trace has
+/// AI work.
+pub fn genai_summary_with(
+    trace: &Trace,
+    analysis: impl FnOnce() -> std::sync::Arc<TraceAnalysis>,
+) -> Option<GenAiSummary> {
+    let readings = readings(trace)?;
+    let analysis = analysis();
+    Some(summarise(
+        trace,
+        readings,
+        &analysis.self_ns,
+        &analysis.critical_path.span_ns,
+    ))
+}
+
+/// Each span's reading, indexed like `trace.spans`; `None` without any AI span.
+fn readings(trace: &Trace) -> Option<Vec<SpanAi>> {
+    let readings: Vec<SpanAi> = trace.spans.iter().map(|s| SpanAi::of(trace, s)).collect();
+    readings.iter().any(SpanAi::is_ai).then_some(readings)
+}
+
+/// The summary from each span's reading, self time and time on the critical path (all
+/// indexed like `trace.spans`).
+fn summarise(
+    trace: &Trace,
+    readings: Vec<SpanAi>,
+    self_ns: &[i64],
+    critical_ns: &[i64],
+) -> GenAiSummary {
     let mut out = GenAiSummary::default();
     // Per span, the bucket of the nearest model call or tool at or above it, and the name of
     // the nearest agent at or above it (pre-order: a parent comes before its children).
@@ -189,12 +220,10 @@ pub(crate) fn summarise(trace: &Trace, readings: Vec<SpanAi>) -> GenAiSummary {
             }
         }
     }
-    let self_ns = self_times(trace);
-    let path = critical_path(trace);
     for (i, b) in bucket.iter().enumerate() {
         out.time.add(*b, self_ns.get(i).copied().unwrap_or(0));
         out.critical
-            .add(*b, path.span_ns.get(i).copied().unwrap_or(0));
+            .add(*b, critical_ns.get(i).copied().unwrap_or(0));
     }
     for (i, ai) in readings.into_iter().enumerate() {
         if !ai.is_ai() {

@@ -87,28 +87,6 @@ pub struct QuickFilters {
 /// The confidence under which a decision counts as low (the Agent tab's default threshold).
 pub const LOW_CONFIDENCE: f64 = 0.5;
 
-/// Whether a span is a decision, and its confidence when one is given.
-fn decision_of(trace: &Trace, span: &crate::core::model::Span) -> Option<Option<f64>> {
-    let mut is_decision = false;
-    let mut confidence = None;
-    for attr in trace.attrs(span.attrs) {
-        match trace.str(attr.key) {
-            "decision.type" => is_decision = true,
-            "decision.confidence" => {
-                confidence = match attr.value {
-                    AttrValue::Float(f) => Some(f),
-                    AttrValue::Int(i) => Some(i as f64),
-                    AttrValue::Str(v) => trace.str(v).trim().parse::<f64>().ok(),
-                    _ => None,
-                }
-                .filter(|c| c.is_finite());
-            }
-            _ => {}
-        }
-    }
-    is_decision.then_some(confidence)
-}
-
 impl QuickFilters {
     /// True when no quick filter is on.
     pub fn is_empty(&self) -> bool {
@@ -228,7 +206,7 @@ pub fn find_spans_with_logs(
             continue;
         }
         if filters.decisions_only || filters.low_confidence_only {
-            match decision_of(trace, span) {
+            match crate::core::analysis::genai::decision_confidence(trace, span) {
                 None => continue,
                 Some(confidence) => {
                     if filters.low_confidence_only

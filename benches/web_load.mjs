@@ -1,12 +1,18 @@
 // Load benchmark in headless Chromium (a script, not a test): `./run bench-web [SIZES...]`.
 //
 // For generated traces (Jaeger; BENCH_FORMAT=otlp or zipkin for the others) of 1,000 …
-// 1,000,000 spans, handed to the page through the file
-// input, prints per size:
-//   load      time from the file input's change event to the frame showing the first
-//             timeline rows (the page is opened on `#trace=<id>`, so it opens the trace as
-//             soon as it is loaded: read + parse + build in the worker, hand-over, analysis,
-//             first render);
+// 1,000,000 spans, handed to the page through the file input, prints per size, in two modes
+// (BENCH_MODE=warm or cold for one of them):
+//   cold      a fresh browser opens the page and the file is handed over at once, at the
+//             page's `load` event (what a new user does): load is then the time from `load`
+//             to the frame showing the first timeline rows, start-up included;
+//   warm      the file is handed over to a page that has been open for 5 s: load is the time
+//             from the file input's change event to that frame (the page is opened on
+//             `#trace=<id>`, so it opens the trace as soon as it is loaded: read + parse +
+//             build in the worker, hand-over, analysis, first render);
+//   cold÷warm the two loads' ratio, both measured in this run;
+//   start-up  the longest main-thread task from navigation until the file is handed over
+//             (warm mode: the page's first 5 s, its warm-up included);
 //   JSON.parse  the same page's JSON.parse of the same bytes (the floor any JSON viewer pays),
 //             and load ÷ JSON.parse;
 //   longest   the longest main-thread task during the load (Long Tasks API);
@@ -19,6 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import zlib from 'node:zlib';
 import { serve } from '../tests/e2e/server.mjs';
 import { launch } from '../tests/e2e/tracagg_page.mjs';
 
@@ -30,15 +37,21 @@ const SIZES = sizes.length ? sizes : [1000, 10000, 100000, 1000000];
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 // The generated file's format (BENCH_FORMAT: jaeger, the default, otlp or zipkin).
 const FORMAT = process.env.BENCH_FORMAT ?? 'jaeger';
+// Which modes to run (BENCH_MODE: both, the default, warm or cold).
+const MODES = (process.env.BENCH_MODE ?? 'both') === 'both' ? ['cold', 'warm'] : [process.env.BENCH_MODE];
+// How long the warm mode's page is open before the file is handed over (ms).
+const WARM_MS = 5000;
 
 const INSTRUMENT = `
-  window.__bench = { longTasks: [], t0: null, t1: null, file: null };
+  window.__bench = { longTasks: [], t0: null, t1: null, file: null, loaded: null, changed: null };
+  addEventListener('load', () => { window.__bench.loaded = performance.now(); });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__bench.longTasks.push([e.startTime, e.duration]);
   }).observe({ type: 'longtask', buffered: true });
   document.addEventListener('change', (e) => {
     if (e.target.type === 'file' && e.target.files.length) {
-      window.__bench.t0 = performance.now();
+      window.__bench.changed = performance.now();
+      window.__bench.t0 = window.__bench.cold ? window.__bench.loaded : window.__bench.changed;
       window.__bench.file = e.target.files[0];
     }
   }, true);
@@ -87,9 +100,136 @@ function browserPidOf(before) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracagg-bench-'));
-const server = await serve(DIST, '/');
-const base = `http://127.0.0.1:${server.address().port}/`;
+// The site's sub-path (BENCH_BASE, `/` by default: the build of `./run bench-web`).
+const BASE = process.env.BENCH_BASE ?? '/';
+const server = await serve(DIST, BASE);
+const base = `http://127.0.0.1:${server.address().port}${BASE}`;
 const results = [];
+
+/** One load of `file` in a fresh browser, in `mode` (cold or warm); a row of figures. */
+async function measure(mode, spans, file, traceId) {
+  const before = new Set(fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number));
+  const browser = await launch();
+  const browserPid = browserPidOf(before);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(300_000);
+  await page.addInitScript(INSTRUMENT);
+  if (mode === 'cold') await page.addInitScript('window.__bench.cold = true;');
+  const workerLines = [];
+  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
+  if (mode === 'cold') {
+    // A new user: the page has just loaded and the file is dropped at once (the input is
+    // there as soon as the page's wasm has started; setInputFiles waits for it).
+    await page.goto(`${base}#trace=${traceId}`, { waitUntil: 'load' });
+    await page.getByTestId('file-input').setInputFiles(file);
+  } else {
+    await page.goto(`${base}#trace=${traceId}`);
+    await page.getByTestId('trace-not-loaded').waitFor();
+    // Let the page settle (its parsing workers start and warm up), as it has by the time a
+    // person has picked a file.
+    await page.waitForTimeout(WARM_MS);
+    await page.getByTestId('file-input').setInputFiles(file);
+  }
+  await page.waitForFunction(() => window.__bench.t1 !== null, null, { timeout: 600_000, polling: 50 });
+  const timing = await page.evaluate(() => {
+    const { t0, t1, longTasks, changed, loaded } = window.__bench;
+    const during = longTasks.filter(([start, d]) => start + d >= t0 && start <= t1);
+    const startup = longTasks.filter(([start]) => start < changed);
+    const measures = [`load event at ${loaded.toFixed(0)} ms, file handed over at ${changed.toFixed(0)} ms`];
+    for (const m of performance.getEntriesByType('measure')) {
+      if (m.name.startsWith('tracagg') && m.startTime >= t0) {
+        measures.push(`${m.name.replace('tracagg: ', '')} ${m.duration.toFixed(0)} ms at +${(m.startTime - t0).toFixed(0)}`);
+      }
+    }
+    for (const m of performance.getEntriesByType('mark')) {
+      if (m.name.startsWith('tracagg') && !/ (start|end)$/.test(m.name) && m.startTime >= t0) {
+        measures.push(`${m.name.replace('tracagg: ', '')} at +${(m.startTime - t0).toFixed(0)}`);
+      }
+    }
+    measures.push(`long tasks ${during.map(([s, d]) => `${d.toFixed(0)} ms at +${(s - t0).toFixed(0)}`).join(', ')}`);
+    if (startup.length) measures.push(`start-up long tasks ${startup.map(([s, d]) => `${d.toFixed(0)} ms at ${s.toFixed(0)}`).join(', ')}`);
+    return {
+      load: t1 - t0,
+      longest: Math.max(0, ...during.map(([, d]) => d)),
+      startup: Math.max(0, ...startup.map(([, d]) => d)),
+      measures,
+    };
+  });
+  const peakKiB = browserPid ? rendererPeakKiB(browserPid) : 0;
+  let p95Frame = 0;
+  let servicesTask = 0;
+  if (mode === 'warm') {
+    // p95 frame time while scrolling the timeline ~10 rows per frame for 2 s.
+    p95Frame = await page.evaluate(async () => {
+      const scroller = document.querySelector('[data-testid=timeline-scroller]');
+      const deltas = [];
+      let last = performance.now();
+      const end = last + 2000;
+      await new Promise((done) => {
+        const step = (now) => {
+          deltas.push(now - last);
+          last = now;
+          scroller.scrollTop += 240;
+          if (now < end && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) requestAnimationFrame(step);
+          else done();
+        };
+        requestAnimationFrame(step);
+      });
+      deltas.sort((a, b) => a - b);
+      return deltas[Math.floor(deltas.length * 0.95)] ?? 0;
+    });
+
+    // The services view after the load: the longest main-thread task from switching to it
+    // until it has computed everything (its statistics go over every span).
+    servicesTask = await page.evaluate(async () => {
+      const since = performance.now();
+      location.hash = 'view=services';
+      await new Promise((done) => {
+        const check = () => {
+          const view = document.querySelector('[data-testid=services-view]');
+          if (view?.getAttribute('aria-busy') === 'false') done();
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+      // Long-task entries arrive after their task: give the observer a moment.
+      await new Promise((done) => setTimeout(done, 200));
+      const during = window.__bench.longTasks.filter(([start]) => start >= since);
+      return Math.max(0, ...during.map(([, d]) => d));
+    });
+  }
+
+  // The floor: JSON.parse of the same bytes, in the same page (best of up to 3 runs).
+  const parse = await page.evaluate(async (runs) => {
+    const text = await window.__bench.file.text();
+    let best = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      JSON.parse(text);
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  }, spans >= 1000000 ? 1 : 3);
+  await browser.close();
+  return {
+    mode, spans, load: timing.load, parse, ratio: timing.load / parse, longest: timing.longest,
+    startup: timing.startup, peakMiB: peakKiB / 1024, p95Frame, servicesTask,
+    breakdown: [...workerLines, ...timing.measures].join('; '),
+  };
+}
+
+/** The run with the median ratio stands for a mode; the longest tasks are the worst runs'. */
+function summary(runs) {
+  if (!runs.length) return null;
+  const sorted = [...runs].sort((a, b) => a.ratio - b.ratio);
+  return {
+    ...sorted[Math.floor(sorted.length / 2)],
+    longest: Math.max(...runs.map((r) => r.longest)),
+    startup: Math.max(...runs.map((r) => r.startup)),
+    servicesTask: Math.max(...runs.map((r) => r.servicesTask)),
+  };
+}
+
 try {
   for (const spans of SIZES) {
     const file = path.join(dir, `trace-${spans}.json`);
@@ -97,109 +237,17 @@ try {
     const head = fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096);
     const traceId = /"trace(?:ID|Id)":"([0-9a-f]+)"/.exec(head)?.[1];
     const mb = fs.statSync(file).size / 1e6;
-    const runs = [];
+    const runs = { cold: [], warm: [] };
     for (let run = 0; run < RUNS; run++) {
-      const before = new Set(fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number));
-      const browser = await launch();
-      const browserPid = browserPidOf(before);
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      page.setDefaultTimeout(300_000);
-      await page.addInitScript(INSTRUMENT);
-      const workerLines = [];
-      page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) workerLines.push(m.text()); });
-      await page.goto(`${base}#trace=${traceId}`);
-      await page.getByTestId('trace-not-loaded').waitFor();
-      // Let the page settle (its two parsing workers start and warm up one after the other at
-      // page load), as it has by the time a person has picked a file.
-      await page.waitForTimeout(3000);
-      await page.getByTestId('file-input').setInputFiles(file);
-      await page.waitForFunction(() => window.__bench.t1 !== null, null, { timeout: 600_000, polling: 50 });
-      const timing = await page.evaluate(() => {
-        const { t0, t1, longTasks } = window.__bench;
-        const during = longTasks.filter(([start, d]) => start + d >= t0 && start <= t1);
-        const measures = performance.getEntriesByType('measure')
-          .filter((m) => m.name.startsWith('tracagg'))
-          .map((m) => `${m.name.replace('tracagg: ', '')} ${m.duration.toFixed(0)} ms at +${(m.startTime - t0).toFixed(0)}`);
-        for (const m of performance.getEntriesByType('mark')) {
-          if (m.name.startsWith('tracagg') && !/ (start|end)$/.test(m.name) && m.startTime >= t0) {
-            measures.push(`${m.name.replace('tracagg: ', '')} at +${(m.startTime - t0).toFixed(0)}`);
-          }
-        }
-        measures.push(`long tasks ${during.map(([s, d]) => `${d.toFixed(0)} ms at +${(s - t0).toFixed(0)}`).join(', ')}`);
-        return { load: t1 - t0, longest: Math.max(0, ...during.map(([, d]) => d)), measures };
-      });
-      const peakKiB = browserPid ? rendererPeakKiB(browserPid) : 0;
-
-      // p95 frame time while scrolling the timeline ~10 rows per frame for 2 s.
-      const p95Frame = await page.evaluate(async () => {
-        const scroller = document.querySelector('[data-testid=timeline-scroller]');
-        const deltas = [];
-        let last = performance.now();
-        const end = last + 2000;
-        await new Promise((done) => {
-          const step = (now) => {
-            deltas.push(now - last);
-            last = now;
-            scroller.scrollTop += 240;
-            if (now < end && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) requestAnimationFrame(step);
-            else done();
-          };
-          requestAnimationFrame(step);
-        });
-        deltas.sort((a, b) => a - b);
-        return deltas[Math.floor(deltas.length * 0.95)] ?? 0;
-      });
-
-      // The services view after the load: the longest main-thread task from switching to it
-      // until it has computed everything (its statistics go over every span).
-      const servicesTask = await page.evaluate(async () => {
-        const since = performance.now();
-        location.hash = 'view=services';
-        await new Promise((done) => {
-          const check = () => {
-            const view = document.querySelector('[data-testid=services-view]');
-            if (view?.getAttribute('aria-busy') === 'false') done();
-            else setTimeout(check, 20);
-          };
-          check();
-        });
-        // Long-task entries arrive after their task: give the observer a moment.
-        await new Promise((done) => setTimeout(done, 200));
-        const during = window.__bench.longTasks.filter(([start]) => start >= since);
-        return Math.max(0, ...during.map(([, d]) => d));
-      });
-
-      // The floor: JSON.parse of the same bytes, in the same page (best of up to 3 runs).
-      const parse = await page.evaluate(async (runs) => {
-        const text = await window.__bench.file.text();
-        let best = Infinity;
-        for (let i = 0; i < runs; i++) {
-          const start = performance.now();
-          JSON.parse(text);
-          best = Math.min(best, performance.now() - start);
-        }
-        return best;
-      }, spans >= 1000000 ? 1 : 3);
-      await browser.close();
-      const row = {
-        spans, mb, load: timing.load, parse, ratio: timing.load / parse,
-        longest: timing.longest, peakMiB: peakKiB / 1024, p95Frame, servicesTask,
-        breakdown: [...workerLines, ...timing.measures].join('; '),
-      };
-      runs.push(row);
-      console.log(JSON.stringify(row));
+      // Cold and warm alternate, so that both see the machine in the same state.
+      for (const mode of MODES) {
+        const row = { ...(await measure(mode, spans, file, traceId)), mb };
+        runs[mode].push(row);
+        console.log(JSON.stringify(row));
+      }
     }
     fs.rmSync(file);
-    // The run with the median ratio stands for this size (each ratio is of one run's load and
-    // the same run's JSON.parse); the longest task is the worst of all runs.
-    runs.sort((a, b) => a.ratio - b.ratio);
-    const median = runs[Math.floor(runs.length / 2)];
-    results.push({
-      ...median,
-      longest: Math.max(...runs.map((r) => r.longest)),
-      servicesTask: Math.max(...runs.map((r) => r.servicesTask)),
-      runs: runs.length,
-    });
+    results.push({ spans, mb, cold: summary(runs.cold), warm: summary(runs.warm) });
   }
 } finally {
   server.close();
@@ -207,14 +255,37 @@ try {
 }
 
 const pad = (s, n) => String(s).padStart(n);
+const fixed = (n, digits = 0) => (n === undefined || n === null ? '-' : n.toFixed(digits));
 console.log(`\nMedian of ${RUNS} run(s) by ratio; longest tasks: the worst run.`);
-console.log('\n     spans     MB    load ms  JSON.parse ms  ratio  longest task ms  peak RSS MiB  p95 frame ms  services task ms');
+console.log('\n     spans     MB  mode    load ms  JSON.parse ms  ratio  cold÷warm  longest task ms  start-up task ms  peak RSS MiB  p95 frame ms  services task ms');
 for (const r of results) {
-  console.log(
-    pad(r.spans.toLocaleString('en'), 10), pad(r.mb.toFixed(1), 6), pad(r.load.toFixed(0), 10),
-    pad(r.parse.toFixed(0), 14), pad(r.ratio.toFixed(2), 6), pad(r.longest.toFixed(0), 16),
-    pad(r.peakMiB.toFixed(0), 13), pad(r.p95Frame.toFixed(1), 13), pad(r.servicesTask.toFixed(0), 17),
-  );
+  const coldOverWarm = r.cold && r.warm ? r.cold.load / r.warm.load : null;
+  for (const mode of MODES) {
+    const m = r[mode];
+    console.log(
+      pad(r.spans.toLocaleString('en'), 10), pad(r.mb.toFixed(1), 6), pad(mode, 5), pad(fixed(m.load), 10),
+      pad(fixed(m.parse), 14), pad(fixed(m.ratio, 2), 6), pad(mode === 'cold' ? fixed(coldOverWarm, 2) : '', 10),
+      pad(fixed(m.longest), 16), pad(fixed(m.startup), 17), pad(fixed(m.peakMiB), 13),
+      pad(mode === 'warm' ? fixed(m.p95Frame, 1) : '', 13), pad(mode === 'warm' ? fixed(m.servicesTask) : '', 17),
+    );
+  }
 }
 console.log('\nWhere the load time goes:');
-for (const r of results) console.log(`${pad(r.spans.toLocaleString('en'), 10)}  ${r.breakdown}`);
+for (const r of results) {
+  for (const mode of MODES) console.log(`${pad(r.spans.toLocaleString('en'), 10)} ${mode}  ${r[mode].breakdown}`);
+}
+
+// What a first visit downloads before the first trace shows: the page, its style and script,
+// its wasm, and the parsing worker's script and wasm (sizes as a server would send them).
+console.log('\nBundle (bytes)                                   raw       gzip     brotli');
+let totals = [0, 0, 0];
+for (const name of fs.readdirSync(DIST).sort()) {
+  const full = path.join(DIST, name);
+  if (!fs.statSync(full).isFile() || !/\.(html|css|js|wasm)$/.test(name)) continue;
+  const body = fs.readFileSync(full);
+  const sizes = [body.length, zlib.gzipSync(body, { level: 9 }).length,
+    zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
+  totals = totals.map((t, i) => t + sizes[i]);
+  console.log(name.padEnd(44), ...sizes.map((n) => pad(n.toLocaleString('en'), 10)));
+}
+console.log('all'.padEnd(44), ...totals.map((n) => pad(n.toLocaleString('en'), 10)));

@@ -3,6 +3,7 @@
 pub mod backend;
 mod download;
 mod files;
+pub mod storage;
 mod worker;
 
 pub use download::download_file;

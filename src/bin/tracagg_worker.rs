@@ -366,35 +366,90 @@ fn main() {
         let Some(request) = job::Request::from_message(&data) else {
             return;
         };
+        // The file goes first: the warm-up stops at its next step.
+        warm::stop();
         wasm_bindgen_futures::spawn_local(job::run(replier.clone(), request));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    warm_up();
+    // Ready at once: a file sent now is parsed now, on code not yet optimised, rather than
+    // queued behind the warm-up (a file dropped at page load waited ~0.8 s for it).
     if let Err(error) = scope.post_message(&JsValue::from_str("ready")) {
         web_sys::console::error_1(&error);
     }
+    wasm_bindgen_futures::spawn_local(warm::run(scope));
 }
 
-/// Runs the parsers on generated traces before saying "ready". The browser compiles wasm
+/// Runs the parsers on generated traces once the worker is ready, in steps with a turn of the
+/// worker's event loop between them, and says "warm" when done. The browser compiles wasm
 /// functions lazily, first with a quick baseline compiler, and only optimises those that have
 /// run a while: without this the first 100,000-span file parsed at about half speed (a parse
-/// in Node's V8 took 300 ms cold, 150 ms after this). Runs at page load, before the user's
-/// file arrives (~0.3 s of one core), with the format seen most (Jaeger) run longest.
+/// in Node's V8 took 300 ms cold, 150 ms after this). A request that arrives meanwhile stops
+/// it (the page sends the next file to a worker that is still warming up only when none is
+/// warm). ~0.3 s of one core, with the format seen most (Jaeger) run longest.
 #[cfg(target_arch = "wasm32")]
-fn warm_up() {
+mod warm {
+    use std::cell::Cell;
+
     use tracagg::core::generate::{write_trace, GenFormat};
-    for (format, spans, runs) in [
-        (GenFormat::Jaeger, 5_000, 3),
-        (GenFormat::Otlp, 3_000, 2),
-        (GenFormat::Zipkin, 3_000, 2),
-    ] {
-        let mut sample = Vec::new();
-        if write_trace(&mut sample, spans, format, 7).is_ok() {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::DedicatedWorkerGlobalScope;
+
+    thread_local! {
+        /// A request arrived: warm no more.
+        static STOPPED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Stops the warm-up before its next step.
+    pub fn stop() {
+        STOPPED.with(|stopped| stopped.set(true));
+    }
+
+    fn stopped() -> bool {
+        STOPPED.with(Cell::get)
+    }
+
+    /// One turn of the worker's event loop, so that a waiting request is taken first.
+    async fn turn(scope: &DedicatedWorkerGlobalScope) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+
+    /// The warm-up's steps (each a parse of a few thousand spans, ~10–40 ms), then "warm".
+    pub async fn run(scope: DedicatedWorkerGlobalScope) {
+        for (format, spans, runs) in [
+            (GenFormat::Jaeger, 5_000, 3),
+            (GenFormat::Otlp, 3_000, 2),
+            (GenFormat::Zipkin, 3_000, 2),
+        ] {
+            turn(&scope).await;
+            if stopped() {
+                return;
+            }
+            let mut sample = Vec::new();
+            if write_trace(&mut sample, spans, format, 7).is_err() {
+                continue;
+            }
             for _ in 0..runs {
+                turn(&scope).await;
+                if stopped() {
+                    return;
+                }
                 let _ = tracagg::core::load::parse_and_encode("warm-up.json", &sample);
             }
-            warm_up_halves(&sample);
+            for _ in 0..2 {
+                turn(&scope).await;
+                if stopped() {
+                    return;
+                }
+                super::warm_up_halves(&sample);
+            }
+        }
+        if !stopped() {
+            let _ = scope.post_message(&JsValue::from_str("warm"));
         }
     }
 }
@@ -416,7 +471,7 @@ fn warm_up_halves(sample: &[u8]) {
     first.extend_from_slice(cut.first_half_end());
     let mut second = cut.second_half_start().into_bytes();
     second.extend_from_slice(after);
-    for _ in 0..2 {
+    {
         let halves = (
             split::parse_half("warm-up.json", &first, &cut, &mut |_| {}),
             split::parse_half("warm-up.json", &second, &cut, &mut |_| {})

@@ -5,8 +5,12 @@
 //! back their compact binary form (`core::load::parse_and_encode`) in a transferred buffer.
 //! One worker per file: it is terminated when done or when the user cancels.
 //!
-//! Protocol: worker → `"ready"`; page → `File`; worker → `["progress", stage, fraction or
-//! null]` any number of times, then `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
+//! Protocol: worker → `"ready"` (it takes a file now), later `"warm"` (its warm-up is over,
+//! unless a file came first); page → `File`; worker → `["progress", stage, fraction or null]`
+//! any number of times, then `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
+//!
+//! The first worker is started by a script in `index.html` before the page's own wasm has
+//! loaded, so that both compile at once; [`prepare_worker`] takes it over.
 //!
 //! A large file (at least `split::MIN_SPLIT_BYTES`) goes to two workers at once when two are
 //! ready, one per half (`core::format::split`): page → `["first", File, from, port]` and
@@ -49,8 +53,10 @@ struct Job {
 /// A worker started ahead of time, so that its wasm is compiled before the user picks a file.
 struct Warm {
     worker: Worker,
-    /// It said "ready".
+    /// It said "ready": it takes a file now.
     ready: Rc<Cell<bool>>,
+    /// It said "warm": its warm-up is over, so its parsers run at full speed.
+    warm: Rc<Cell<bool>>,
     /// It failed to start (no script, blocked): use the page instead.
     failed: Rc<Cell<bool>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -75,30 +81,42 @@ const WARM_WORKERS: usize = 2;
 /// Starts workers so the next load does not wait for them (call once the page is up, and
 /// after each load), one at a time: each warms up for a few hundred milliseconds, and two at
 /// once took both cores from the page (scrolling right after a load dropped frames). The next
-/// starts when one says it is ready, unless a load is running. Does nothing if enough are
-/// waiting or one is still warming up.
+/// starts when one says it is warm, unless a load is running. Does nothing if enough are
+/// waiting or one is still warming up. The first is the one `index.html` started before the
+/// page's own wasm loaded, if it did.
 pub fn prepare_worker() {
     let (count, warming) = WARM.with(|warm| {
         let warm = warm.borrow();
-        let warming = warm.iter().any(|w| !w.ready.get() && !w.failed.get());
+        let warming = warm.iter().any(|w| !w.warm.get() && !w.failed.get());
         (warm.len(), warming)
     });
     let loading = CURRENT.with(|current| current.borrow().is_some());
     if count >= WARM_WORKERS || warming || loading {
         return;
     }
-    let Ok(worker) = spawn_worker() else {
-        return;
+    let (worker, early) = match take_early_worker() {
+        Some(early) => early,
+        None => match spawn_worker() {
+            Ok(worker) => (worker, EarlyState::default()),
+            Err(_) => return,
+        },
     };
-    let ready = Rc::new(Cell::new(false));
-    let failed = Rc::new(Cell::new(false));
-    let flag = ready.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if event.data().as_string().as_deref() == Some("ready") {
-            flag.set(true);
-            prepare_worker();
-        }
-    });
+    let ready = Rc::new(Cell::new(early.ready));
+    let warm = Rc::new(Cell::new(early.warm));
+    let failed = Rc::new(Cell::new(early.failed));
+    let (is_ready, is_warm) = (ready.clone(), warm.clone());
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            match event.data().as_string().as_deref() {
+                Some("ready") => is_ready.set(true),
+                Some("warm") => {
+                    is_ready.set(true);
+                    is_warm.set(true);
+                    prepare_worker();
+                }
+                _ => {}
+            }
+        });
     let flag = failed.clone();
     let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
         event.prevent_default();
@@ -106,23 +124,63 @@ pub fn prepare_worker() {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    WARM.with(|warm| {
-        warm.borrow_mut().push(Warm {
+    let already_warm = early.warm;
+    WARM.with(|warm_workers| {
+        warm_workers.borrow_mut().push(Warm {
             worker,
             ready,
+            warm,
             failed,
             _on_message: on_message,
             _on_error: on_error,
         });
     });
+    if already_warm {
+        prepare_worker();
+    }
+}
+
+/// What `index.html`'s early worker said before the page took it over.
+#[derive(Debug, Default, Clone, Copy)]
+struct EarlyState {
+    ready: bool,
+    warm: bool,
+    failed: bool,
+}
+
+/// The global under which `index.html` leaves the worker it started (see there).
+const EARLY_WORKER: &str = "tracaggEarlyWorker";
+
+/// Takes the worker `index.html` started while the page's wasm was still loading, with what
+/// it has said so far (its `tracaggState`: "ready", "warm" or "failed").
+fn take_early_worker() -> Option<(Worker, EarlyState)> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str(EARLY_WORKER);
+    let value = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let worker = value.dyn_into::<Worker>().ok()?;
+    let said = js_sys::Reflect::get(&worker, &JsValue::from_str("tracaggState"))
+        .ok()
+        .and_then(|state| state.as_string())
+        .unwrap_or_default();
+    let state = EarlyState {
+        ready: said == "ready" || said == "warm",
+        warm: said == "warm",
+        failed: said == "failed",
+    };
+    Some((worker, state))
 }
 
 /// A prepared worker (and whether it is ready), or a new one.
 fn take_worker() -> Result<(Worker, bool), WorkerFailure> {
     let prepared = WARM.with(|warm| {
         let mut warm = warm.borrow_mut();
-        // The readiest first.
-        let at = warm.iter().position(|w| w.ready.get()).unwrap_or(0);
+        // The readiest first: warm, then ready, then still starting.
+        let at = warm
+            .iter()
+            .position(|w| w.warm.get() && !w.failed.get())
+            .or_else(|| warm.iter().position(|w| w.ready.get() && !w.failed.get()))
+            .unwrap_or(0);
         (!warm.is_empty()).then(|| warm.remove(at))
     });
     if let Some(warm) = prepared {
@@ -240,6 +298,8 @@ pub async fn parse_in_worker(
                     peer.terminate();
                 }
                 combined.borrow_mut().forget(1);
+            } else if data.as_string().as_deref() == Some("warm") {
+                // The worker finished warming up just before the request reached it.
             } else if data.as_string().as_deref() == Some("ready") {
                 posted_when_ready.set(epoch_now());
                 if let Err(error) =

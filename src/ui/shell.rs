@@ -4,4 +4,5 @@ pub mod app;
 pub mod file_picker;
 pub mod notices;
 pub mod routing;
+pub mod session;
 pub mod trace_list;

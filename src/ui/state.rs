@@ -69,7 +69,7 @@ pub fn mark_end_and_measure(name: &str) {
 }
 
 /// A file size for people: `412 KB`, `38.5 MB`.
-fn format_bytes(bytes: f64) -> String {
+pub fn format_bytes(bytes: f64) -> String {
     if bytes >= 1e9 {
         format!("{:.2} GB", bytes / 1e9)
     } else if bytes >= 1e6 {
@@ -120,6 +120,21 @@ pub struct AppState {
     pub prices: RwSignal<PriceTable>,
     /// Open the Agent tab first on traces that are mostly GenAI spans (kept in this browser).
     pub agent_first: RwSignal<bool>,
+    /// The files kept in this browser for the next visit (see `source::storage`).
+    pub kept: RwSignal<KeptFiles>,
+    /// What came back from the last session, for the line that says so (see `shell::session`).
+    pub restored: RwSignal<Option<String>>,
+}
+
+/// What is kept in this browser for the next visit.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct KeptFiles {
+    /// How many files.
+    pub files: usize,
+    /// Their bytes in all.
+    pub bytes: f64,
+    /// This window keeps nothing (private window, storage off): said once.
+    pub unavailable: bool,
 }
 
 /// Where the price table is kept.
@@ -177,6 +192,8 @@ impl AppState {
                     .unwrap_or_default(),
             ),
             agent_first: RwSignal::new(stored(KEY_AGENT_FIRST).is_none_or(|v| v != "0")),
+            kept: RwSignal::new(KeptFiles::default()),
+            restored: RwSignal::new(None),
         }
     }
 
@@ -232,28 +249,46 @@ impl AppState {
     }
 
     /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
-    pub fn load_bytes(&self, name: &str, bytes: &[u8]) {
+    /// Whether anything was added.
+    pub fn load_bytes(&self, name: &str, bytes: &[u8]) -> bool {
         if let Some(kind) = crate::core::logs::sniff(bytes) {
-            match crate::core::logs::parse_logs(name, bytes, kind) {
+            return match crate::core::logs::parse_logs(name, bytes, kind) {
                 Ok(file) => {
                     let state = *self;
                     spawn_local(async move { state.add_logs(file).await });
+                    true
                 }
-                Err(error) => self.notify(NoticeLevel::Error, error),
-            }
-            return;
+                Err(error) => {
+                    self.notify(NoticeLevel::Error, error);
+                    false
+                }
+            };
         }
         let result = self.traces.try_update(|set| load_into(set, name, bytes));
         match result {
-            Some(Ok(report)) => self.notify(NoticeLevel::Info, report.describe()),
-            Some(Err(error)) => self.notify(NoticeLevel::Error, error.to_string()),
-            None => {}
+            Some(Ok(report)) => {
+                self.notify(NoticeLevel::Info, report.describe());
+                true
+            }
+            Some(Err(error)) => {
+                self.notify(NoticeLevel::Error, error.to_string());
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// [`Self::load_bytes`], and keeps the bytes for the next visit when they loaded (the
+    /// demo, a backend's answer).
+    pub fn load_and_keep_bytes(&self, name: &str, bytes: &[u8]) {
+        if self.load_bytes(name, bytes) {
+            self.keep_bytes(name, bytes);
         }
     }
 
     /// Parses a backend's answer `bytes` (named `name` in the load log) and adds its traces;
     /// returns the IDs of the traces it held, or why it could not be read. On error nothing
-    /// loaded is lost.
+    /// loaded is lost. An answer that held traces is kept for the next visit.
     pub fn load_bytes_with_ids(&self, name: &str, bytes: &[u8]) -> Result<Vec<String>, String> {
         let result = self
             .traces
@@ -261,6 +296,9 @@ impl AppState {
         match result {
             Some(Ok((report, ids))) => {
                 self.notify(NoticeLevel::Info, report.describe());
+                if !ids.is_empty() {
+                    self.keep_bytes(name, bytes);
+                }
                 Ok(ids)
             }
             Some(Err(error)) => Err(error.to_string()),
@@ -270,7 +308,7 @@ impl AppState {
 
     /// Adds traces a worker parsed and built (see `source::parse_in_worker`). Decoding runs
     /// in short slices and adding in a task of its own, so that neither blocks the page.
-    async fn load_built(&self, name: &str, encoded: js_sys::Uint8Array) {
+    async fn load_built(&self, name: &str, encoded: js_sys::Uint8Array) -> bool {
         mark("tracagg: hand-over waits");
         yield_to_browser().await;
         let measure = "tracagg: decode traces";
@@ -290,7 +328,7 @@ impl AppState {
                     mark("tracagg: add logs start");
                     self.add_logs(logs).await;
                     mark_end_and_measure("tracagg: add logs");
-                    return;
+                    return true;
                 }
                 let added = timed("tracagg: add traces", || {
                     let mut kept = Vec::new();
@@ -307,17 +345,25 @@ impl AppState {
                     self.traces.notify();
                     report
                 });
-                if let Some(report) = added {
-                    self.notify(NoticeLevel::Info, report.describe());
+                match added {
+                    Some(report) => {
+                        self.notify(NoticeLevel::Info, report.describe());
+                        true
+                    }
+                    None => false,
                 }
             }
             Err(WorkerFailure::Cancelled) => {
                 self.notify(NoticeLevel::Cancelled, format!("{name}: loading cancelled"));
+                false
             }
-            Err(WorkerFailure::Failed(error) | WorkerFailure::Unavailable(error)) => self.notify(
-                NoticeLevel::Error,
-                format!("{name}: could not decode the parsed traces: {error}"),
-            ),
+            Err(WorkerFailure::Failed(error) | WorkerFailure::Unavailable(error)) => {
+                self.notify(
+                    NoticeLevel::Error,
+                    format!("{name}: could not decode the parsed traces: {error}"),
+                );
+                false
+            }
         }
     }
 
@@ -336,7 +382,8 @@ impl AppState {
                 let downloaded = crate::source::download_file(&url).await;
                 state.pending.update(|n| *n = n.saturating_sub(1));
                 match downloaded {
-                    Ok(file) => state.load_files(vec![file]),
+                    // Not kept: the link reopens it.
+                    Ok(file) => state.load_file_list(vec![file], false).await,
                     Err(error) => state.notify(NoticeLevel::Error, error),
                 }
             }
@@ -348,48 +395,58 @@ impl AppState {
     }
 
     /// Loads files one after the other, each parsed in a Web Worker so the page stays
-    /// responsive (on the page itself when no worker can start). Cancelling stops the file
-    /// being loaded; files already loaded stay.
+    /// responsive (on the page itself when no worker can start), and keeps each that loaded
+    /// for the next visit. Cancelling stops the file being loaded; files already loaded stay.
     pub fn load_files(&self, files: Vec<web_sys::File>) {
         if files.is_empty() {
             return;
         }
         let state = *self;
+        spawn_local(async move { state.load_file_list(files, true).await });
+    }
+
+    /// [`Self::load_files`], waited for; `keep`: keep each file that loaded for the next visit.
+    pub async fn load_file_list(&self, files: Vec<web_sys::File>, keep: bool) {
+        let state = *self;
         state.pending.update(|n| *n += files.len());
-        spawn_local(async move {
-            for file in files {
-                let name = file.name();
-                state
-                    .loading
-                    .set(Some(format!("{name} ({})", format_bytes(file.size()))));
-                let progress = state.progress;
-                progress.set(None);
-                let on_progress = move |stage: &str, done: Option<f64>| {
-                    progress.set(Some((stage.to_string(), done)));
-                };
-                match parse_in_worker(&file, on_progress).await {
-                    Ok(encoded) => state.load_built(&name, encoded).await,
-                    Err(WorkerFailure::Cancelled) => {
-                        state.notify(NoticeLevel::Cancelled, format!("{name}: loading cancelled"));
-                    }
-                    Err(WorkerFailure::Failed(message)) => {
-                        state.notify(NoticeLevel::Error, message);
-                    }
-                    Err(WorkerFailure::Unavailable(why)) => {
-                        leptos::logging::warn!("no worker ({why}); parsing {name} on the page");
-                        match read_file_bytes(&file).await {
-                            Ok(bytes) => state.load_bytes(&name, &bytes),
-                            Err(error) => {
-                                state.notify(NoticeLevel::Error, format!("{name}: {error}"))
-                            }
+        for file in files {
+            let name = file.name();
+            state
+                .loading
+                .set(Some(format!("{name} ({})", format_bytes(file.size()))));
+            let progress = state.progress;
+            progress.set(None);
+            let on_progress = move |stage: &str, done: Option<f64>| {
+                progress.set(Some((stage.to_string(), done)));
+            };
+            let loaded = match parse_in_worker(&file, on_progress).await {
+                Ok(encoded) => state.load_built(&name, encoded).await,
+                Err(WorkerFailure::Cancelled) => {
+                    state.notify(NoticeLevel::Cancelled, format!("{name}: loading cancelled"));
+                    false
+                }
+                Err(WorkerFailure::Failed(message)) => {
+                    state.notify(NoticeLevel::Error, message);
+                    false
+                }
+                Err(WorkerFailure::Unavailable(why)) => {
+                    leptos::logging::warn!("no worker ({why}); parsing {name} on the page");
+                    match read_file_bytes(&file).await {
+                        Ok(bytes) => state.load_bytes(&name, &bytes),
+                        Err(error) => {
+                            state.notify(NoticeLevel::Error, format!("{name}: {error}"));
+                            false
                         }
                     }
                 }
-                state.loading.set(None);
-                state.progress.set(None);
-                state.pending.update(|n| *n = n.saturating_sub(1));
+            };
+            if loaded && keep {
+                state.keep_file(file);
             }
-        });
+            state.loading.set(None);
+            state.progress.set(None);
+            state.pending.update(|n| *n = n.saturating_sub(1));
+        }
     }
 
     /// Adds a log file's records (they join their traces, now or when those are loaded) and

@@ -69,7 +69,8 @@ test('the mask switch hides secrets in the span detail and in statistics CSV, an
   await app.byTestId('mask-secrets').check();
   await app.page.reload();
   await app.byTestId('open-files').waitFor();
-  await app.chooseFiles([FIXTURE]);
+  // The file comes back by itself (kept in this browser).
+  await app.byTestId('restored').waitFor();
   await app.byTestId('tab-traces').click();
   await app.waitForRows(8);
   await app.openTrace(traceId);

@@ -201,18 +201,26 @@ test('the address bar holds trace, span and search: back/forward and reload rest
   assert.equal(await app.byTestId('span-search').inputValue(), 'redis');
   await app.page.goForward();
   await app.waitForRows(1);
-  // A reload loses the files (nothing leaves the browser); the page says so, and opens the
-  // view as soon as the file is loaded again.
+  // A reload restores the file (kept in this browser) and the same view.
   await app.page.goto(link);
   await app.page.reload();
-  await app.byTestId('trace-not-loaded').waitFor();
-  assert.match(await app.byTestId('trace-not-loaded').innerText(), new RegExp(HOTROD_ID));
-  await app.chooseFiles([HOTROD]);
-  const detail = await app.detail();
-  assert.equal(detail.spanId, MYSQL_SPAN);
+  await app.byTestId('restored').waitFor();
+  assert.equal((await app.detail()).spanId, MYSQL_SPAN);
   assert.equal(await app.byTestId('span-search').inputValue(), 'redis');
-  await app.expectMatchCount('15 matches');
   await app.page.close();
+  // Someone else opening the link has no file (nothing leaves the browser): the page says
+  // so, and opens the view as soon as the file is loaded.
+  const other = new TracaggPage(await site.browser.newPage({ viewport: { width: 1400, height: 900 } }));
+  await other.page.goto(link);
+  await other.byTestId('trace-not-loaded').waitFor();
+  assert.match(await other.byTestId('trace-not-loaded').innerText(), new RegExp(HOTROD_ID));
+  await other.chooseFiles([HOTROD]);
+  const detail = await other.detail();
+  assert.equal(detail.spanId, MYSQL_SPAN);
+  assert.equal(await other.byTestId('span-search').inputValue(), 'redis');
+  await other.expectMatchCount('15 matches');
+  assert.deepEqual(other.problems, []);
+  await other.page.close();
 });
 
 test('every trace of every fixture opens with one row per span, without errors', async () => {

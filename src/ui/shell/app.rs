@@ -17,6 +17,7 @@ use crate::ui::services::services_view::ServicesView;
 use crate::ui::shell::file_picker::FilePicker;
 use crate::ui::shell::notices::Notices;
 use crate::ui::shell::routing::{navigate, query_urls, write_location};
+use crate::ui::shell::session::{restore_session, KeptSize, RestoredLine};
 use crate::ui::shell::trace_list::TraceList;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_page::{warm_up_trace_page, TracePage};
@@ -53,7 +54,8 @@ pub fn App() -> impl IntoView {
     // run the trace page once off-screen for the same reason.
     Effect::new(move |_| prepare_worker());
     keep_scored(state);
-    open_linked_files(state);
+    // The files kept from the last visit first, then those the link names.
+    restore_session(state, move || open_linked_files(state));
     set_timeout(
         move || spawn_local(warm_up_trace_page(state)),
         std::time::Duration::from_millis(300),
@@ -68,8 +70,8 @@ pub fn App() -> impl IntoView {
     );
 
     let load_demo =
-        move |_| state.load_bytes("demo-traces.jsonl", demo_otlp_json_lines().as_bytes());
-    let clear = move |_| {
+        move |_| state.load_and_keep_bytes("demo-traces.jsonl", demo_otlp_json_lines().as_bytes());
+    let clear = move |_: ()| {
         // The files opened by address go from the link too.
         state.route.update(|r| r.files.clear());
         write_location(&state.route.get_untracked(), false);
@@ -80,7 +82,9 @@ pub fn App() -> impl IntoView {
         state.logs.set(crate::ui::widgets::shared::Shared::new(
             crate::core::logs::LogStore::new(),
         ));
+        state.forget_kept();
     };
+    let clear = Callback::new(clear);
     let is_empty = move || state.traces.with(TraceSet::is_empty);
     let open_trace = Memo::new(move |_| state.route.with(|r| r.trace.clone()));
     let backend_open = RwSignal::new(state.route.with_untracked(|r| r.backend.is_some()));
@@ -103,13 +107,18 @@ pub fn App() -> impl IntoView {
                     <OpenUrl/>
                     <button class="button" data-testid="load-demo" on:click=load_demo>"Load demo"</button>
                     <Show when=has_something>
-                        <button class="button subtle" data-testid="clear" on:click=clear>"Clear"</button>
+                        <button class="button subtle" data-testid="clear" on:click=move |_| clear.run(())
+                            title="Remove the loaded traces, and the copies this browser keeps for your next visit">"Clear"</button>
+                    </Show>
+                    <Show when=move || state.restored.with(Option::is_none)>
+                        <KeptSize/>
                     </Show>
                 </div>
             </header>
             <Show when=move || backend_open.get()>
                 <BackendPanel/>
             </Show>
+            <RestoredLine clear/>
             <Notices/>
             <Show when=move || { state.pending.get() > 0 }>
                 <div class="pending" data-testid="pending">

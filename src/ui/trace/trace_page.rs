@@ -183,12 +183,19 @@ pub fn TracePage(
 /// it. Browsers compile WebAssembly functions lazily, on first call; this moves that one-time
 /// cost of the trace page's code to start-up instead of the first time a person opens a trace.
 /// Runs in steps with a browser turn between them (all at once blocked the page for ~170 ms
-/// just after it appeared).
+/// just after it appeared), and stops as soon as a file is being loaded or something is
+/// loaded: the person's file goes first (its own first render does the same compiling).
 pub async fn warm_up_trace_page(state: AppState) {
     /// Decodes of the demo's hand-over (370 spans) at start-up, ~10 ms in all.
     const HAND_OVER_WARM_UPS: usize = 20;
+    let busy = move || {
+        state.pending.get_untracked() > 0 || state.traces.with_untracked(|set| !set.is_empty())
+    };
     let demo = crate::core::demo::demo_otlp_json_lines();
     yield_to_browser().await;
+    if busy() {
+        return;
+    }
     let mut set = crate::core::model::TraceSet::new();
     if crate::core::load::load_into(&mut set, "warm-up", demo.as_bytes()).is_err() {
         return;
@@ -200,6 +207,9 @@ pub async fn warm_up_trace_page(state: AppState) {
         for round in 0..HAND_OVER_WARM_UPS {
             if round % 5 == 0 {
                 yield_to_browser().await;
+                if busy() {
+                    return;
+                }
             }
             let _ = crate::core::load::decode_built("warm-up", &encoded);
         }
@@ -208,6 +218,9 @@ pub async fn warm_up_trace_page(state: AppState) {
         return;
     };
     yield_to_browser().await;
+    if busy() {
+        return;
+    }
     let Ok(host) = document().create_element("div") else {
         return;
     };

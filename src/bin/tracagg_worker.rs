@@ -418,12 +418,14 @@ mod warm {
         let _ = JsFuture::from(promise).await;
     }
 
-    /// The warm-up's steps (each a parse of a few thousand spans, ~10–40 ms), then "warm".
+    /// The warm-up's steps, then "warm". Each step is one parse of 1,500–2,500 spans (up to
+    /// ~40 ms cold): a file that arrives meanwhile waits for one step at most (steps of 5,000
+    /// spans took up to 110 ms on a cold start).
     pub async fn run(scope: DedicatedWorkerGlobalScope) {
         for (format, spans, runs) in [
-            (GenFormat::Jaeger, 5_000, 3),
-            (GenFormat::Otlp, 3_000, 2),
-            (GenFormat::Zipkin, 3_000, 2),
+            (GenFormat::Jaeger, 2_500, 6),
+            (GenFormat::Otlp, 1_500, 4),
+            (GenFormat::Zipkin, 1_500, 4),
         ] {
             turn(&scope).await;
             if stopped() {
@@ -440,7 +442,7 @@ mod warm {
                 }
                 let _ = tracagg::core::load::parse_and_encode("warm-up.json", &sample);
             }
-            for _ in 0..2 {
+            for _ in 0..3 {
                 turn(&scope).await;
                 if stopped() {
                     return;

@@ -5,4 +5,5 @@ pub mod file_picker;
 pub mod notices;
 pub mod routing;
 pub mod session;
+pub mod theme;
 pub mod trace_list;

@@ -124,6 +124,8 @@ pub struct AppState {
     pub kept: RwSignal<KeptFiles>,
     /// What came back from the last session, for the line that says so (see `shell::session`).
     pub restored: RwSignal<Option<String>>,
+    /// The page is dark (see `shell::theme`): charts drawn on a canvas redraw when it changes.
+    pub dark: RwSignal<bool>,
 }
 
 /// What is kept in this browser for the next visit.
@@ -135,6 +137,11 @@ pub struct KeptFiles {
     pub bytes: f64,
     /// This window keeps nothing (private window, storage off): said once.
     pub unavailable: bool,
+}
+
+thread_local! {
+    /// A list of files is being loaded (see [`AppState::load_file_list`]).
+    static LOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Where the price table is kept.
@@ -194,6 +201,12 @@ impl AppState {
             agent_first: RwSignal::new(stored(KEY_AGENT_FIRST).is_none_or(|v| v != "0")),
             kept: RwSignal::new(KeptFiles::default()),
             restored: RwSignal::new(None),
+            dark: RwSignal::new(
+                document()
+                    .document_element()
+                    .and_then(|root| root.get_attribute("data-theme"))
+                    .is_some_and(|theme| theme == "dark"),
+            ),
         }
     }
 
@@ -406,9 +419,15 @@ impl AppState {
     }
 
     /// [`Self::load_files`], waited for; `keep`: keep each file that loaded for the next visit.
+    /// Loads run one at a time (a file dropped while the last visit's files are restored waits
+    /// its turn, shown as queued).
     pub async fn load_file_list(&self, files: Vec<web_sys::File>, keep: bool) {
         let state = *self;
         state.pending.update(|n| *n += files.len());
+        while LOADING.with(std::cell::Cell::get) {
+            crate::source::sleep_ms(20).await;
+        }
+        LOADING.with(|busy| busy.set(true));
         for file in files {
             let name = file.name();
             state
@@ -447,6 +466,7 @@ impl AppState {
             state.progress.set(None);
             state.pending.update(|n| *n = n.saturating_sub(1));
         }
+        LOADING.with(|busy| busy.set(false));
     }
 
     /// Adds a log file's records (they join their traces, now or when those are loaded) and

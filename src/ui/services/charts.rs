@@ -15,6 +15,45 @@ use crate::ui::widgets::shared::Shared;
 const WIDTH: u32 = 560;
 const HEIGHT: u32 = 300;
 
+/// A chart's colours in the page's theme (read when drawn; see `style/main.css`'s dark theme).
+#[derive(Clone, Copy)]
+struct Palette {
+    background: RGBColor,
+    text: RGBColor,
+    axis: RGBColor,
+    grid: RGBColor,
+}
+
+impl Palette {
+    /// The colours for the theme the page shows now (`<html data-theme="dark">` or not).
+    fn current() -> Self {
+        let dark = document()
+            .document_element()
+            .and_then(|root| root.get_attribute("data-theme"))
+            .is_some_and(|theme| theme == "dark");
+        if dark {
+            Self {
+                background: RGBColor(28, 32, 39),
+                text: RGBColor(227, 231, 238),
+                axis: RGBColor(154, 163, 178),
+                grid: RGBColor(40, 45, 54),
+            }
+        } else {
+            Self {
+                background: WHITE,
+                text: BLACK,
+                axis: BLACK,
+                grid: RGBColor(240, 242, 246),
+            }
+        }
+    }
+
+    /// Label text in this palette.
+    fn label(&self) -> TextStyle<'static> {
+        ("sans-serif", 12).into_font().color(&self.text)
+    }
+}
+
 /// Milliseconds, for axes.
 fn ms(ns: f64) -> f64 {
     ns / 1e6
@@ -27,7 +66,8 @@ fn draw_scatter(
 ) -> Result<Vec<(f64, f64, usize)>, String> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D canvas")?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let palette = Palette::current();
+    root.fill(&palette.background).map_err(|e| e.to_string())?;
     // Nothing to draw (a filter that matches no trace): an empty canvas, no axes.
     let Some(axes) = ScatterAxes::of(points) else {
         root.present().map_err(|e| e.to_string())?;
@@ -63,7 +103,10 @@ fn draw_scatter(
         .y_label_formatter(&|y: &f64| format_duration_ns((*y * 1e6) as i64))
         .x_desc("start (UTC)")
         .y_desc("duration (log)")
-        .light_line_style(RGBColor(240, 242, 246))
+        .light_line_style(palette.grid)
+        .axis_style(palette.axis)
+        .label_style(palette.label())
+        .axis_desc_style(palette.label())
         .draw()
         .map_err(|e| e.to_string())?;
     let ok = RGBColor(47, 111, 221);
@@ -107,8 +150,10 @@ pub fn TraceScatter(
     let canvas = NodeRef::<Canvas>::new();
     let hits = RwSignal::new(Vec::<(f64, f64, usize)>::new());
     let failure = RwSignal::new(None::<String>);
+    let state = expect_context::<crate::ui::state::AppState>();
     Effect::new(move |_| {
         let points = points.get();
+        state.dark.track();
         let Some(element) = canvas.get() else { return };
         match draw_scatter(element, &points) {
             Ok(found) => {
@@ -179,7 +224,8 @@ pub fn TraceScatter(
 fn draw_histogram(canvas: web_sys::HtmlCanvasElement, histogram: &Histogram) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D canvas")?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let palette = Palette::current();
+    root.fill(&palette.background).map_err(|e| e.to_string())?;
     let (Some(first), Some(last)) = (histogram.bins.first(), histogram.bins.last()) else {
         root.present().map_err(|e| e.to_string())?;
         return Ok(());
@@ -210,7 +256,10 @@ fn draw_histogram(canvas: web_sys::HtmlCanvasElement, histogram: &Histogram) -> 
         })
         .x_desc("duration")
         .y_desc("spans")
-        .light_line_style(RGBColor(240, 242, 246))
+        .light_line_style(palette.grid)
+        .axis_style(palette.axis)
+        .label_style(palette.label())
+        .axis_desc_style(palette.label())
         .draw()
         .map_err(|e| e.to_string())?;
     let bar = RGBColor(78, 121, 167);
@@ -275,8 +324,10 @@ pub fn LatencyHistogram(
         Shared::new(choice.map(|c| histogram_of.run(c)).unwrap_or_default())
     });
     let failure = RwSignal::new(None::<String>);
+    let state = expect_context::<crate::ui::state::AppState>();
     Effect::new(move |_| {
         let histogram = histogram.get();
+        state.dark.track();
         let Some(element) = canvas.get() else { return };
         failure.set(draw_histogram(element, &histogram).err());
     });

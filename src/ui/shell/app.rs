@@ -18,6 +18,7 @@ use crate::ui::shell::file_picker::FilePicker;
 use crate::ui::shell::notices::Notices;
 use crate::ui::shell::routing::{navigate, query_urls, write_location};
 use crate::ui::shell::session::{restore_session, KeptSize, RestoredLine};
+use crate::ui::shell::theme::ThemeToggle;
 use crate::ui::shell::trace_list::TraceList;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_page::{warm_up_trace_page, TracePage};
@@ -54,7 +55,12 @@ pub fn App() -> impl IntoView {
     // run the trace page once off-screen for the same reason.
     Effect::new(move |_| prepare_worker());
     keep_scored(state);
-    // The files kept from the last visit first, then those the link names.
+    // Files dropped while the page was starting, then the files kept from the last visit,
+    // then those the link names.
+    let early = take_boot_screen();
+    if !early.is_empty() {
+        state.load_files(early);
+    }
     restore_session(state, move || open_linked_files(state));
     set_timeout(
         move || spawn_local(warm_up_trace_page(state)),
@@ -113,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Show when=move || state.restored.with(Option::is_none)>
                         <KeptSize/>
                     </Show>
+                    <ThemeToggle/>
                 </div>
             </header>
             <Show when=move || backend_open.get()>
@@ -178,6 +185,26 @@ pub fn App() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// Removes `index.html`'s start-up screen (the app now draws the page) and returns the files
+/// dropped on it while the app was starting.
+fn take_boot_screen() -> Vec<web_sys::File> {
+    let window = window();
+    let _ = js_sys::Reflect::set(&window, &"tracaggStarted".into(), &true.into());
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    let key = wasm_bindgen::JsValue::from_str("tracaggEarlyFiles");
+    let files = js_sys::Reflect::get(&window, &key).unwrap_or_default();
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    if !js_sys::Array::is_array(&files) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&files)
+        .iter()
+        .filter_map(|file| wasm_bindgen::JsCast::dyn_into::<web_sys::File>(file).ok())
+        .collect()
 }
 
 /// Which view the tabs show.

@@ -229,7 +229,7 @@ pub fn GraphView(
                         <path d="M0,0 L10,5 L0,10 z" fill="#c62f2f"></path>
                     </marker>
                 </defs>
-                <rect x="-100000" y="-100000" width="200000" height="200000" fill="#ffffff"></rect>
+                <rect class="graph-bg" x="-100000" y="-100000" width="200000" height="200000" fill="#ffffff"></rect>
                 {move || {
                     let drawing = drawing.get();
                     let selected = highlighted.get();
@@ -255,7 +255,7 @@ pub fn GraphView(
                                     <title>{edge.tooltip.clone()}</title>
                                     <path d=edge.path.clone() fill="none" stroke="transparent" stroke-width="12"></path>
                                     <path d=edge.path.clone() fill="none" stroke=edge.stroke stroke-width=format!("{:.1}", edge.width) marker-end=marker></path>
-                                    <rect x=label.x - label.width / 2.0 y=label.y - label.height / 2.0 width=label.width height=label.height rx="3" fill="#ffffff" fill-opacity="0.92"></rect>
+                                    <rect class="edge-label-bg" x=label.x - label.width / 2.0 y=label.y - label.height / 2.0 width=label.width height=label.height rx="3" fill="#ffffff" fill-opacity="0.92"></rect>
                                     <text x=label.x y=label.y + 4.0 text-anchor="middle" font-size="11" fill=edge.stroke data-testid="edge-label">{edge.label.clone()}</text>
                                 </g>
                             }

@@ -15,7 +15,9 @@ mod trace_list;
 mod url_state;
 
 pub use colour::{baseline_colour, service_colour, BASELINE_BANDS, UNJUDGED_COLOUR};
-pub use graph::graph_drawing::{service_shifts, DrawnEdge, DrawnNode, GraphDrawing, GraphTarget};
+pub use graph::graph_drawing::{
+    service_shifts, DrawnEdge, DrawnNode, GraphDrawing, GraphTarget, OpeningView, MIN_READABLE_SCALE,
+};
 pub use graph::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 pub use graph::operation_graph::{
     OperationEdge, OperationGraph, OperationNode, OPERATION_NODE_HEIGHT,

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { TracaggPage, useSite } from './tracagg_page.mjs';
+import { distinctOperations, jsonFile } from './hostile_files.mjs';
 
 // Jaeger's HotROD demo, as returned by Jaeger's /api/v3/traces/{id} (OTLP JSON).
 const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
@@ -417,4 +418,34 @@ test('a large file shows the stage and how far it is; Cancel stops it and keeps 
   assert.deepEqual(app.problems, []);
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a trace graph of 87 operations opens at a readable scale around its root; Fit shows it all', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  await app.chooseFiles([jsonFile('wide.json', distinctOperations(86))]);
+  await app.waitForRows(1);
+  await app.rows().first().click();
+  await app.byTestId('tab-graph').click();
+  const svg = app.byTestId('operation-graph');
+  await svg.locator('[data-testid="graph-node"]').first().waitFor();
+  const shown = async () => svg.evaluate((el) => {
+    const [x, y, width, height] = el.getAttribute('viewBox').split(' ').map(Number);
+    const rect = el.getBoundingClientRect();
+    return { x, y, width, height, scale: Math.min(rect.width / width, rect.height / height) };
+  });
+  const opened = await shown();
+  // At scale 1: a label is as large as the graph's font, not a 10th of it.
+  assert.ok(Math.abs(opened.scale - 1) < 0.02, JSON.stringify(opened));
+  // The root is in view.
+  const root = await svg.locator('[data-testid="graph-node"]', { hasText: 'root' }).first().boundingBox();
+  const box = await svg.boundingBox();
+  assert.ok(root.x >= box.x && root.x + root.width <= box.x + box.width, JSON.stringify({ root, box }));
+  await app.screenshot('graph-readable', { fullPage: false });
+  await app.byTestId('operation-graph-fit').click();
+  const fitted = await shown();
+  assert.ok(fitted.scale < 0.5 && fitted.x === 0 && fitted.y === 0, JSON.stringify(fitted));
+  assert.deepEqual(app.problems, []);
+  await page.close();
 });

@@ -236,9 +236,11 @@ pub async fn warm_up_trace_page(state: AppState) {
         };
         let host: leptos::web_sys::HtmlElement = host.unchecked_into();
         let trace = Shared(trace.clone());
-        let handle = leptos::mount::mount_to(host, move || {
-            provide_context(state);
-            view! { <WarmUpPart trace part/> }
+        let handle = crate::ui::state::timed(&format!("tracagg: warm-up {part:?}"), || {
+            leptos::mount::mount_to(host, move || {
+                provide_context(state);
+                view! { <WarmUpPart trace part/> }
+            })
         });
         set_timeout(move || drop(handle), std::time::Duration::from_millis(100));
     }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::view_model::{GraphDrawing, GraphTarget, GRAPH_FONT_PX};
+use crate::core::view_model::{GraphDrawing, GraphTarget, OpeningView, GRAPH_FONT_PX};
 use crate::ui::widgets::download::download_text;
 use crate::ui::widgets::shared::Shared;
 
@@ -56,12 +56,8 @@ impl ViewBox {
     }
 }
 
-/// Height of the SVG element for a drawing shown `available_px` wide: the drawing at the
-/// scale that fits its width (never enlarged), so text keeps its size; the page scrolls.
-fn element_height(drawing: &GraphDrawing, available_px: f64) -> f64 {
-    let scale = (available_px / drawing.width.max(1.0)).min(1.0);
-    (drawing.height * scale).clamp(60.0, 2400.0)
-}
+/// The tallest an element opened at a readable scale gets, px (the page scrolls past it).
+const OPEN_MAX_HEIGHT_PX: f64 = 640.0;
 
 /// An interactive graph.
 #[component]
@@ -81,9 +77,6 @@ pub fn GraphView(
     testid: &'static str,
 ) -> impl IntoView {
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    let view_box = RwSignal::new(ViewBox::full(&drawing.get_untracked()));
-    // A new drawing (more files, another filter) starts fully visible.
-    Effect::new(move |_| view_box.set(ViewBox::full(&drawing.get())));
     let width_px = RwSignal::new(1000.0);
     Effect::new(move |_| {
         if let Some(svg) = svg_ref.get() {
@@ -93,7 +86,25 @@ pub fn GraphView(
             }
         }
     });
-    let height = move || element_height(&drawing.get(), width_px.get());
+    // How the drawing opens: fitted when its labels stay readable, else at scale 1 around the
+    // root (`GraphDrawing::opening_view`); Fit shows the whole drawing in the same element.
+    let opening = Memo::new(move |_| {
+        drawing.with(|d| d.opening_view(width_px.get(), OPEN_MAX_HEIGHT_PX))
+    });
+    let opened = |open: OpeningView| ViewBox {
+        x: open.x,
+        y: open.y,
+        width: open.width,
+        height: open.height,
+    };
+    let view_box = RwSignal::new(opened(opening.get_untracked()));
+    // A new drawing (more files, another filter) or a new width opens again.
+    Effect::new(move |_| view_box.set(opened(opening.get())));
+    let height = move || opening.with(|open| open.element_height);
+    let fitted = move || {
+        let full = ViewBox::full(&drawing.get());
+        view_box.get() == full
+    };
 
     // Screen ↔ drawing coordinates.
     let to_drawing = move |client_x: f64, client_y: f64| -> Option<(f64, f64, f64)> {
@@ -202,7 +213,9 @@ pub fn GraphView(
             <div class="graph-controls">
                 <button class="button small" title="Zoom in" on:click=move |_| zoom_at_centre(1.0 / 1.4)>"+"</button>
                 <button class="button small" title="Zoom out" on:click=move |_| zoom_at_centre(1.4)>"−"</button>
-                <button class="button small" title="Show the whole graph" on:click=move |_| view_box.set(ViewBox::full(&drawing.get_untracked()))>"Fit"</button>
+                <button class="button small" class:active-toggle=fitted data-testid=format!("{testid}-fit")
+                    title="Show the whole graph (it opens at a scale where its labels can be read)"
+                    on:click=move |_| view_box.set(ViewBox::full(&drawing.get_untracked()))>"Fit"</button>
                 <button class="button small" data-testid=format!("{testid}-export") on:click=export>"Export SVG"</button>
                 <span class="graph-hint">"Drag to pan, Ctrl + wheel to zoom, hover for details."</span>
             </div>

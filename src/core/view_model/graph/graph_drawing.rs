@@ -138,7 +138,64 @@ pub fn service_shifts(
     best.into_iter().map(|(k, (_, shift))| (k, shift)).collect()
 }
 
+/// The least scale (screen pixels per drawing unit) at which a fitted graph opens: below it
+/// the labels cannot be read, so the graph opens at scale 1 around its root instead.
+pub const MIN_READABLE_SCALE: f64 = 0.7;
+
+/// How a drawing first shows in an element of a given width: the part in view (drawing
+/// units) and the element's height in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpeningView {
+    /// Left edge of the part in view.
+    pub x: f64,
+    /// Top edge of the part in view.
+    pub y: f64,
+    /// Width of the part in view.
+    pub width: f64,
+    /// Height of the part in view.
+    pub height: f64,
+    /// The element's height, px.
+    pub element_height: f64,
+    /// The whole drawing is in view.
+    pub fitted: bool,
+}
+
 impl GraphDrawing {
+    /// How the drawing opens in an element `width_px` wide: the whole drawing when that keeps
+    /// it at [`MIN_READABLE_SCALE`] or more (never enlarged), else at scale 1 around the root
+    /// (the topmost node), at most `max_height_px` high, with the rest a pan or Fit away (a
+    /// trace graph of 87 operations fitted was too small to read).
+    pub fn opening_view(&self, width_px: f64, max_height_px: f64) -> OpeningView {
+        let (width, height) = (self.width.max(1.0), self.height.max(1.0));
+        let width_px = width_px.max(1.0);
+        let scale = (width_px / width).min(1.0);
+        if scale >= MIN_READABLE_SCALE {
+            return OpeningView {
+                x: 0.0,
+                y: 0.0,
+                width,
+                height,
+                element_height: (height * scale).clamp(60.0, 2400.0),
+                fitted: true,
+            };
+        }
+        let element_height = height.min(max_height_px).max(200.0);
+        let root_x = self
+            .nodes
+            .iter()
+            .min_by(|a, b| a.rect.y.total_cmp(&b.rect.y))
+            .map_or(width / 2.0, |node| node.rect.x);
+        let x = (root_x - width_px / 2.0).clamp(0.0, (width - width_px).max(0.0));
+        OpeningView {
+            x,
+            y: 0.0,
+            width: width_px,
+            height: element_height,
+            element_height,
+            fitted: false,
+        }
+    }
+
     /// The same drawing with each service box coloured by its latency shift against a baseline
     /// (see [`service_shifts`]); services without a figure keep their colours.
     pub fn with_shifts(mut self, shifts: &std::collections::HashMap<String, f64>) -> Self {
@@ -279,6 +336,59 @@ impl GraphDrawing {
             width: graph.width,
             height: graph.height,
         }
+    }
+}
+
+#[cfg(test)]
+mod opening_tests {
+    use super::*;
+    use crate::core::view_model::graph::graph_layout::Rect;
+
+    fn node(x: f64, y: f64) -> DrawnNode {
+        DrawnNode {
+            rect: Rect {
+                x,
+                y,
+                width: 120.0,
+                height: 40.0,
+            },
+            lines: vec!["op".into()],
+            fill: "#ffffff",
+            stroke: "#b7bfcc",
+            stripe: None,
+            tooltip: String::new(),
+            key: format!("{x},{y}"),
+        }
+    }
+
+    #[test]
+    fn a_small_graph_opens_fitted_and_a_wide_one_at_scale_one_around_its_root() {
+        let small = GraphDrawing {
+            nodes: vec![node(100.0, 30.0)],
+            edges: Vec::new(),
+            width: 800.0,
+            height: 300.0,
+        };
+        let open = small.opening_view(1000.0, 640.0);
+        assert!(open.fitted);
+        assert_eq!((open.width, open.height, open.element_height), (800.0, 300.0, 300.0));
+        // 87 operations side by side: fitted, the scale would be 1000 / 9000.
+        let mut nodes: Vec<_> = (0..86).map(|i| node(60.0 + i as f64 * 104.0, 150.0)).collect();
+        nodes.push(node(4500.0, 30.0));
+        let wide = GraphDrawing {
+            nodes,
+            edges: Vec::new(),
+            width: 9000.0,
+            height: 900.0,
+        };
+        let open = wide.opening_view(1000.0, 640.0);
+        assert!(!open.fitted);
+        assert_eq!((open.x, open.y, open.width, open.height), (4000.0, 0.0, 1000.0, 640.0));
+        assert_eq!(open.element_height, 640.0);
+        // A root near the edge: the view stays on the drawing.
+        let mut edge = wide.clone();
+        edge.nodes.last_mut().unwrap().rect.x = 100.0;
+        assert_eq!(edge.opening_view(1000.0, 640.0).x, 0.0);
     }
 }
 

@@ -161,6 +161,16 @@ mod cli {
             #[arg(required = true)]
             files: Vec<PathBuf>,
         },
+        /// Write a self-contained HTML report of one trace (header, critical path, statistics, a
+        /// static waterfall picture) to standard output, to attach to a ticket.
+        Report {
+            /// The trace (required when FILES hold more than one).
+            #[arg(long = "trace")]
+            trace: Option<String>,
+            /// Trace files (merged by trace ID).
+            #[arg(required = true)]
+            files: Vec<PathBuf>,
+        },
         /// Write a generated, realistic trace (40 services, fan-out, errors, async consumers)
         /// to standard output, for benchmarks and tests.
         Gen {
@@ -319,6 +329,7 @@ mod cli {
                 traces,
                 files,
             } => export(format, &traces, &files),
+            Command::Report { trace, files } => report(trace.as_deref(), &files),
             Command::Baseline {
                 baseline,
                 score,
@@ -702,6 +713,41 @@ mod cli {
         let text = export_traces(&traces, format);
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         if let Err(error) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+            return write_failed(&error);
+        }
+        if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    fn report(wanted: Option<&str>, files: &[PathBuf]) -> ExitCode {
+        let (set, failed) = load_trace_files(files);
+        let trace = match (wanted, set.traces()) {
+            (Some(id), _) => set.get(id).cloned(),
+            (None, [only]) => Some(only.clone()),
+            (None, []) => None,
+            (None, many) => {
+                eprintln!(
+                    "tracagg: the files hold {} traces: name one with --trace ID",
+                    many.len()
+                );
+                return ExitCode::from(2);
+            }
+        };
+        let Some(trace) = trace else {
+            eprintln!(
+                "tracagg: no such trace: {}",
+                escape_controls(wanted.unwrap_or("(the files hold none)"))
+            );
+            return ExitCode::from(2);
+        };
+        let analysis = tracagg::core::analysis::analyze_trace(&trace);
+        let made_by = format!("tracagg {}", env!("CARGO_PKG_VERSION"));
+        let html = tracagg::core::view_model::report::html_report(&trace, &analysis, &made_by);
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if let Err(error) = out.write_all(html.as_bytes()).and_then(|()| out.flush()) {
             return write_failed(&error);
         }
         if failed {

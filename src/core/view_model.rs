@@ -8,6 +8,7 @@ mod colour;
 mod graph;
 mod list_filter;
 mod markdown;
+pub mod report;
 mod tables;
 mod text;
 pub(crate) mod trace;
@@ -16,7 +17,8 @@ mod url_state;
 
 pub use colour::{baseline_colour, service_colour, BASELINE_BANDS, UNJUDGED_COLOUR};
 pub use graph::graph_drawing::{
-    service_shifts, DrawnEdge, DrawnNode, GraphDrawing, GraphTarget, OpeningView, MIN_READABLE_SCALE,
+    service_shifts, DrawnEdge, DrawnNode, GraphDrawing, GraphTarget, OpeningView,
+    MIN_READABLE_SCALE,
 };
 pub use graph::graph_layout::{layout_graph, EdgeRoute, GraphLayout, Rect};
 pub use graph::operation_graph::{

@@ -52,8 +52,9 @@ for (const scheme of ['light', 'dark']) {
     }
     await app.byTestId('back').click();
     // An agent trace's Agent tab.
-    const agent = app.page.locator('[data-testid="trace-row"]', { hasText: 'invoke_agent' }).first();
+    const agent = app.page.locator('[data-testid="trace-row"]', { hasText: 'POST /plan' }).first();
     await agent.click();
+    await app.byTestId('tab-agent').click();
     await app.byTestId('agent-tab').waitFor();
     await app.screenshot(`theme-${scheme}-agent`, { fullPage: false });
     await app.byTestId('back').click();

@@ -88,9 +88,8 @@ pub fn GraphView(
     });
     // How the drawing opens: fitted when its labels stay readable, else at scale 1 around the
     // root (`GraphDrawing::opening_view`); Fit shows the whole drawing in the same element.
-    let opening = Memo::new(move |_| {
-        drawing.with(|d| d.opening_view(width_px.get(), OPEN_MAX_HEIGHT_PX))
-    });
+    let opening =
+        Memo::new(move |_| drawing.with(|d| d.opening_view(width_px.get(), OPEN_MAX_HEIGHT_PX)));
     let opened = |open: OpeningView| ViewBox {
         x: open.x,
         y: open.y,
@@ -201,6 +200,8 @@ pub fn GraphView(
         let Ok(text) = serializer.serialize_to_string(&copy) else {
             return;
         };
+        // The framework's empty placeholder comments are no part of the picture.
+        let text = text.replace("<!---->", "");
         let name = format!("{}.svg", export_name.get_untracked());
         if let Err(error) = download_text(&name, "image/svg+xml", &text) {
             leptos::logging::warn!("SVG export failed: {error}");

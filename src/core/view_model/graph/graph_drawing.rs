@@ -371,9 +371,14 @@ mod opening_tests {
         };
         let open = small.opening_view(1000.0, 640.0);
         assert!(open.fitted);
-        assert_eq!((open.width, open.height, open.element_height), (800.0, 300.0, 300.0));
+        assert_eq!(
+            (open.width, open.height, open.element_height),
+            (800.0, 300.0, 300.0)
+        );
         // 87 operations side by side: fitted, the scale would be 1000 / 9000.
-        let mut nodes: Vec<_> = (0..86).map(|i| node(60.0 + i as f64 * 104.0, 150.0)).collect();
+        let mut nodes: Vec<_> = (0..86)
+            .map(|i| node(60.0 + i as f64 * 104.0, 150.0))
+            .collect();
         nodes.push(node(4500.0, 30.0));
         let wide = GraphDrawing {
             nodes,
@@ -383,7 +388,10 @@ mod opening_tests {
         };
         let open = wide.opening_view(1000.0, 640.0);
         assert!(!open.fitted);
-        assert_eq!((open.x, open.y, open.width, open.height), (4000.0, 0.0, 1000.0, 640.0));
+        assert_eq!(
+            (open.x, open.y, open.width, open.height),
+            (4000.0, 0.0, 1000.0, 640.0)
+        );
         assert_eq!(open.element_height, 640.0);
         // A root near the edge: the view stays on the drawing.
         let mut edge = wide.clone();

@@ -690,3 +690,40 @@ fn export_writes_otlp_and_jaeger_that_read_back_the_same() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no such trace: nope"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn report_writes_one_self_contained_html_page_of_the_trace() {
+    let out = tracagg(&[
+        "report",
+        "--trace",
+        "1e223ff1f80f1c69",
+        "tests/fixtures/zipkin/skew.json",
+        "tests/fixtures/jaeger/root-2992f2a5b5d037a8aabffd08ef384237.json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h1>servicea: get</h1>"));
+    assert!(html.contains("<dt>Spans</dt><dd>4</dd>"));
+    assert!(html.contains("<h2>Critical path</h2>") && html.contains("<svg class=\"waterfall\""));
+    assert!(!html.contains("<script"));
+    // Two traces and no --trace: which one?
+    let out = tracagg(&[
+        "report",
+        "tests/fixtures/zipkin/skew.json",
+        "tests/fixtures/jaeger/root-2992f2a5b5d037a8aabffd08ef384237.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name one with --trace ID"));
+    let out = tracagg(&[
+        "report",
+        "--trace",
+        "nope",
+        "tests/fixtures/zipkin/skew.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

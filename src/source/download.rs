@@ -1,7 +1,8 @@
 //! Trace files opened by address (`#url=…`, `?url=…`, "Open URL…"): fetched without
 //! credentials, then handed to the normal file loading (the worker) as a `File`.
 use gloo_net::http::Request;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// What the person reads when a download fails: what happened and what the server must do.
 fn refused(url: &str, detail: &str) -> String {
@@ -11,7 +12,12 @@ fn refused(url: &str, detail: &str) -> String {
 }
 
 /// The file at `url` (http or https only), named after the address's last path segment.
-pub async fn download_file(url: &str) -> Result<web_sys::File, String> {
+/// `on_progress` hears the bytes received so far and the size the server announced (if it
+/// did), after each piece of the answer.
+pub async fn download_file(
+    url: &str,
+    on_progress: impl Fn(f64, Option<f64>),
+) -> Result<web_sys::File, String> {
     let parsed = url::Url::parse(url.trim()).map_err(|_| {
         format!("“{url}” is not a valid address (give an http:// or https:// URL).")
     })?;
@@ -32,8 +38,13 @@ pub async fn download_file(url: &str) -> Result<web_sys::File, String> {
             response.status_text()
         ));
     }
-    let bytes = response
-        .binary()
+    let total = response
+        .headers()
+        .get("content-length")
+        .and_then(|length| length.parse::<f64>().ok())
+        .filter(|length| *length > 0.0);
+    let raw = web_sys::Response::from(response);
+    let parts = read_body(&raw, total, &on_progress)
         .await
         .map_err(|e| format!("Could not download {url}: the answer broke off ({e})."))?;
     let name = parsed
@@ -41,8 +52,57 @@ pub async fn download_file(url: &str) -> Result<web_sys::File, String> {
         .and_then(|mut segments| segments.next_back().map(str::to_string))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| parsed.host_str().unwrap_or("download").to_string());
-    let array = js_sys::Uint8Array::from(bytes.as_slice());
-    let parts = js_sys::Array::of1(&JsValue::from(array));
     web_sys::File::new_with_u8_array_sequence(&parts, &name)
         .map_err(|_| format!("Could not keep the download of {url} as a file."))
+}
+
+/// The answer's body as its pieces (`Uint8Array`s, kept on the JavaScript side: the file is
+/// made of them without a copy into wasm memory), read as they arrive.
+async fn read_body(
+    response: &web_sys::Response,
+    total: Option<f64>,
+    on_progress: &impl Fn(f64, Option<f64>),
+) -> Result<js_sys::Array, String> {
+    let describe = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let get = |target: &JsValue, key: &str| js_sys::Reflect::get(target, &JsValue::from_str(key));
+    let parts = js_sys::Array::new();
+    let body = get(response, "body").map_err(describe)?;
+    if body.is_null() || body.is_undefined() {
+        // No stream (an empty answer, or an old browser): the whole answer at once.
+        let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
+            .await
+            .map_err(describe)?;
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        on_progress(f64::from(bytes.length()), total);
+        parts.push(&bytes);
+        return Ok(parts);
+    }
+    let reader = get(&body, "getReader")
+        .map_err(describe)?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| "no stream reader".to_string())?
+        .call0(&body)
+        .map_err(describe)?;
+    let read = get(&reader, "read")
+        .map_err(describe)?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| "no stream reader".to_string())?;
+    let mut received = 0.0;
+    loop {
+        let next = read
+            .call0(&reader)
+            .map_err(describe)?
+            .dyn_into::<js_sys::Promise>()
+            .map_err(|_| "the stream reader gave no promise".to_string())?;
+        let chunk = JsFuture::from(next).await.map_err(describe)?;
+        if get(&chunk, "done").ok().and_then(|d| d.as_bool()) == Some(true) {
+            return Ok(parts);
+        }
+        let value = get(&chunk, "value").map_err(describe)?;
+        if let Ok(bytes) = value.dyn_into::<js_sys::Uint8Array>() {
+            received += f64::from(bytes.length());
+            parts.push(&bytes);
+            on_progress(received, total);
+        }
+    }
 }

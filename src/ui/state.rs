@@ -392,7 +392,22 @@ impl AppState {
             for url in urls {
                 state.loading.set(Some(format!("{url} (downloading)")));
                 state.progress.set(Some(("downloading".to_string(), None)));
-                let downloaded = crate::source::download_file(&url).await;
+                let shown = url.clone();
+                let on_progress = move |received: f64, total: Option<f64>| {
+                    let line = match total {
+                        Some(total) => format!(
+                            "{shown} (downloading: {} of {})",
+                            format_bytes(received),
+                            format_bytes(total)
+                        ),
+                        None => format!("{shown} (downloading: {})", format_bytes(received)),
+                    };
+                    state.loading.set(Some(line));
+                    // A compressed answer announces fewer bytes than arrive: no share then.
+                    let done = total.map(|t| received / t).filter(|share| *share <= 1.0);
+                    state.progress.set(Some(("downloading".to_string(), done)));
+                };
+                let downloaded = crate::source::download_file(&url, on_progress).await;
                 state.pending.update(|n| *n = n.saturating_sub(1));
                 match downloaded {
                     // Not kept: the link reopens it.

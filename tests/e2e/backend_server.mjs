@@ -272,8 +272,9 @@ function shopMetrics(kind, params) {
   return { name: names[kind], type: 'GAUGE', help: `${kind} of ${service}, grouped by operation`, metrics };
 }
 
-/** `files`: serves `tests/fixtures/<path>` as a static file server would (for `#url=`). */
-function files(api, url, res, cors) {
+/** `files`: serves `tests/fixtures/<path>` as a static file server would (for `#url=`); in
+ * mode `trickle`, in 8 pieces 400 ms apart, with its Content-Length (to see the progress). */
+function files(api, url, res, cors, mode) {
   const path = decodeURIComponent(api).replace(/^\/+/, '');
   if (path.includes('..')) return json(res, 400, 'bad path', cors);
   const file = `tests/fixtures/${path}`;
@@ -281,8 +282,21 @@ function files(api, url, res, cors) {
     res.writeHead(404, { 'Content-Type': 'text/plain', ...cors });
     return res.end('Not Found');
   }
+  const body = fs.readFileSync(file);
+  if (mode === 'trickle') {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length, ...cors });
+    const piece = Math.ceil(body.length / 8);
+    let at = 0;
+    const next = () => {
+      res.write(body.subarray(at, at + piece));
+      at += piece;
+      if (at < body.length) setTimeout(next, 400);
+      else res.end();
+    };
+    return next();
+  }
   res.writeHead(200, { 'Content-Type': 'application/json', ...cors });
-  return res.end(fs.readFileSync(file));
+  return res.end(body);
 }
 
 const BACKENDS = { jaeger1, jaeger3, tempo, zipkin, shop: shopBackend, files };

@@ -66,6 +66,22 @@ test('a selection and a single trace export only those traces', async () => {
   const jaeger = JSON.parse(fs.readFileSync(await one.path(), 'utf8'));
   assert.equal(jaeger.data.length, 1);
   assert.equal(jaeger.data[0].spans.length, 13);
+  // The same trace as a self-contained HTML report: it opens on its own, offline, and runs nothing.
+  const [report] = await Promise.all([app.page.waitForEvent('download'), app.byTestId('export-trace').selectOption('report')]);
+  assert.equal(report.suggestedFilename(), `trace-${jaeger.data[0].traceID}.report.html`);
+  const html = fs.readFileSync(await report.path(), 'utf8');
+  assert.ok(!/<script|<link|src=|@import/i.test(html), 'nothing runs or loads');
+  const viewer = await app.page.context().newPage();
+  const outside = [];
+  viewer.on('request', (r) => { if (!r.url().startsWith('data:') && !r.url().startsWith('about:')) outside.push(r.url()); });
+  await viewer.setContent(html);
+  assert.equal(await viewer.locator('h1').innerText(), 'travel-api: POST /plan');
+  assert.match(await viewer.locator('.facts').innerText(), /Spans\s+13/);
+  assert.equal(await viewer.locator('h2').allInnerTexts().then((h) => h.join(' | ')), 'Critical path | Statistics | Waterfall');
+  assert.equal(await viewer.locator('svg.waterfall text').filter({ hasText: 'POST /plan' }).count() > 0, true);
+  await viewer.screenshot({ path: 'tests/e2e/out/html-report.png', fullPage: true });
+  assert.deepEqual(outside, []);
+  await viewer.close();
   assert.deepEqual(app.problems, []);
   await app.page.close();
 });

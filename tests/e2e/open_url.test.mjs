@@ -64,3 +64,14 @@ test('Open URL… loads a file; refusals and HTTP errors say what happened and w
   assert.deepEqual(app.problems.filter((p) => !/nocors|missing\.json|status of 404|CORS|Failed to fetch|ERR_FAILED/.test(p)), []);
   await app.page.close();
 });
+
+test('a download shows how much has arrived, of how much', async () => {
+  const app = await openPage(`#url=${encodeURIComponent(fileUrl('trickle', 'zipkin/smartthings-oauth-authorization.json'))}`);
+  await app.page.waitForFunction(() => /\(downloading: \d+ KB of 109 KB\)/.test(document.querySelector('[data-testid="pending"]')?.innerText ?? ''));
+  const percent = Number(await app.byTestId('pending').locator('[role="progressbar"]').getAttribute('aria-valuenow'));
+  assert.ok(percent > 0 && percent < 100, `${percent} %`);
+  await app.screenshot('download-progress', { fullPage: false });
+  await app.waitForRows(1);
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});

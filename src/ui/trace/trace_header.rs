@@ -132,7 +132,7 @@ pub fn TraceHeader() -> impl IntoView {
                 </div>
             </dl>
             <CompareWith/>
-            <ExportMenu testid="export-trace" name=Signal::derive(move || view.trace.with(|t| t.as_ref().map(|t| format!("trace-{}", t.trace_id)).unwrap_or_default()))
+            <ExportMenu testid="export-trace" report=true name=Signal::derive(move || view.trace.with(|t| t.as_ref().map(|t| format!("trace-{}", t.trace_id)).unwrap_or_default()))
                 traces=Callback::new(move |()| view.trace.with_untracked(|t| t.as_ref().map(|t| vec![std::sync::Arc::clone(&t.0)]).unwrap_or_default()))/>
             <label class="skew-toggle" title="Shift child spans that start before their parent or end after it, as Jaeger does (clock skew between hosts).">
                 <input type="checkbox" data-testid="skew-toggle"

@@ -1,11 +1,13 @@
 //! [`ExportMenu`]: saves traces as one OTLP JSON or Jaeger JSON file that tracagg, Jaeger UI's
-//! upload and the OpenTelemetry Collector read back (the core's `format::export`).
+//! upload and the OpenTelemetry Collector read back (the core's `format::export`), and — on a
+//! trace's page — that trace as a self-contained HTML report (`view_model::report`).
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::core::format::{export_traces, ExportFormat};
 use crate::core::model::Trace;
+use crate::core::view_model::report::html_report;
 use crate::ui::state::{AppState, NoticeLevel};
 use crate::ui::widgets::download::{download_text, file_stem};
 
@@ -19,24 +21,36 @@ pub fn ExportMenu(
     name: Signal<String>,
     /// `data-testid` of the menu.
     testid: &'static str,
+    /// Offer an HTML report of the (first) trace too: on a trace's own page.
+    #[prop(optional)]
+    report: bool,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let pick = move |ev: leptos::ev::Event| {
         let choice = event_target_value(&ev);
-        let Some(format) = ExportFormat::from_name(&choice) else {
-            return;
-        };
         let list = traces.run(());
-        if list.is_empty() {
-            return;
-        }
-        let text = export_traces(&list, format);
-        let file = format!(
-            "{}.{}",
-            file_stem(&name.get_untracked()),
-            format.extension()
-        );
-        if let Err(error) = download_text(&file, "application/json", &text) {
+        let saved = if choice == "report" {
+            list.first().map(|trace| {
+                let analysis = state.analysis_of(trace);
+                let made_by = format!("tracagg {} (in the browser)", env!("CARGO_PKG_VERSION"));
+                let html = html_report(trace, &analysis, &made_by);
+                let file = format!("{}.report.html", file_stem(&name.get_untracked()));
+                download_text(&file, "text/html", &html)
+            })
+        } else {
+            ExportFormat::from_name(&choice)
+                .filter(|_| !list.is_empty())
+                .map(|format| {
+                    let text = export_traces(&list, format);
+                    let file = format!(
+                        "{}.{}",
+                        file_stem(&name.get_untracked()),
+                        format.extension()
+                    );
+                    download_text(&file, "application/json", &text)
+                })
+        };
+        if let Some(Err(error)) = saved {
             state.notify(NoticeLevel::Error, format!("Export failed: {error}"));
         }
         // Back to the menu's title, so the same format can be chosen again.
@@ -51,6 +65,7 @@ pub fn ExportMenu(
             <option value="">"Export…"</option>
             <option value="otlp">"as OTLP JSON"</option>
             <option value="jaeger">"as Jaeger JSON"</option>
+            {report.then(|| view! { <option value="report">"as an HTML report"</option> })}
         </select>
     }
 }

@@ -15,3 +15,4 @@ mod trace;
 mod widgets;
 
 pub use shell::app::App;
+pub use state::mark;

@@ -71,7 +71,7 @@ test('a selection and a single trace export only those traces', async () => {
   assert.equal(report.suggestedFilename(), `trace-${jaeger.data[0].traceID}.report.html`);
   const html = fs.readFileSync(await report.path(), 'utf8');
   assert.ok(!/<script|<link|src=|@import/i.test(html), 'nothing runs or loads');
-  const viewer = await app.page.context().newPage();
+  const viewer = await site.browser.newPage();
   const outside = [];
   viewer.on('request', (r) => { if (!r.url().startsWith('data:') && !r.url().startsWith('about:')) outside.push(r.url()); });
   await viewer.setContent(html);

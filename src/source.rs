@@ -2,6 +2,7 @@
 //! parsing them in a Web Worker.
 pub mod backend;
 mod download;
+mod early;
 mod files;
 pub mod storage;
 mod worker;

@@ -43,11 +43,11 @@ pub enum WorkerFailure {
 }
 
 /// The running job, so that it can be cancelled.
-struct Job {
-    worker: Worker,
+pub(super) struct Job {
+    pub(super) worker: Worker,
     /// The worker reading the second half, if the file was split.
-    peer: Option<Worker>,
-    reject: js_sys::Function,
+    pub(super) peer: Option<Worker>,
+    pub(super) reject: js_sys::Function,
 }
 
 /// A worker started ahead of time, so that its wasm is compiled before the user picks a file.
@@ -64,7 +64,7 @@ struct Warm {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<Job>> = const { RefCell::new(None) };
+    pub(super) static CURRENT: RefCell<Option<Job>> = const { RefCell::new(None) };
     /// Up to [`WARM_WORKERS`] workers started ahead of time.
     static WARM: RefCell<Vec<Warm>> = const { RefCell::new(Vec::new()) };
     /// How many times Cancel was pressed: an [`assemble`] that sees it change stops.
@@ -91,7 +91,7 @@ pub fn prepare_worker() {
         (warm.len(), warming)
     });
     let loading = CURRENT.with(|current| current.borrow().is_some());
-    if count >= WARM_WORKERS || warming || loading {
+    if count >= WARM_WORKERS || warming || loading || super::early::early_job_running() {
         return;
     }
     let (worker, early) = match take_early_worker() {
@@ -234,6 +234,9 @@ pub async fn parse_in_worker(
     file: &File,
     on_progress: impl Fn(&str, Option<f64>) + 'static,
 ) -> Result<js_sys::Uint8Array, WorkerFailure> {
+    if let Some(job) = super::early::take_early_job(file) {
+        return super::early::adopt(job, on_progress).await;
+    }
     let (worker, ready) = take_worker()?;
     let peer = (file.size() >= split::MIN_SPLIT_BYTES as f64)
         .then(take_ready_peer)
@@ -362,6 +365,16 @@ pub async fn parse_in_worker(
             ))
         }
     };
+    unpack_reply(&reply, posted_at.get())
+}
+
+/// A worker's final reply (`[true, Uint8Array, timings]` or `[false, sentence]`) as the
+/// encoded traces or the failure; `posted_at` is when the request was posted (for the
+/// timings). Also starts the next worker a little later.
+pub(super) fn unpack_reply(
+    reply: &JsValue,
+    posted_at: f64,
+) -> Result<js_sys::Uint8Array, WorkerFailure> {
     // The next worker starts a little later, not while the page renders what was just loaded
     // (its start-up would compete for the CPU).
     if let Some(window) = web_sys::window() {
@@ -369,13 +382,13 @@ pub async fn parse_in_worker(
         let _ = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 1500);
     }
-    let reply = js_sys::Array::from(&reply);
+    let reply = js_sys::Array::from(reply);
     let ok = reply.get(0).as_bool().unwrap_or(false);
     let payload = reply.get(1);
     if let Some(timings) = reply.get(2).as_string() {
         web_sys::console::debug_1(&JsValue::from_str(&format!(
             "tracagg worker: {}",
-            describe_hand_overs(&timings, posted_at.get(), epoch_now())
+            describe_hand_overs(&timings, posted_at, epoch_now())
         )));
     }
     if ok {
@@ -392,7 +405,7 @@ pub async fn parse_in_worker(
 }
 
 /// The page's clock as the workers read it too (`timeOrigin + now()`, ms).
-fn epoch_now() -> f64 {
+pub(super) fn epoch_now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.time_origin() + p.now())
@@ -433,7 +446,7 @@ fn split_request(file: &File, peer: &Worker) -> Result<(JsValue, js_sys::Array),
 }
 
 /// The stage and fraction of a `["progress", stage, fraction]` message.
-fn progress_of(data: &JsValue) -> Option<(String, Option<f64>)> {
+pub(super) fn progress_of(data: &JsValue) -> Option<(String, Option<f64>)> {
     if !js_sys::Array::is_array(data) {
         return None;
     }
@@ -530,7 +543,7 @@ pub async fn sleep_ms(ms: i32) {
 }
 
 /// Sets a User Timing mark (read by `benches/web_load.mjs`).
-fn mark(name: &str) {
+pub(super) fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(name);
     }

@@ -148,7 +148,7 @@ fn critical(html: &mut String, trace: &Trace, analysis: &TraceAnalysis) {
 /// Statistics per service and operation (count, total, self time), busiest first.
 fn statistics(html: &mut String, trace: &Trace, analysis: &TraceAnalysis) {
     let mut rows = trace_statistics(trace, &analysis.self_ns, &GroupBy::Operation);
-    rows.sort_by(|a, b| b.self_total_ns.cmp(&a.self_total_ns));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.self_total_ns));
     html.push_str("<h2>Statistics</h2>\n<table><thead><tr><th>Service</th><th>Operation</th><th class=\"n\">Count</th><th class=\"n\">Total</th><th class=\"n\">Avg</th><th class=\"n\">Max</th><th class=\"n\">Self total</th><th class=\"n\">Self % of trace</th></tr></thead><tbody>");
     for row in rows.iter().take(TABLE_ROWS) {
         let _ = write!(
@@ -171,9 +171,9 @@ fn statistics(html: &mut String, trace: &Trace, analysis: &TraceAnalysis) {
 /// "Showing 50 of 87." under a cut table.
 fn more(html: &mut String, count: usize) {
     if count > TABLE_ROWS {
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<p class=\"note\">Showing {TABLE_ROWS} of {count}.</p>\n"
+            "<p class=\"note\">Showing {TABLE_ROWS} of {count}.</p>"
         );
     }
 }
@@ -250,9 +250,9 @@ fn waterfall(html: &mut String, trace: &Trace, analysis: &TraceAnalysis) {
     }
     html.push_str("</svg>\n");
     if trace.spans.len() > rows {
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<p class=\"note\">The first {rows} of {} spans.</p>\n",
+            "<p class=\"note\">The first {rows} of {} spans.</p>",
             trace.spans.len()
         );
     }

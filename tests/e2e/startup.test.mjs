@@ -1,0 +1,58 @@
+// End-to-end: the first second. The page shows a start screen while its wasm loads; a file
+// picked or dropped on it is parsed at once by the worker index.html started, and the page
+// takes that job over when it starts (one parse, not two).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { TracaggPage, useSite } from './tracagg_page.mjs';
+
+const site = useSite({ before, after });
+const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
+
+/** A page whose own wasm arrives `ms` late (the worker's does not), and its worker lines. */
+async function slowStart(ms) {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.route(/tracagg-web-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await new Promise((done) => setTimeout(done, ms));
+    await route.continue();
+  });
+  const lines = [];
+  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) lines.push(m.text()); });
+  const app = new TracaggPage(page);
+  await page.goto(site.url, { waitUntil: 'load' });
+  return { app, lines };
+}
+
+test('a file picked on the start screen is parsed while the page starts, once', async () => {
+  const { app, lines } = await slowStart(1500);
+  // The start screen is up (the app is not): its own file input takes the file.
+  assert.equal(await app.byTestId('open-files').count(), 0);
+  await app.page.locator('#boot').screenshot({ path: 'tests/e2e/out/start-screen.png' });
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  await app.byTestId('notices').waitFor();
+  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.equal(await app.page.locator('#boot').count(), 0, 'the start screen is gone');
+  // Kept for the next visit like any file.
+  await app.byTestId('kept-size').waitFor();
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});
+
+test('a file dropped on the start screen is kept for the page, not opened by the browser', async () => {
+  const { app } = await slowStart(1500);
+  const text = fs.readFileSync(HOTROD, 'utf8');
+  await app.page.evaluate((body) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([body], 'dropped.json', { type: 'application/json' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, text);
+  await app.waitForRows(1);
+  assert.match((await app.infoNotices()).join('\n'), /dropped\.json: OTLP JSON, 40 spans/);
+  assert.equal(app.page.url().startsWith(site.url), true);
+  assert.deepEqual(app.problems, []);
+  await app.page.close();
+});

@@ -45,7 +45,13 @@ async fn wait_for_count(root: &HtmlElement, selector: &str, count: u32) -> u32 {
     found
 }
 
-fn mount_app() -> HtmlElement {
+/// Mounts a fresh app. The tests share one page, so what an earlier test loaded is kept in
+/// this page's storage (and would be restored): it is removed first, and again after a moment
+/// for a copy that was still being written.
+async fn mount_app() -> HtmlElement {
+    let _ = tracagg::source::storage::clear().await;
+    sleep_ms(200).await;
+    let _ = tracagg::source::storage::clear().await;
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     leptos::mount::mount_to(host.clone(), tracagg::ui::App).forget();
@@ -153,7 +159,7 @@ async fn a_framed_hand_over_is_assembled_between_browser_turns() {
 
 #[wasm_bindgen_test]
 async fn the_app_starts_with_the_drop_zone_and_loads_the_demo() {
-    let host = mount_app();
+    let host = mount_app().await;
     assert_eq!(wait_for_count(&host, "[data-testid=drop-zone]", 1).await, 1);
     let button: HtmlElement = host
         .query_selector("[data-testid=load-demo]")
@@ -171,7 +177,7 @@ async fn the_app_starts_with_the_drop_zone_and_loads_the_demo() {
 
 #[wasm_bindgen_test]
 async fn a_file_dropped_on_the_page_is_loaded_and_a_bad_one_explained() {
-    let host = mount_app();
+    let host = mount_app().await;
     // The drop listeners are attached by an effect after the first render.
     assert_eq!(wait_for_count(&host, "[data-testid=drop-zone]", 1).await, 1);
     sleep_ms(20).await;
@@ -255,7 +261,7 @@ async fn wait_for_text(root: &HtmlElement, selector: &str, want: &str) -> String
 
 #[wasm_bindgen_test]
 async fn the_trace_page_collapses_searches_and_shows_details() {
-    let host = mount_app();
+    let host = mount_app().await;
     click(&host, "[data-testid=load-demo]");
     assert_eq!(
         wait_for_count(&host, "[data-testid=trace-row]", 12).await,

@@ -146,14 +146,23 @@ async fn open() -> Result<IdbDatabase, StorageError> {
         .map_err(|_| StorageError::Failed("the database did not open".into()))
 }
 
+/// A transaction on the files' store, and the store.
+fn files_store(
+    db: &IdbDatabase,
+    mode: IdbTransactionMode,
+) -> Result<(web_sys::IdbTransaction, web_sys::IdbObjectStore), StorageError> {
+    let tx = db
+        .transaction_with_str_and_mode(STORE, mode)
+        .map_err(|e| to_error(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| to_error(&e))?;
+    Ok((tx, store))
+}
+
 /// Keeps `file` under [`key_of`] it (replacing a file kept under the same key).
 pub async fn keep(file: &File) -> Result<(), StorageError> {
     let db = open().await?;
     let result = async {
-        let tx = db
-            .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
-            .map_err(|e| to_error(&e))?;
-        let store = tx.object_store(STORE).map_err(|e| to_error(&e))?;
+        let (tx, store) = files_store(&db, IdbTransactionMode::Readwrite)?;
         let request = store
             .put_with_key(file, &JsValue::from_str(&key_of(file)))
             .map_err(|e| to_error(&e))?;
@@ -228,10 +237,7 @@ pub async fn kept() -> Result<Vec<Kept>, StorageError> {
 pub async fn clear() -> Result<(), StorageError> {
     let db = open().await?;
     let result = async {
-        let tx = db
-            .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
-            .map_err(|e| to_error(&e))?;
-        let store = tx.object_store(STORE).map_err(|e| to_error(&e))?;
+        let (tx, store) = files_store(&db, IdbTransactionMode::Readwrite)?;
         done(&store.clear().map_err(|e| to_error(&e))?).await?;
         transaction_done(&tx).await
     }

@@ -86,6 +86,22 @@ impl ThemeChoice {
 pub fn ThemeToggle() -> impl IntoView {
     let state = expect_context::<AppState>();
     let choice = RwSignal::new(ThemeChoice::kept());
+    // While following the system, a change of the system's setting redraws the charts too
+    // (`index.html` has already switched the page's colours).
+    if let Ok(Some(query)) = window().match_media("(prefers-color-scheme: dark)") {
+        let listener = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            // `try_`: the page's signals may be gone (an app unmounted in tests).
+            if choice.try_get_untracked() == Some(ThemeChoice::System) {
+                let _ = state.dark.try_set(ThemeChoice::System.is_dark());
+            }
+        });
+        let _ = query.add_event_listener_with_callback(
+            "change",
+            wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+        );
+        // Lives as long as the page.
+        listener.forget();
+    }
     let click = move |_| {
         let next = choice.get_untracked().next();
         next.apply();

@@ -21,6 +21,8 @@ pub struct EarlyJob {
     messages: js_sys::Array,
     /// When the file was posted to the worker (`timeOrigin + now()`), for the timings.
     posted: f64,
+    /// The worker failed before the page took the job over (its script did not load).
+    failed: bool,
 }
 
 /// The start screen began a job the page has not taken over yet (no other worker should
@@ -59,10 +61,15 @@ pub fn take_early_job(file: &File) -> Option<EarlyJob> {
         .ok()
         .and_then(|p| p.as_f64())
         .unwrap_or_else(epoch_now);
+    let failed = js_sys::Reflect::get(&job, &"failed".into())
+        .ok()
+        .and_then(|f| f.as_bool())
+        .unwrap_or(false);
     Some(EarlyJob {
         worker,
         messages,
         posted,
+        failed,
     })
 }
 
@@ -83,7 +90,15 @@ pub async fn adopt(
         worker,
         messages,
         posted,
+        failed,
     } = job;
+    if failed {
+        // The page then parses the file itself.
+        worker.terminate();
+        return Err(WorkerFailure::Unavailable(
+            "the worker started with the page failed".to_string(),
+        ));
+    }
     let on_progress = Rc::new(on_progress);
     let mut handlers: Option<Handlers> = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {

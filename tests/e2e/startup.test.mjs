@@ -56,3 +56,20 @@ test('a file dropped on the start screen is kept for the page, not opened by the
   assert.deepEqual(app.problems, []);
   await app.page.close();
 });
+
+test('when the worker cannot start, a file picked on the start screen is read by the page itself', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.route(/tracagg-worker\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.route(/tracagg-web-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await route.continue();
+  });
+  const app = new TracaggPage(page);
+  await page.goto(site.url, { waitUntil: 'load' });
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
+  // Only the refused worker script is a problem.
+  assert.deepEqual(app.problems.filter((p) => !/tracagg-worker\.js|importScripts|NetworkError|Failed to execute/.test(p)), []);
+  await page.close();
+});

@@ -233,6 +233,22 @@ pub async fn kept() -> Result<Vec<Kept>, StorageError> {
     result
 }
 
+/// Removes the file kept under `key`.
+pub async fn forget(key: &str) -> Result<(), StorageError> {
+    let db = open().await?;
+    let result = async {
+        let (tx, store) = files_store(&db, IdbTransactionMode::Readwrite)?;
+        let request = store
+            .delete(&JsValue::from_str(key))
+            .map_err(|e| to_error(&e))?;
+        done(&request).await?;
+        transaction_done(&tx).await
+    }
+    .await;
+    db.close();
+    result
+}
+
 /// Removes every kept file.
 pub async fn clear() -> Result<(), StorageError> {
     let db = open().await?;

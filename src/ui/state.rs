@@ -129,12 +129,14 @@ pub struct AppState {
 }
 
 /// What is kept in this browser for the next visit.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeptFiles {
     /// How many files.
     pub files: usize,
     /// Their bytes in all.
     pub bytes: f64,
+    /// Each file: its key in the store, its name and size.
+    pub list: Vec<(String, String, f64)>,
     /// This window keeps nothing (private window, storage off): said once.
     pub unavailable: bool,
 }

@@ -67,6 +67,31 @@ test('a reload restores the loaded files and says so; Clear removes the kept cop
   await context.close();
 });
 
+test('one kept file can be forgotten: it stays loaded now and is not reopened', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const app = await openPage(context);
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  await app.chooseFiles([ZIPKIN]);
+  await app.waitForRows(2);
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="kept-file"]').length === 2);
+  await app.byTestId('kept-size').click();
+  const list = app.byTestId('kept-list');
+  await list.waitFor();
+  assert.deepEqual((await list.getByTestId('kept-file').allInnerTexts()).map((t) => t.split('\n')[0]),
+    ['root-2992f2a5b5d037a8aabffd08ef384237.json', 'skew.json']);
+  await app.screenshot('kept-list', { fullPage: false });
+  await list.getByTestId('kept-file').filter({ hasText: 'skew.json' }).getByTestId('kept-forget').click();
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="kept-file"]').length === 1);
+  assert.equal(await keptCount(app), 1);
+  assert.equal(await app.rows().count(), 2, 'still loaded');
+  await app.page.reload();
+  await app.byTestId('restored').waitFor();
+  assert.match(await app.byTestId('restored').innerText(), /^Restored 1 file, 1 trace from your last session/);
+  assert.deepEqual(app.problems, []);
+  await context.close();
+});
+
 test('a full quota says what was not kept and keeps what fits; everything stays loaded', async () => {
   // A small quota: Chrome checks its quota when the database is written, but a kept File's
   // bytes are counted apart, so a quota just too small for one file does not fail there.

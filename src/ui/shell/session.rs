@@ -8,6 +8,7 @@ use std::cell::Cell;
 use crate::core::model::TraceSet;
 use crate::source::storage::{self, StorageError};
 use crate::ui::state::{format_bytes, AppState, KeptFiles, NoticeLevel};
+use crate::ui::widgets::name::Name;
 
 thread_local! {
     /// Persistent storage was asked for (once per page).
@@ -74,13 +75,23 @@ impl AppState {
     /// Reads what is kept again (count and size, for the line beside Clear).
     async fn count_kept(&self) {
         if let Ok(files) = storage::kept().await {
-            let unavailable = self.kept.get_untracked().unavailable;
-            self.kept.set(KeptFiles {
-                files: files.len(),
-                bytes: files.iter().map(|kept| kept.file.size()).sum(),
-                unavailable,
-            });
+            let unavailable = self.kept.with_untracked(|kept| kept.unavailable);
+            self.kept.set(KeptFiles::of(&files, unavailable));
         }
+    }
+
+    /// Removes one kept copy (the file stays loaded until Clear or a reload).
+    pub fn forget_one(&self, key: String) {
+        let state = *self;
+        spawn_local(async move {
+            if let Err(error) = storage::forget(&key).await {
+                state.notify(
+                    NoticeLevel::Error,
+                    format!("Could not remove the kept file: {}", error.describe()),
+                );
+            }
+            state.count_kept().await;
+        });
     }
 
     /// Removes the kept copies (Clear).
@@ -107,12 +118,7 @@ pub fn restore_session(state: AppState, then: impl FnOnce() + 'static) {
     spawn_local(async move {
         let kept = storage::kept().await.unwrap_or_default();
         if !kept.is_empty() {
-            let bytes: f64 = kept.iter().map(|k| k.file.size()).sum();
-            state.kept.set(KeptFiles {
-                files: kept.len(),
-                bytes,
-                unavailable: false,
-            });
+            state.kept.set(KeptFiles::of(&kept, false));
             let files: Vec<web_sys::File> = kept.into_iter().map(|k| k.file).collect();
             let count = files.len();
             let before = state.traces.with_untracked(TraceSet::len);
@@ -153,19 +159,56 @@ pub fn RestoredLine(
     }
 }
 
-/// "(4.1 MB kept)": what this browser keeps for the next visit, beside Clear.
+/// "4.1 MB kept": what this browser keeps for the next visit, beside Clear; opened, the kept
+/// files with a Forget button each (the file stays loaded; it is only not reopened).
 #[component]
 pub fn KeptSize() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         {move || {
             let kept = state.kept.get();
-            (kept.files > 0).then(|| view! {
-                <small class="kept-size" data-testid="kept-size"
-                    title="Kept in this browser (IndexedDB) so that a reload opens them again">
-                    {format!("{} kept", format_bytes(kept.bytes))}
-                </small>
+            (kept.files > 0).then(|| {
+                let rows = kept
+                    .list
+                    .iter()
+                    .map(|(key, name, size)| {
+                        let key = key.clone();
+                        view! {
+                            <li data-testid="kept-file">
+                                <Name text=name.clone()/>
+                                <small>{format_bytes(*size)}</small>
+                                <button class="link-button" data-testid="kept-forget"
+                                    title="Do not reopen this file on the next visit (it stays loaded now)"
+                                    on:click=move |_| state.forget_one(key.clone())>"Forget"</button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <details class="kept-size">
+                        <summary data-testid="kept-size"
+                            title="Kept in this browser (IndexedDB) so that a reload opens them again: click for the list">
+                            {format!("{} kept", format_bytes(kept.bytes))}
+                        </summary>
+                        <ul class="kept-list" data-testid="kept-list">{rows}</ul>
+                    </details>
+                }
             })
         }}
+    }
+}
+
+impl KeptFiles {
+    /// What `files` amount to.
+    fn of(files: &[storage::Kept], unavailable: bool) -> Self {
+        Self {
+            files: files.len(),
+            bytes: files.iter().map(|kept| kept.file.size()).sum(),
+            list: files
+                .iter()
+                .map(|kept| (kept.key.clone(), kept.file.name(), kept.file.size()))
+                .collect(),
+            unavailable,
+        }
     }
 }

@@ -47,7 +47,7 @@ async fn wait_for_count(root: &HtmlElement, selector: &str, count: u32) -> u32 {
 
 /// Mounts a fresh app. The tests share one page, so what an earlier test loaded is kept in
 /// this page's storage (and would be restored): it is removed first, and again after a moment
-/// for a copy that was still being written.
+/// for a copy that was still being written. Returns once the page is built.
 async fn mount_app() -> HtmlElement {
     let _ = tracagg::source::storage::clear().await;
     sleep_ms(200).await;
@@ -55,6 +55,8 @@ async fn mount_app() -> HtmlElement {
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     leptos::mount::mount_to(host.clone(), tracagg::ui::App).forget();
+    // The app builds its page one browser task after it is mounted.
+    assert_eq!(wait_for_count(&host, "[data-testid=page]", 1).await, 1);
     host
 }
 

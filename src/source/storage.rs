@@ -160,13 +160,17 @@ fn files_store(
 
 /// Keeps `file` under [`key_of`] it (replacing a file kept under the same key).
 pub async fn keep(file: &File) -> Result<(), StorageError> {
+    write(|store| store.put_with_key(file, &JsValue::from_str(&key_of(file)))).await
+}
+
+/// Runs one write on the files' store (`request` makes it) and waits until it is committed.
+async fn write(
+    request: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<(), StorageError> {
     let db = open().await?;
     let result = async {
         let (tx, store) = files_store(&db, IdbTransactionMode::Readwrite)?;
-        let request = store
-            .put_with_key(file, &JsValue::from_str(&key_of(file)))
-            .map_err(|e| to_error(&e))?;
-        done(&request).await?;
+        done(&request(&store).map_err(|e| to_error(&e))?).await?;
         transaction_done(&tx).await
     }
     .await;
@@ -235,31 +239,12 @@ pub async fn kept() -> Result<Vec<Kept>, StorageError> {
 
 /// Removes the file kept under `key`.
 pub async fn forget(key: &str) -> Result<(), StorageError> {
-    let db = open().await?;
-    let result = async {
-        let (tx, store) = files_store(&db, IdbTransactionMode::Readwrite)?;
-        let request = store
-            .delete(&JsValue::from_str(key))
-            .map_err(|e| to_error(&e))?;
-        done(&request).await?;
-        transaction_done(&tx).await
-    }
-    .await;
-    db.close();
-    result
+    write(|store| store.delete(&JsValue::from_str(key))).await
 }
 
 /// Removes every kept file.
 pub async fn clear() -> Result<(), StorageError> {
-    let db = open().await?;
-    let result = async {
-        let (tx, store) = files_store(&db, IdbTransactionMode::Readwrite)?;
-        done(&store.clear().map_err(|e| to_error(&e))?).await?;
-        transaction_done(&tx).await
-    }
-    .await;
-    db.close();
-    result
+    write(|store| store.clear()).await
 }
 
 /// A `File` named `name` holding `bytes` (a backend's answer, the demo), to keep like a

@@ -131,14 +131,22 @@ pub struct AppState {
 /// What is kept in this browser for the next visit.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeptFiles {
-    /// How many files.
-    pub files: usize,
-    /// Their bytes in all.
-    pub bytes: f64,
     /// Each file: its key in the store, its name and size.
     pub list: Vec<(String, String, f64)>,
     /// This window keeps nothing (private window, storage off): said once.
     pub unavailable: bool,
+}
+
+impl KeptFiles {
+    /// How many files are kept.
+    pub fn files(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Their bytes in all.
+    pub fn bytes(&self) -> f64 {
+        self.list.iter().map(|(_, _, size)| size).sum()
+    }
 }
 
 thread_local! {

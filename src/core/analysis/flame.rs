@@ -318,12 +318,7 @@ impl FlameGraph {
     ) -> String {
         const ROW: f64 = 20.0;
         const CHAR_PX: f64 = 6.5;
-        let escape = |text: &str| {
-            text.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
+        let escape = crate::core::view_model::escape_markup;
         let frames = self.zoomed(root, 1.0 / width_px.max(1.0));
         let height = f64::from(self.depth.max(1)) * ROW;
         let mut out = format!(

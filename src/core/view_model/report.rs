@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::core::analysis::{trace_statistics, GroupBy, TraceAnalysis};
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::colour::service_colour;
-use crate::core::view_model::text::shorten;
+use crate::core::view_model::text::{escape_markup as escape, shorten};
 use crate::core::view_model::trace_list::{format_duration_ns, format_start_ns};
 
 /// The most spans drawn in the waterfall (the rest are counted under it).
@@ -21,24 +21,6 @@ const NAME_CHARS: usize = 120;
 const ROW_PX: usize = 18;
 const LABEL_PX: f64 = 360.0;
 const BARS_PX: f64 = 640.0;
-
-/// `text` safe inside HTML text and quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters (but tab and newline) are not text.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A name from the trace, shortened and escaped.
 fn name(text: &str) -> String {

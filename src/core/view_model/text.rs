@@ -12,6 +12,25 @@ pub const VALUE_CHARS: usize = 2_000;
 /// Characters of a tooltip (`title`): enough to read any real name, never megabytes.
 pub const TITLE_CHARS: usize = 4_000;
 
+/// `text` safe inside HTML or SVG text and quoted attributes (`&`, `<`, `>`, both quotes), with
+/// control characters other than tab and newline, which are not text, as U+FFFD: for the
+/// markup tracagg writes itself (the HTML report, the flamegraph's SVG).
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `text` cut to at most `max_chars` characters (on a character boundary), with `…` in place of
 /// what was cut; unchanged (borrowed) when it is short enough.
 pub fn shorten(text: &str, max_chars: usize) -> String {

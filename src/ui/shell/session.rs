@@ -56,9 +56,9 @@ impl AppState {
                     format!(
                         "{name} is loaded but not kept for your next visit: {} ({} file{}, {} kept). Clear frees it.",
                         error.describe(),
-                        kept.files,
-                        if kept.files == 1 { "" } else { "s" },
-                        format_bytes(kept.bytes)
+                        kept.files(),
+                        if kept.files() == 1 { "" } else { "s" },
+                        format_bytes(kept.bytes())
                     ),
                 );
             }
@@ -167,7 +167,7 @@ pub fn KeptSize() -> impl IntoView {
     view! {
         {move || {
             let kept = state.kept.get();
-            (kept.files > 0).then(|| {
+            (kept.files() > 0).then(|| {
                 let rows = kept
                     .list
                     .iter()
@@ -188,7 +188,7 @@ pub fn KeptSize() -> impl IntoView {
                     <details class="kept-size">
                         <summary data-testid="kept-size"
                             title="Kept in this browser (IndexedDB) so that a reload opens them again: click for the list">
-                            {format!("{} kept", format_bytes(kept.bytes))}
+                            {format!("{} kept", format_bytes(kept.bytes()))}
                         </summary>
                         <ul class="kept-list" data-testid="kept-list">{rows}</ul>
                     </details>
@@ -202,8 +202,6 @@ impl KeptFiles {
     /// What `files` amount to.
     fn of(files: &[storage::Kept], unavailable: bool) -> Self {
         Self {
-            files: files.len(),
-            bytes: files.iter().map(|kept| kept.file.size()).sum(),
             list: files
                 .iter()
                 .map(|kept| (kept.key.clone(), kept.file.name(), kept.file.size()))

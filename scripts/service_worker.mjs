@@ -1,4 +1,4 @@
-// Trunk post_build hook (Trunk.toml): writes service-worker.js into the build from
+// Run after each build by scripts/build_page.mjs (a trunk post_build hook): writes service-worker.js into the build from
 // public/service-worker.js, with the build's files and a version that is a hash of them.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -6,7 +6,9 @@ import path from 'node:path';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('run by trunk as a post_build hook (TRUNK_STAGING_DIR is not set)');
-const files = fs.readdirSync(dir)
+// Every built file, also those in the page's folder (scripts/build_page.mjs), by its path.
+const files = fs.readdirSync(dir, { recursive: true })
+  .map((name) => name.split(path.sep).join('/'))
   .filter((name) => /\.(html|css|js|wasm)$/.test(name) && name !== 'service-worker.js')
   .sort();
 const hash = crypto.createHash('sha256');

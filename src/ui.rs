@@ -7,6 +7,7 @@
 mod agent;
 mod backend;
 mod compare;
+mod parts;
 mod quality;
 mod services;
 mod shell;

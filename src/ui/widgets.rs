@@ -6,6 +6,7 @@ pub mod download;
 pub mod export_menu;
 pub mod flame_view;
 pub mod graph_view;
+pub mod lazy;
 pub mod name;
 pub mod shared;
 pub mod stats_table;

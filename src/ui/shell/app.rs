@@ -8,12 +8,8 @@ use crate::core::demo::demo_otlp_json_lines;
 use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
 use crate::source::{cancel_worker_load, prepare_worker};
-use crate::ui::backend::backend_panel::BackendPanel;
-use crate::ui::compare::baselines_view::BaselinesView;
-use crate::ui::compare::compare_view::CompareView;
 use crate::ui::compare::scoring::keep_scored;
-use crate::ui::quality::quality_view::QualityView;
-use crate::ui::services::services_view::ServicesView;
+use crate::ui::parts;
 use crate::ui::shell::file_picker::FilePicker;
 use crate::ui::shell::notices::Notices;
 use crate::ui::shell::routing::{navigate, query_urls, write_location};
@@ -21,7 +17,7 @@ use crate::ui::shell::session::{restore_session, KeptSize, RestoredLine};
 use crate::ui::shell::theme::ThemeToggle;
 use crate::ui::shell::trace_list::TraceList;
 use crate::ui::state::AppState;
-use crate::ui::trace::trace_page::{warm_up_trace_page, TracePage};
+use crate::ui::widgets::lazy::Lazy;
 use crate::ui::widgets::name::Name;
 
 /// The load's stage and a bar: filled to the fraction done when the stage knows it, sliding
@@ -73,7 +69,13 @@ fn Page() -> impl IntoView {
     }
     restore_session(state, move || open_linked_files(state));
     set_timeout(
-        move || spawn_local(warm_up_trace_page(state)),
+        move || {
+            spawn_local(async move {
+                if let Ok(warm_up) = parts::warm_up_trace(state).await {
+                    warm_up.await;
+                }
+            })
+        },
         std::time::Duration::from_millis(300),
     );
 
@@ -133,7 +135,7 @@ fn Page() -> impl IntoView {
                 </div>
             </header>
             <Show when=move || backend_open.get()>
-                <BackendPanel/>
+                <Lazy load=parts::backend_panel/>
             </Show>
             <RestoredLine clear/>
             <Notices/>
@@ -151,25 +153,25 @@ fn Page() -> impl IntoView {
                 </div>
             </Show>
             <main>
-                {move || open_trace.get().map(|trace_id| view! { <TracePage trace_id/> })}
+                {move || open_trace.get().map(|trace_id| view! { <Lazy load=move || parts::trace_page(trace_id.clone())/> })}
                 <Show when=move || open_trace.with(Option::is_none) && has_something()>
                     <ViewTabs/>
                 </Show>
                 <Show when=move || open_trace.with(Option::is_none)>
                 <Show when=move || !has_something() fallback=move || view! {
                     {move || match comparing.get() {
-                        Some((a, b)) => view! { <CompareView a b/> }.into_any(),
+                        Some((a, b)) => view! { <Lazy load=move || parts::compare_view(a.clone(), b.clone())/> }.into_any(),
                         None => view! {
                             <Show when=move || on_baselines.get() fallback=move || view! {
                                 <Show when=move || on_quality.get() fallback=move || view! {
                                     <Show when=move || on_services.get() fallback=|| view! { <TraceList/> }>
-                                        <ServicesView/>
+                                        <Lazy load=parts::services_view/>
                                     </Show>
                                 }>
-                                    <QualityView/>
+                                    <Lazy load=parts::quality_view/>
                                 </Show>
                             }>
-                                <BaselinesView/>
+                                <Lazy load=parts::baselines_view/>
                             </Show>
                         }.into_any(),
                     }}

@@ -18,15 +18,17 @@ pub async fn download_file(
     url: &str,
     on_progress: impl Fn(f64, Option<f64>),
 ) -> Result<web_sys::File, String> {
-    let parsed = url::Url::parse(url.trim()).map_err(|_| {
+    // The browser's own URL parser (the `url` crate's copy of it would be part of the page's
+    // first download).
+    let parsed = web_sys::Url::new(url.trim()).map_err(|_| {
         format!("“{url}” is not a valid address (give an http:// or https:// URL).")
     })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    if !matches!(parsed.protocol().as_str(), "http:" | "https:") {
         return Err(format!(
             "“{url}” is not an http or https address; tracagg opens files by address only from web servers."
         ));
     }
-    let response = Request::get(parsed.as_str())
+    let response = Request::get(&parsed.href())
         .credentials(web_sys::RequestCredentials::Omit)
         .send()
         .await
@@ -47,11 +49,14 @@ pub async fn download_file(
     let parts = read_body(&raw, total, &on_progress)
         .await
         .map_err(|e| format!("Could not download {url}: the answer broke off ({e})."))?;
-    let name = parsed
-        .path_segments()
-        .and_then(|mut segments| segments.next_back().map(str::to_string))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| parsed.host_str().unwrap_or("download").to_string());
+    let path = parsed.pathname();
+    let name = match path.rsplit('/').next().filter(|last| !last.is_empty()) {
+        Some(last) => last.to_string(),
+        None => match parsed.hostname() {
+            host if host.is_empty() => "download".to_string(),
+            host => host,
+        },
+    };
     web_sys::File::new_with_u8_array_sequence(&parts, &name)
         .map_err(|_| format!("Could not keep the download of {url} as a file."))
 }

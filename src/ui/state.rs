@@ -271,8 +271,9 @@ impl AppState {
         analysis
     }
 
-    /// Parses `bytes` as the file `name` and adds its traces; on error nothing loaded is lost.
-    /// Whether anything was added.
+    /// Parses `bytes` as the file `name` on the page and adds its traces (or log records); on
+    /// error nothing loaded is lost. Whether anything was added. Only when no worker can parse
+    /// (see `load_file_list`); called through `ui::parts::load_bytes`.
     pub fn load_bytes(&self, name: &str, bytes: &[u8]) -> bool {
         if let Some(kind) = crate::core::logs::sniff(bytes) {
             return match crate::core::logs::parse_logs(name, bytes, kind) {
@@ -298,14 +299,6 @@ impl AppState {
                 false
             }
             None => false,
-        }
-    }
-
-    /// [`Self::load_bytes`], and keeps the bytes for the next visit when they loaded (the
-    /// demo, a backend's answer).
-    pub fn load_and_keep_bytes(&self, name: &str, bytes: &[u8]) {
-        if self.load_bytes(name, bytes) {
-            self.keep_bytes(name, bytes);
         }
     }
 
@@ -476,7 +469,16 @@ impl AppState {
                 Err(WorkerFailure::Unavailable(why)) => {
                     leptos::logging::warn!("no worker ({why}); parsing {name} on the page");
                     match read_file_bytes(&file).await {
-                        Ok(bytes) => state.load_bytes(&name, &bytes),
+                        Ok(bytes) => {
+                            // The page's own parser is downloaded only for this (`ui::parts`).
+                            match crate::ui::parts::load_bytes(state, name.clone(), bytes).await {
+                                Ok(loaded) => loaded,
+                                Err(missing) => {
+                                    state.notify(NoticeLevel::Error, format!("{name}: {missing}"));
+                                    false
+                                }
+                            }
+                        }
                         Err(error) => {
                             state.notify(NoticeLevel::Error, format!("{name}: {error}"));
                             false

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::analysis::compare::{BaselineBuilder, SavedBaseline, Scorer};
+use crate::core::analysis::compare::{BaselineBuilder, SavedBaseline, ScoreConfig, Scorer};
 use crate::core::model::Trace;
 use crate::source::yield_to_browser;
 use crate::ui::state::{timed, AppState, NoticeLevel};
@@ -114,48 +114,68 @@ pub fn keep_scored(state: AppState) {
             return;
         };
         state.scoring.set(Some((0, traces.len())));
+        // The scoring code is downloaded with the Baselines view (`ui::parts`): a page without
+        // a baseline never needs it.
         spawn_local(async move {
-            let mut scorer = Scorer::new(&saved, config);
-            let mut slice_start = now_ms();
-            for (done, trace) in traces.iter().enumerate() {
-                if now_ms() - slice_start >= SLICE_MS {
-                    let _ = state.scoring.try_set(Some((done, traces.len())));
-                    yield_to_browser().await;
-                    if generation.try_get_value() != Some(ticket) {
-                        return;
-                    }
-                    slice_start = now_ms();
-                }
-                let analysis = state.analysis_of(trace);
-                scorer.add(trace, &analysis);
+            if let Ok(round) =
+                crate::ui::parts::score_round(state, saved, config, traces, generation, ticket)
+                    .await
+            {
+                round.await;
             }
-            // Sorting, learning the scored traces and comparing them: a task each.
-            let still = || generation.try_get_value() == Some(ticket);
-            yield_to_browser().await;
-            if !still() {
-                return;
-            }
-            let (mut board, current) = timed("tracagg: sort scores", || scorer.into_parts());
-            yield_to_browser().await;
-            if !still() {
-                return;
-            }
-            let current = timed("tracagg: learn the scored traces", || current.finish());
-            yield_to_browser().await;
-            if !still() {
-                return;
-            }
-            timed("tracagg: what changed", || {
-                board.set_changes(&saved, current)
-            });
-            yield_to_browser().await;
-            if !still() {
-                return;
-            }
-            timed("tracagg: show scores", || {
-                let _ = state.scores.try_set(Some(Shared::new(board)));
-            });
-            let _ = state.scoring.try_set(None);
         });
     });
+}
+
+/// One round of [`keep_scored`]: scores `traces` against `saved`, in slices, and stops at its
+/// next slice when a newer round has taken `generation` past `ticket`.
+pub async fn score_traces(
+    state: AppState,
+    saved: Shared<SavedBaseline>,
+    config: ScoreConfig,
+    traces: Vec<Arc<Trace>>,
+    generation: StoredValue<u64>,
+    ticket: u64,
+) {
+    let mut scorer = Scorer::new(&saved, config);
+    let mut slice_start = now_ms();
+    for (done, trace) in traces.iter().enumerate() {
+        if now_ms() - slice_start >= SLICE_MS {
+            let _ = state.scoring.try_set(Some((done, traces.len())));
+            yield_to_browser().await;
+            if generation.try_get_value() != Some(ticket) {
+                return;
+            }
+            slice_start = now_ms();
+        }
+        let analysis = state.analysis_of(trace);
+        scorer.add(trace, &analysis);
+    }
+    // Sorting, learning the scored traces and comparing them: a task each.
+    let still = || generation.try_get_value() == Some(ticket);
+    yield_to_browser().await;
+    if !still() {
+        return;
+    }
+    let (mut board, current) = timed("tracagg: sort scores", || scorer.into_parts());
+    yield_to_browser().await;
+    if !still() {
+        return;
+    }
+    let current = timed("tracagg: learn the scored traces", || current.finish());
+    yield_to_browser().await;
+    if !still() {
+        return;
+    }
+    timed("tracagg: what changed", || {
+        board.set_changes(&saved, current)
+    });
+    yield_to_browser().await;
+    if !still() {
+        return;
+    }
+    timed("tracagg: show scores", || {
+        let _ = state.scores.try_set(Some(Shared::new(board)));
+    });
+    let _ = state.scoring.try_set(None);
 }

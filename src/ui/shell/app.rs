@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use::{use_drop_zone_with_options, UseDropZoneOptions, UseDropZoneReturn};
 
-use crate::core::demo::demo_otlp_json_lines;
 use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
-use crate::source::{cancel_worker_load, prepare_worker};
+use crate::source::storage::file_from_bytes;
+use crate::source::{cancel_worker_load, prepare_worker, sleep_ms};
 use crate::ui::compare::scoring::keep_scored;
 use crate::ui::parts;
 use crate::ui::shell::file_picker::FilePicker;
@@ -16,7 +16,7 @@ use crate::ui::shell::routing::{navigate, query_urls, write_location};
 use crate::ui::shell::session::{restore_session, KeptSize, RestoredLine};
 use crate::ui::shell::theme::ThemeToggle;
 use crate::ui::shell::trace_list::TraceList;
-use crate::ui::state::AppState;
+use crate::ui::state::{AppState, NoticeLevel};
 use crate::ui::widgets::lazy::Lazy;
 use crate::ui::widgets::name::Name;
 
@@ -69,13 +69,7 @@ fn Page() -> impl IntoView {
     }
     restore_session(state, move || open_linked_files(state));
     set_timeout(
-        move || {
-            spawn_local(async move {
-                if let Ok(warm_up) = parts::warm_up_trace(state).await {
-                    warm_up.await;
-                }
-            })
-        },
+        move || spawn_local(preload_parts(state)),
         std::time::Duration::from_millis(300),
     );
 
@@ -87,8 +81,20 @@ fn Page() -> impl IntoView {
         UseDropZoneOptions::default().on_drop(move |event| state.load_files(event.files)),
     );
 
-    let load_demo =
-        move |_| state.load_and_keep_bytes("demo-traces.jsonl", demo_otlp_json_lines().as_bytes());
+    // The demo is made by code downloaded on this click, then read by the worker like a file.
+    let load_demo = move |_| {
+        spawn_local(async move {
+            let made = parts::demo_traces()
+                .await
+                .map_err(|missing| missing.to_string());
+            match made.and_then(|text| {
+                file_from_bytes("demo-traces.jsonl", text.as_bytes()).map_err(|e| e.describe())
+            }) {
+                Ok(file) => state.load_file_list(vec![file], true).await,
+                Err(why) => state.notify(NoticeLevel::Error, format!("The demo: {why}")),
+            }
+        })
+    };
     let clear = move |_: ()| {
         // The files opened by address go from the link too.
         state.route.update(|r| r.files.clear());
@@ -197,6 +203,25 @@ fn Page() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// Downloads the page's other parts (`ui::parts`) once nothing is loading, so that the views a
+/// person opens next are there at once: first the trace page, which also renders itself once
+/// off-screen when nothing is loaded yet, then the others. The person's first file never
+/// waits for these: they start after it has loaded.
+async fn preload_parts(state: AppState) {
+    while state.pending.try_get_untracked().unwrap_or(0) > 0 {
+        sleep_ms(250).await;
+    }
+    if let Ok(warm_up) = parts::warm_up_trace(state).await {
+        warm_up.await;
+    }
+    // A failed download is retried when the part is opened; nothing to say here.
+    let _ = parts::preload_export().await;
+    let _ = parts::preload_services().await;
+    let _ = parts::preload_compare().await;
+    let _ = parts::preload_quality().await;
+    let _ = parts::preload_backend().await;
 }
 
 /// Removes `index.html`'s start-up screen (the app now draws the page) and returns the files

@@ -29,30 +29,17 @@ pub fn ExportMenu(
     let pick = move |ev: leptos::ev::Event| {
         let choice = event_target_value(&ev);
         let list = traces.run(());
-        let saved = if choice == "report" {
-            list.first().map(|trace| {
-                let analysis = state.analysis_of(trace);
-                let made_by = format!("tracagg {} (in the browser)", env!("CARGO_PKG_VERSION"));
-                let html = html_report(trace, &analysis, &made_by);
-                let file = format!("{}.report.html", file_stem(&name.get_untracked()));
-                download_text(&file, "text/html", &html)
-            })
-        } else {
-            ExportFormat::from_name(&choice)
-                .filter(|_| !list.is_empty())
-                .map(|format| {
-                    let text = export_traces(&list, format);
-                    let file = format!(
-                        "{}.{}",
-                        file_stem(&name.get_untracked()),
-                        format.extension()
-                    );
-                    download_text(&file, "application/json", &text)
-                })
-        };
-        if let Some(Err(error)) = saved {
-            state.notify(NoticeLevel::Error, format!("Export failed: {error}"));
-        }
+        let stem = file_stem(&name.get_untracked());
+        // The writers are downloaded with the first export (`ui::parts`).
+        leptos::task::spawn_local(async move {
+            let saved = match crate::ui::parts::export(state, choice, list, stem).await {
+                Ok(saved) => saved,
+                Err(missing) => Err(missing.to_string()),
+            };
+            if let Err(error) = saved {
+                state.notify(NoticeLevel::Error, format!("Export failed: {error}"));
+            }
+        });
         // Back to the menu's title, so the same format can be chosen again.
         if let Some(select) = ev.target().and_then(|t| {
             wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlSelectElement>(t).ok()
@@ -68,4 +55,32 @@ pub fn ExportMenu(
             {report.then(|| view! { <option value="report">"as an HTML report"</option> })}
         </select>
     }
+}
+
+/// Saves `list` as the menu's `choice` ("otlp", "jaeger" or "report": the first trace as an
+/// HTML report) in a file named `<stem>.<extension>`; nothing for an unknown choice or no
+/// traces.
+pub fn save_export(
+    state: AppState,
+    choice: &str,
+    list: &[Arc<Trace>],
+    stem: &str,
+) -> Result<(), String> {
+    let saved = if choice == "report" {
+        list.first().map(|trace| {
+            let analysis = state.analysis_of(trace);
+            let made_by = format!("tracagg {} (in the browser)", env!("CARGO_PKG_VERSION"));
+            let html = html_report(trace, &analysis, &made_by);
+            download_text(&format!("{stem}.report.html"), "text/html", &html)
+        })
+    } else {
+        ExportFormat::from_name(choice)
+            .filter(|_| !list.is_empty())
+            .map(|format| {
+                let text = export_traces(list, format);
+                let file = format!("{stem}.{}", format.extension());
+                download_text(&file, "application/json", &text)
+            })
+    };
+    saved.unwrap_or(Ok(())).map_err(|error| error.to_string())
 }

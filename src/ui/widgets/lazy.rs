@@ -16,6 +16,12 @@ use leptos::prelude::*;
 #[derive(Debug, Clone)]
 pub struct PartMissing;
 
+impl std::fmt::Display for PartMissing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("this part of tracagg could not be downloaded (is the network down?)")
+    }
+}
+
 #[cfg(tracagg_split)]
 impl From<wasm_split_helpers::SplitLoaderError> for PartMissing {
     fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {

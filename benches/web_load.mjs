@@ -282,16 +282,34 @@ for (const r of results) {
 }
 
 // What a first visit downloads before the first trace shows: the page, its style and script,
-// its wasm, and the parsing worker's script and wasm (sizes as a server would send them).
+// its wasm's first part (with the chunk loader), and the parsing worker's script and wasm
+// (sizes as a server would send them); then the parts loaded later (scripts/build_page.mjs).
 console.log('\nBundle (bytes)                                   raw       gzip     brotli');
-let totals = [0, 0, 0];
-for (const name of fs.readdirSync(DIST).sort()) {
-  const full = path.join(DIST, name);
-  if (!fs.statSync(full).isFile() || !/\.(html|css|js|wasm)$/.test(name)) continue;
+const sizesOf = (full) => {
   const body = fs.readFileSync(full);
-  const sizes = [body.length, zlib.gzipSync(body, { level: 9 }).length,
+  return [body.length, zlib.gzipSync(body, { level: 9 }).length,
     zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
-  totals = totals.map((t, i) => t + sizes[i]);
-  console.log(name.padEnd(44), ...sizes.map((n) => pad(n.toLocaleString('en'), 10)));
+};
+const add = (a, b) => a.map((t, i) => t + b[i]);
+const row = (label, sizes) => console.log(label.padEnd(44), ...sizes.map((n) => pad(n.toLocaleString('en'), 10)));
+let page = [0, 0, 0];
+let worker = [0, 0, 0];
+let later = [0, 0, 0];
+let laterFiles = 0;
+for (const name of fs.readdirSync(DIST, { recursive: true }).map(String).sort()) {
+  const full = path.join(DIST, name);
+  if (!fs.statSync(full).isFile() || !/\.(html|css|js|wasm)$/.test(name) || name === 'service-worker.js') continue;
+  const sizes = sizesOf(full);
+  if (/(^|\/)(split|chunk)_[^/]*\.wasm$/.test(name)) {
+    later = add(later, sizes);
+    laterFiles += 1;
+    if (/split_/.test(name)) row(`  later: ${name}`, sizes);
+  } else {
+    row(name, sizes);
+    if (/tracagg-worker/.test(name)) worker = add(worker, sizes);
+    else page = add(page, sizes);
+  }
 }
-console.log('all'.padEnd(44), ...totals.map((n) => pad(n.toLocaleString('en'), 10)));
+row('first visit, the page (all above but the worker)', page);
+row('first visit, with the worker', add(page, worker));
+row(`loaded later (${laterFiles} chunks)`, later);

@@ -14,7 +14,10 @@ const HOTROD = 'tests/fixtures/jaeger/root-2992f2a5b5d037a8aabffd08ef384237.json
 
 test('the service worker lists every built file under a version that hashes them', () => {
   const source = fs.readFileSync(path.join(DIST, 'service-worker.js'), 'utf8');
-  const files = fs.readdirSync(DIST).filter((n) => /\.(html|css|js|wasm)$/.test(n) && n !== 'service-worker.js').sort();
+  // Also the page's parts in its page-<hash>/ folder (scripts/build_page.mjs).
+  const files = fs.readdirSync(DIST, { recursive: true }).map((n) => n.split(path.sep).join('/'))
+    .filter((n) => /\.(html|css|js|wasm)$/.test(n) && n !== 'service-worker.js').sort();
+  assert.ok(files.some((n) => /^page-[0-9a-f]+\/split_trace\.wasm$/.test(n)), files.join(' '));
   const hash = crypto.createHash('sha256');
   for (const name of files) hash.update(name).update(fs.readFileSync(path.join(DIST, name)));
   assert.equal(/const VERSION = "([0-9a-f]+)"/.exec(source)?.[1], hash.digest('hex').slice(0, 16));

@@ -25,6 +25,9 @@ test('a reload restores the loaded files and says so; Clear removes the kept cop
   await app.chooseFiles([ZIPKIN]);
   await app.waitForRows(2);
   await app.byTestId('load-demo').click();
+  // The demo is read by the worker like a file: its rows come after a moment.
+  await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="trace-row"]').length > 2);
+  await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'));
   const loaded = await app.rows().count();
   assert.ok(loaded > 2, `${loaded} rows`);
   // The size kept is shown beside Clear once the copies are written.

@@ -12,7 +12,7 @@ const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
 /** A page whose own wasm arrives `ms` late (the worker's does not), and its worker lines. */
 async function slowStart(ms) {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.route(/tracagg-web-[0-9a-f]+_bg\.wasm$/, async (route) => {
+  await page.route(/page-[0-9a-f]+\/tracagg-web_bg\.wasm$/, async (route) => {
     await new Promise((done) => setTimeout(done, ms));
     await route.continue();
   });
@@ -60,7 +60,7 @@ test('a file dropped on the start screen is kept for the page, not opened by the
 test('when the worker cannot start, a file picked on the start screen is read by the page itself', async () => {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.route(/tracagg-worker\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await page.route(/tracagg-web-[0-9a-f]+_bg\.wasm$/, async (route) => {
+  await page.route(/page-[0-9a-f]+\/tracagg-web_bg\.wasm$/, async (route) => {
     await new Promise((done) => setTimeout(done, 1500));
     await route.continue();
   });

@@ -2,10 +2,12 @@
 //! the only way the shell reaches its view, so the splitter can move that view's code, and
 //! the core analyses only it calls, out of the page's first download.
 //!
-//! Chunks: `trace` (a trace's page, its tabs and the start-up warm-up of them), `parse` (the
-//! page's own parser, when no worker can run), `demo`, `export` (the export menu's writers), `services`,
-//! `quality`, `compare` (baselines, scoring and two traces side by side) and `backend` (the
-//! Connect panel).
+//! Three chunks, by what a person opens: `trace` (a trace's page and its tabs, the start-up
+//! warm-up of them, the export menu's writers and the demo), `views` (services, Quality,
+//! Baselines with the scoring, two traces side by side) and `backend` (the Connect panel, and
+//! the page's own parser for when no worker can run). Each chunk's code is one file, plus one
+//! per set of chunks that share code: more, smaller chunks meant ~45 downloads and
+//! instantiations for a trace's page, ~100 ms of the start-up's main thread.
 // The splitter's expansion declares wasm imports (`unsafe extern`) that it rewrites into calls
 // of the downloaded chunk; nothing here is unsafe otherwise.
 #![allow(unsafe_code)]
@@ -51,7 +53,7 @@ split_fn!(
 );
 
 split_fn!(
-    parse,
+    backend,
     _preload_parse,
     /// Parses the file `name` on the page, when no worker could (`AppState::load_bytes`).
     pub fn load_bytes(state: AppState, name: String, bytes: Vec<u8>) -> bool {
@@ -60,7 +62,7 @@ split_fn!(
 );
 
 split_fn!(
-    demo,
+    trace,
     _preload_demo,
     /// The demo's traces (a sample web shop's), as OTLP JSON lines.
     pub fn demo_traces() -> String {
@@ -69,8 +71,8 @@ split_fn!(
 );
 
 split_fn!(
-    export,
-    preload_export,
+    trace,
+    _preload_export,
     /// Saves `list` as the export menu's `choice` (`widgets::export_menu::save_export`).
     pub fn export(
         state: AppState,
@@ -83,7 +85,7 @@ split_fn!(
 );
 
 split_fn!(
-    services,
+    views,
     preload_services,
     /// The services view.
     pub fn services_view() -> AnyView {
@@ -92,8 +94,8 @@ split_fn!(
 );
 
 split_fn!(
-    quality,
-    preload_quality,
+    views,
+    _preload_quality,
     /// The Quality view.
     pub fn quality_view() -> AnyView {
         untrack(|| view! { <QualityView/> }.into_any())
@@ -101,8 +103,8 @@ split_fn!(
 );
 
 split_fn!(
-    compare,
-    preload_compare,
+    views,
+    _preload_compare,
     /// The Baselines view.
     pub fn baselines_view() -> AnyView {
         untrack(|| view! { <BaselinesView/> }.into_any())
@@ -110,7 +112,7 @@ split_fn!(
 );
 
 split_fn!(
-    compare,
+    views,
     _preload_compare_view,
     /// Traces `a` and `b` side by side.
     pub fn compare_view(a: String, b: String) -> AnyView {
@@ -119,7 +121,7 @@ split_fn!(
 );
 
 split_fn!(
-    compare,
+    views,
     _preload_scoring,
     /// One round of scoring the loaded traces against the active baseline
     /// (`compare::scoring::keep_scored`).

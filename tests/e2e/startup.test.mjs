@@ -73,3 +73,33 @@ test('when the worker cannot start, a file picked on the start screen is read by
   assert.deepEqual(app.problems.filter((p) => !/tracagg-worker\.js|importScripts|NetworkError|Failed to execute/.test(p)), []);
   await page.close();
 });
+
+test('the first trace shows with the page\'s first part alone; a part that cannot be downloaded says so, and Retry gets it', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Every part loaded on first use (scripts/build_page.mjs) is refused until `open` is set.
+  let open = false;
+  const refused = [];
+  await page.route(/page-[0-9a-f]+\/(split|chunk)_[^/]+\.wasm$/, async (route) => {
+    if (open) return route.continue();
+    refused.push(new URL(route.request().url()).pathname.split('/').pop());
+    return route.abort('internetdisconnected');
+  });
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
+  // The trace page is a later part: refused, it says so instead of breaking the page.
+  await app.rows().first().click();
+  await app.byTestId('part-missing').waitFor();
+  assert.match(await app.byTestId('part-missing').innerText(), /could not be downloaded/);
+  assert.ok(refused.some((name) => name === 'split_trace.wasm'), refused.join(' '));
+  // The network is back: Retry shows the trace.
+  open = true;
+  await app.byTestId('part-missing').getByRole('button', { name: 'Retry' }).click();
+  await app.spanRows().first().waitFor();
+  assert.equal(await app.byTestId('part-missing').count(), 0);
+  // The refusals were logged by the chunk loader; nothing else went wrong.
+  assert.deepEqual(app.problems.filter((p) => !/Failed to fetch|net::ERR_INTERNET_DISCONNECTED|TypeError/.test(p)), []);
+  await page.close();
+});

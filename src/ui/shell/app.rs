@@ -217,10 +217,7 @@ async fn preload_parts(state: AppState) {
         warm_up.await;
     }
     // A failed download is retried when the part is opened; nothing to say here.
-    let _ = parts::preload_export().await;
     let _ = parts::preload_services().await;
-    let _ = parts::preload_compare().await;
-    let _ = parts::preload_quality().await;
     let _ = parts::preload_backend().await;
 }
 

@@ -13,7 +13,8 @@
 // The files go into `page-<hash of them>/`, so a new build never meets an old cached chunk,
 // and index.html's `<meta name="tracagg-page">` becomes the preloads and the start script.
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -25,6 +26,15 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
 const work = path.join(target, 'page-build');
 const name = 'tracagg-web';
+
+function runAsync(command, args) {
+  console.log(`build_page: ${command} ${args.join(' ')}`);
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')}: exit ${code}`))));
+  });
+}
 
 function run(command, args, env = {}) {
   console.log(`build_page: ${command} ${args.join(' ')}`);
@@ -54,10 +64,16 @@ if (release) {
   for (const file of fs.readdirSync(split)) {
     if (file !== `${name}.wasm`) fs.copyFileSync(path.join(split, file), path.join(out, file));
   }
-  for (const file of fs.readdirSync(out).filter((f) => f.endsWith('.wasm'))) {
-    const at = path.join(out, file);
-    run('wasm-opt', ['-Oz', '--output', at, at]);
-  }
+  // wasm-opt on every part, the largest first, as many at once as there are cores.
+  const parts = fs.readdirSync(out).filter((f) => f.endsWith('.wasm'))
+    .sort((a, b) => fs.statSync(path.join(out, b)).size - fs.statSync(path.join(out, a)).size);
+  const optimise = async () => {
+    for (let file = parts.shift(); file; file = parts.shift()) {
+      const at = path.join(out, file);
+      await runAsync('wasm-opt', ['-Oz', '--output', at, at]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, os.availableParallelism()) }, optimise));
 } else {
   run('cargo', ['build', '--offline', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', name]);
   const built = path.join(target, 'wasm32-unknown-unknown', 'debug', `${name}.wasm`);

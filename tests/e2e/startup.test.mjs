@@ -93,6 +93,7 @@ test('the first trace shows with the page\'s first part alone; a part that canno
   await app.rows().first().click();
   await app.byTestId('part-missing').waitFor();
   assert.match(await app.byTestId('part-missing').innerText(), /could not be downloaded/);
+  await app.screenshot('part-missing');
   assert.ok(refused.some((name) => name === 'split_trace.wasm'), refused.join(' '));
   // The network is back: Retry shows the trace.
   open = true;

@@ -19,8 +19,10 @@ const EARLY_JOB: &str = "tracaggEarlyJob";
 pub struct EarlyJob {
     worker: Worker,
     messages: js_sys::Array,
-    /// When the file was posted to the worker (`timeOrigin + now()`), for the timings.
-    posted: f64,
+    /// The start screen's job object: its `posted` (when the file was posted to the worker,
+    /// `timeOrigin + now()`, for the timings) is set only once that worker is ready, which
+    /// may be after the page took the job over.
+    job: JsValue,
     /// The worker failed before the page took the job over (its script did not load).
     failed: bool,
 }
@@ -57,10 +59,6 @@ pub fn take_early_job(file: &File) -> Option<EarlyJob> {
         .ok()?
         .dyn_into::<js_sys::Array>()
         .ok()?;
-    let posted = js_sys::Reflect::get(&job, &"posted".into())
-        .ok()
-        .and_then(|p| p.as_f64())
-        .unwrap_or_else(epoch_now);
     let failed = js_sys::Reflect::get(&job, &"failed".into())
         .ok()
         .and_then(|f| f.as_bool())
@@ -68,7 +66,7 @@ pub fn take_early_job(file: &File) -> Option<EarlyJob> {
     Some(EarlyJob {
         worker,
         messages,
-        posted,
+        job,
         failed,
     })
 }
@@ -89,7 +87,7 @@ pub async fn adopt(
     let EarlyJob {
         worker,
         messages,
-        posted,
+        job,
         failed,
     } = job;
     if failed {
@@ -144,7 +142,14 @@ pub async fn adopt(
     drop(handlers);
     let was_current = CURRENT.with(|current| current.borrow_mut().take().is_some());
     match outcome {
-        Ok(reply) => unpack_reply(&reply, posted),
+        Ok(reply) => {
+            let posted = js_sys::Reflect::get(&job, &"posted".into())
+                .ok()
+                .and_then(|p| p.as_f64())
+                .filter(|p| *p > 0.0)
+                .unwrap_or_else(epoch_now);
+            unpack_reply(&reply, posted)
+        }
         Err(reason) if reason.is_undefined() && !was_current => Err(WorkerFailure::Cancelled),
         Err(reason) => Err(WorkerFailure::Unavailable(
             reason.as_string().unwrap_or_else(|| format!("{reason:?}")),

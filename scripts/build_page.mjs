@@ -13,7 +13,7 @@
 // The files go into `page-<hash of them>/`, so a new build never meets an old cached chunk,
 // and index.html's `<meta name="tracagg-page">` becomes the preloads and the start script.
 import crypto from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,18 +27,14 @@ const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TAR
 const work = path.join(target, 'page-build');
 const name = 'tracagg-web';
 
-function runAsync(command, args) {
+/** Runs `command` in the project's folder, its output shown; resolves when it succeeded. */
+function run(command, args, env = {}) {
   console.log(`build_page: ${command} ${args.join(' ')}`);
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('error', fail);
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')}: exit ${code}`))));
   });
-}
-
-function run(command, args, env = {}) {
-  console.log(`build_page: ${command} ${args.join(' ')}`);
-  execFileSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
 }
 
 // Trunk's build of the worker has hashed names; the page and index.html start it by fixed ones.
@@ -55,12 +51,12 @@ fs.mkdirSync(out, { recursive: true });
 
 if (release) {
   // RUSTFLAGS replaces .cargo/config.toml's flags for this target, so they are repeated here.
-  run('cargo', ['build', '--offline', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', name, '--profile', 'web-page'], {
+  await run('cargo', ['build', '--offline', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', name, '--profile', 'web-page'], {
     RUSTFLAGS: '--cfg erase_components --cfg tracagg_split -C link-arg=--emit-relocs',
   });
   const built = path.join(target, 'wasm32-unknown-unknown', 'web-page', `${name}.wasm`);
-  run('wasm-split-cli', ['--target', 'web', '--out-name', name, built, split]);
-  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--keep-lld-exports', '--out-dir', out, '--out-name', name, path.join(split, `${name}.wasm`)]);
+  await run('wasm-split-cli', ['--target', 'web', '--out-name', name, built, split]);
+  await run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--keep-lld-exports', '--out-dir', out, '--out-name', name, path.join(split, `${name}.wasm`)]);
   for (const file of fs.readdirSync(split)) {
     if (file !== `${name}.wasm`) fs.copyFileSync(path.join(split, file), path.join(out, file));
   }
@@ -70,14 +66,14 @@ if (release) {
   const optimise = async () => {
     for (let file = parts.shift(); file; file = parts.shift()) {
       const at = path.join(out, file);
-      await runAsync('wasm-opt', ['-Oz', '--output', at, at]);
+      await run('wasm-opt', ['-Oz', '--output', at, at]);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, os.availableParallelism()) }, optimise));
 } else {
-  run('cargo', ['build', '--offline', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', name]);
+  await run('cargo', ['build', '--offline', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', name]);
   const built = path.join(target, 'wasm32-unknown-unknown', 'debug', `${name}.wasm`);
-  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--debug', '--out-dir', out, '--out-name', name, built]);
+  await run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--debug', '--out-dir', out, '--out-name', name, built]);
 }
 
 const files = fs.readdirSync(out).sort();

@@ -22,7 +22,7 @@ pub struct EarlyJob {
     /// The start screen's job object: its `posted` (when the file was posted to the worker,
     /// `timeOrigin + now()`, for the timings) is set only once that worker is ready, which
     /// may be after the page took the job over.
-    job: JsValue,
+    record: JsValue,
     /// The worker failed before the page took the job over (its script did not load).
     failed: bool,
 }
@@ -66,7 +66,7 @@ pub fn take_early_job(file: &File) -> Option<EarlyJob> {
     Some(EarlyJob {
         worker,
         messages,
-        job,
+        record: job,
         failed,
     })
 }
@@ -87,7 +87,7 @@ pub async fn adopt(
     let EarlyJob {
         worker,
         messages,
-        job,
+        record,
         failed,
     } = job;
     if failed {
@@ -100,23 +100,22 @@ pub async fn adopt(
     let on_progress = Rc::new(on_progress);
     let mut handlers: Option<Handlers> = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        // What it said before the page was there (the last progress, maybe the reply).
-        for message in messages.iter() {
-            if let Some((stage, done)) = progress_of(&message) {
-                on_progress(&stage, done);
-            } else if js_sys::Array::is_array(&message) {
-                let _ = resolve.call1(&JsValue::NULL, &message);
-            }
-        }
+        // A progress message goes to `on_progress`, the reply (an array) ends the wait.
         let show = Rc::clone(&on_progress);
         let done = resolve.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            if let Some((stage, fraction)) = progress_of(&data) {
+        let take = move |message: &JsValue| {
+            if let Some((stage, fraction)) = progress_of(message) {
                 show(&stage, fraction);
-            } else if js_sys::Array::is_array(&data) {
-                let _ = done.call1(&JsValue::NULL, &data);
+            } else if js_sys::Array::is_array(message) {
+                let _ = done.call1(&JsValue::NULL, message);
             }
+        };
+        // What it said before the page was there (the last progress, maybe the reply).
+        for message in messages.iter() {
+            take(&message);
+        }
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            take(&event.data());
         });
         let fail = reject.clone();
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
@@ -143,7 +142,7 @@ pub async fn adopt(
     let was_current = CURRENT.with(|current| current.borrow_mut().take().is_some());
     match outcome {
         Ok(reply) => {
-            let posted = js_sys::Reflect::get(&job, &"posted".into())
+            let posted = js_sys::Reflect::get(&record, &"posted".into())
                 .ok()
                 .and_then(|p| p.as_f64())
                 .filter(|p| *p > 0.0)

@@ -17,13 +17,19 @@ async function openPage(context) {
   return app;
 }
 
-test('a reload restores the loaded files and says so; Clear removes the kept copies', async () => {
-  const context = await site.browser.newContext({ viewport: { width: 1400, height: 900 } });
+/** A page in `context` with HOTROD and ZIPKIN loaded, one after the other. */
+async function openWithTwoFiles(context) {
   const app = await openPage(context);
   await app.chooseFiles([HOTROD]);
   await app.waitForRows(1);
   await app.chooseFiles([ZIPKIN]);
   await app.waitForRows(2);
+  return app;
+}
+
+test('a reload restores the loaded files and says so; Clear removes the kept copies', async () => {
+  const context = await site.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const app = await openWithTwoFiles(context);
   await app.byTestId('load-demo').click();
   // The demo is read by the worker like a file: its rows come after a moment.
   await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="trace-row"]').length > 2);
@@ -72,11 +78,7 @@ test('a reload restores the loaded files and says so; Clear removes the kept cop
 
 test('one kept file can be forgotten: it stays loaded now and is not reopened', async () => {
   const context = await site.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const app = await openPage(context);
-  await app.chooseFiles([HOTROD]);
-  await app.waitForRows(1);
-  await app.chooseFiles([ZIPKIN]);
-  await app.waitForRows(2);
+  const app = await openWithTwoFiles(context);
   await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="kept-file"]').length === 2);
   await app.byTestId('kept-size').click();
   const list = app.byTestId('kept-list');

@@ -348,6 +348,11 @@ mod job {
     }
 }
 
+/// The name of the array in which the worker's loader script (`index.html`, and
+/// `source::worker::spawn_worker`) keeps the messages that arrive before this wasm has started.
+#[cfg(target_arch = "wasm32")]
+const EARLY_MESSAGES: &str = "tracaggEarly";
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use wasm_bindgen::prelude::*;
@@ -357,8 +362,7 @@ fn main() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replier = scope.clone();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = event.data();
+    let take = move |data: JsValue| {
         if data.as_string().as_deref() == Some("peer-failed") {
             job::peer_failed();
             return;
@@ -369,9 +373,23 @@ fn main() {
         // The file goes first: the warm-up stops at its next step.
         warm::stop();
         wasm_bindgen_futures::spawn_local(job::run(replier.clone(), request));
-    });
+    };
+    // What the page posted while this wasm was loading: the worker's loader script kept it in
+    // `tracaggEarly` (a file dropped at page load is posted at once, not when "ready" is seen).
+    let early = js_sys::Reflect::get(&scope, &JsValue::from_str(EARLY_MESSAGES))
+        .ok()
+        .and_then(|early| early.dyn_into::<js_sys::Array>().ok());
+    let _ = js_sys::Reflect::delete_property(&scope, &JsValue::from_str(EARLY_MESSAGES));
+    let take = std::rc::Rc::new(take);
+    let on_message = {
+        let take = std::rc::Rc::clone(&take);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| take(event.data()))
+    };
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    for message in early.iter().flat_map(|early| early.iter()) {
+        take(message);
+    }
     // Ready at once: a file sent now is parsed now, on code not yet optimised, rather than
     // queued behind the warm-up (a file dropped at page load waited ~0.8 s for it).
     if let Err(error) = scope.post_message(&JsValue::from_str("ready")) {

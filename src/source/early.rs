@@ -19,9 +19,8 @@ const EARLY_JOB: &str = "tracaggEarlyJob";
 pub struct EarlyJob {
     worker: Worker,
     messages: js_sys::Array,
-    /// The start screen's job object: its `posted` (when the file was posted to the worker,
-    /// `timeOrigin + now()`, for the timings) is set only once that worker is ready, which
-    /// may be after the page took the job over.
+    /// The start screen's job object: its `posted` is when the file was posted to the worker
+    /// (`timeOrigin + now()`, for the timings).
     record: JsValue,
     /// The worker failed before the page took the job over (its script did not load).
     failed: bool,
@@ -90,6 +89,7 @@ pub async fn adopt(
         record,
         failed,
     } = job;
+    super::worker::mark("tracagg: early job taken");
     if failed {
         // The page then parses the file itself.
         worker.terminate();

@@ -5,8 +5,9 @@
 //! back their compact binary form (`core::load::parse_and_encode`) in a transferred buffer.
 //! One worker per file: it is terminated when done or when the user cancels.
 //!
-//! Protocol: worker → `"ready"` (it takes a file now), later `"warm"` (its warm-up is over,
-//! unless a file came first); page → `File`; worker → `["progress", stage, fraction or null]`
+//! Protocol: worker → `"ready"` (its wasm runs), later `"warm"` (its warm-up is over, unless a
+//! file came first); page → `File`, posted at once even to a worker still starting (its loader
+//! script keeps what arrives before its wasm runs, and the worker takes that first); worker → `["progress", stage, fraction or null]`
 //! any number of times, then `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
 //!
 //! The first worker is started by a script in `index.html` before the page's own wasm has
@@ -171,8 +172,8 @@ fn take_early_worker() -> Option<(Worker, EarlyState)> {
     Some((worker, state))
 }
 
-/// A prepared worker (and whether it is ready), or a new one.
-fn take_worker() -> Result<(Worker, bool), WorkerFailure> {
+/// A prepared worker, or a new one (a request can be posted to it while it starts).
+fn take_worker() -> Result<Worker, WorkerFailure> {
     let prepared = WARM.with(|warm| {
         let mut warm = warm.borrow_mut();
         // The readiest first: warm, then ready, then still starting.
@@ -190,11 +191,9 @@ fn take_worker() -> Result<(Worker, bool), WorkerFailure> {
                 "the worker script did not load".to_string(),
             ));
         }
-        return Ok((warm.worker.clone(), warm.ready.get()));
+        return Ok(warm.worker.clone());
     }
-    spawn_worker()
-        .map(|worker| (worker, false))
-        .map_err(|e| WorkerFailure::Unavailable(format!("{e:?}")))
+    spawn_worker().map_err(|e| WorkerFailure::Unavailable(format!("{e:?}")))
 }
 
 /// A second prepared worker that is ready now (a cold one would start too late to help).
@@ -216,7 +215,12 @@ fn spawn_worker() -> Result<Worker, JsValue> {
     let js = script_url("tracagg-worker.js")?;
     let wasm = script_url("tracagg-worker_bg.wasm")?;
     // A classic worker from a blob: the wasm-bindgen "no-modules" loader needs importScripts.
-    let source = format!("importScripts({js:?}); wasm_bindgen({{ module_or_path: {wasm:?} }});");
+    // Messages that come before its wasm has started wait in `tracaggEarly` (the worker takes
+    // them first): a file can be posted to a worker that is still starting.
+    let source = format!(
+        "self.tracaggEarly = []; self.onmessage = function (event) {{ self.tracaggEarly.push(event.data); }}; \
+         importScripts({js:?}); wasm_bindgen({{ module_or_path: {wasm:?} }});"
+    );
     let parts = js_sys::Array::of1(&JsValue::from_str(&source));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
@@ -237,7 +241,7 @@ pub async fn parse_in_worker(
     if let Some(job) = super::early::take_early_job(file) {
         return super::early::adopt(job, on_progress).await;
     }
-    let (worker, ready) = take_worker()?;
+    let worker = take_worker()?;
     let peer = (file.size() >= split::MIN_SPLIT_BYTES as f64)
         .then(take_ready_peer)
         .flatten();
@@ -283,16 +287,10 @@ pub async fn parse_in_worker(
     let posting = worker.clone();
     // When the request was posted (`timeOrigin + now()`), for the timings.
     let posted_at = Rc::new(Cell::new(0.0));
-    let posted_when_ready = Rc::clone(&posted_at);
     let mut on_message: Option<Closure<dyn FnMut(MessageEvent)>> = None;
     let mut on_error: Option<Closure<dyn FnMut(ErrorEvent)>> = None;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let poster = posting.clone();
-        let request_when_ready = request.clone();
-        let transfer_when_ready = transfer.clone();
-        let fail = reject.clone();
         let show = show.clone();
-        let posted_when_ready = Rc::clone(&posted_when_ready);
         let (split_peer, combined) = (peer.clone(), Rc::clone(&combined));
         let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
@@ -301,15 +299,8 @@ pub async fn parse_in_worker(
                     peer.terminate();
                 }
                 combined.borrow_mut().forget(1);
-            } else if data.as_string().as_deref() == Some("warm") {
-                // The worker finished warming up just before the request reached it.
-            } else if data.as_string().as_deref() == Some("ready") {
-                posted_when_ready.set(epoch_now());
-                if let Err(error) =
-                    poster.post_message_with_transfer(&request_when_ready, &transfer_when_ready)
-                {
-                    let _ = fail.call1(&JsValue::NULL, &error);
-                }
+            } else if matches!(data.as_string().as_deref(), Some("ready" | "warm")) {
+                // Its start-up; the request was posted already (a starting worker keeps it).
             } else if let Some((stage, done)) = progress_of(&data) {
                 show(false, stage, done);
             } else {
@@ -323,11 +314,9 @@ pub async fn parse_in_worker(
         });
         posting.set_onmessage(Some(message.as_ref().unchecked_ref()));
         posting.set_onerror(Some(error.as_ref().unchecked_ref()));
-        if ready {
-            posted_at.set(epoch_now());
-            if let Err(error) = posting.post_message_with_transfer(&request, &transfer) {
-                let _ = reject.call1(&JsValue::NULL, &error);
-            }
+        posted_at.set(epoch_now());
+        if let Err(error) = posting.post_message_with_transfer(&request, &transfer) {
+            let _ = reject.call1(&JsValue::NULL, &error);
         }
         on_message = Some(message);
         on_error = Some(error);

@@ -52,9 +52,12 @@ pub fn App() -> impl IntoView {
     move || ready.get().then(|| view! { <Page/> })
 }
 
-/// The whole page.
+/// The whole page, built in two browser tasks: the toolbar (hidden), then the main part, when
+/// it replaces the start screen. As one task it took 60–78 ms at start-up, most of that the
+/// browser compiling wasm functions on their first call.
 #[component]
 fn Page() -> impl IntoView {
+    crate::ui::mark("tracagg: page build");
     let state = AppState::new();
     provide_context(state);
     // Start the parsing worker now, so its wasm is compiled before the first file arrives, and
@@ -63,11 +66,27 @@ fn Page() -> impl IntoView {
     keep_scored(state);
     // Files dropped while the page was starting, then the files kept from the last visit,
     // then those the link names.
-    let early = take_boot_screen();
-    if !early.is_empty() {
-        state.load_files(early);
-    }
-    restore_session(state, move || open_linked_files(state));
+    // The page is built in two tasks (see `shell_built`); the start screen stays until the
+    // second, which takes the files dropped on it.
+    let shell_built = RwSignal::new(false);
+    // A linked trace's page starts in a third task (it was 40–85 ms with the second).
+    let linked_trace_started = RwSignal::new(false);
+    set_timeout(
+        move || {
+            crate::ui::mark("tracagg: page main");
+            let early = take_boot_screen();
+            shell_built.set(true);
+            set_timeout(
+                move || linked_trace_started.set(true),
+                std::time::Duration::ZERO,
+            );
+            if !early.is_empty() {
+                state.load_files(early);
+            }
+            restore_session(state, move || open_linked_files(state));
+        },
+        std::time::Duration::ZERO,
+    );
     set_timeout(
         move || spawn_local(preload_parts(state)),
         std::time::Duration::from_millis(300),
@@ -119,7 +138,7 @@ fn Page() -> impl IntoView {
     let comparing = Memo::new(move |_| state.route.with(|r| r.compare.clone()));
 
     view! {
-        <div class="page" node_ref=page data-testid="page">
+        <div class="page" node_ref=page data-testid="page" style:display=move || (!shell_built.get()).then_some("none")>
             <header class="topbar">
                 <h1 class="brand">"tracagg"</h1>
                 <span class="tagline">"Trace files stay in your browser: nothing is uploaded."</span>
@@ -159,7 +178,8 @@ fn Page() -> impl IntoView {
                 </div>
             </Show>
             <main>
-                {move || open_trace.get().map(|trace_id| view! { <Lazy load=move || parts::trace_page(trace_id.clone())/> })}
+                <Show when=move || shell_built.get()>
+                {move || open_trace.get().filter(|_| linked_trace_started.get()).map(|trace_id| view! { <Lazy load=move || parts::trace_page(trace_id.clone())/> })}
                 <Show when=move || open_trace.with(Option::is_none) && has_something()>
                     <ViewTabs/>
                 </Show>
@@ -192,6 +212,7 @@ fn Page() -> impl IntoView {
                         </ul>
                         <p class="drop-hint">"No file at hand? “Load demo” opens a sample web shop's traces."</p>
                     </section>
+                </Show>
                 </Show>
                 </Show>
             </main>

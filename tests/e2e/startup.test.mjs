@@ -57,6 +57,58 @@ test('a file dropped on the start screen is kept for the page, not opened by the
   await app.page.close();
 });
 
+/** The ms a worker's timing line says the request waited before the worker took it. */
+function waited(line) {
+  return Number(/the request reached it after (\d+) ms/.exec(line)?.[1] ?? NaN);
+}
+
+test('a file picked on the start screen while its worker is still starting is posted at once and parsed once', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Both wasm files arrive late: the worker's first.
+  await page.route(/tracagg-worker_bg\.wasm$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 1200));
+    await route.continue();
+  });
+  await page.route(/page-[0-9a-f]+\/tracagg-web_bg\.wasm$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 2000));
+    await route.continue();
+  });
+  const lines = [];
+  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) lines.push(m.text()); });
+  const app = new TracaggPage(page);
+  await page.goto(site.url, { waitUntil: 'load' });
+  assert.equal(await page.evaluate(() => window.tracaggEarlyWorker?.tracaggState), 'starting');
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
+  assert.equal(lines.length, 1, lines.join('\n'));
+  // Posted when picked: it waited in the starting worker for its wasm (~1.2 s).
+  assert.ok(waited(lines[0]) >= 500, lines[0]);
+  console.log(lines[0]);
+  assert.deepEqual(app.problems, []);
+  await page.close();
+});
+
+test('a file opened in the app while the parsing worker is still starting is posted to it at once', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.route(/tracagg-worker_bg\.wasm$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 2500));
+    await route.continue();
+  });
+  const lines = [];
+  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) lines.push(m.text()); });
+  const app = new TracaggPage(page);
+  await app.open(site.url);
+  await app.chooseFiles([HOTROD]);
+  await app.waitForRows(1);
+  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.ok(waited(lines[0]) >= 500, lines[0]);
+  console.log(lines[0]);
+  assert.deepEqual(app.problems, []);
+  await page.close();
+});
+
 test('when the worker cannot start, a file picked on the start screen is read by the page itself', async () => {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.route(/tracagg-worker\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));

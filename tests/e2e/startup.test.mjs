@@ -9,13 +9,21 @@ import { TracaggPage, useSite } from './tracagg_page.mjs';
 const site = useSite({ before, after });
 const HOTROD = 'tests/fixtures/otlp/api-v3-getTrace-response.json';
 
-/** A page whose own wasm arrives `ms` late (the worker's does not), and its worker lines. */
-async function slowStart(ms) {
+const PAGE_WASM = /page-[0-9a-f]+\/tracagg-web_bg\.wasm$/;
+const WORKER_WASM = /tracagg-worker_bg\.wasm$/;
+
+/**
+ * A page whose files matching `late` (pattern → ms) arrive that late, and the worker timing
+ * lines it logs; opened up to its `load` event.
+ */
+async function slowStart(late) {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.route(/page-[0-9a-f]+\/tracagg-web_bg\.wasm$/, async (route) => {
-    await new Promise((done) => setTimeout(done, ms));
-    await route.continue();
-  });
+  for (const [pattern, ms] of late) {
+    await page.route(pattern, async (route) => {
+      await new Promise((done) => setTimeout(done, ms));
+      await route.continue();
+    });
+  }
   const lines = [];
   page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) lines.push(m.text()); });
   const app = new TracaggPage(page);
@@ -23,16 +31,29 @@ async function slowStart(ms) {
   return { app, lines };
 }
 
-test('a file picked on the start screen is parsed while the page starts, once', async () => {
-  const { app, lines } = await slowStart(1500);
-  // The start screen is up (the app is not): its own file input takes the file.
-  assert.equal(await app.byTestId('open-files').count(), 0);
-  await app.page.locator('#boot').screenshot({ path: 'tests/e2e/out/start-screen.png' });
-  await app.chooseFiles([HOTROD]);
+/** The ms a worker's timing line says the request waited before the worker took it. */
+function waited(line) {
+  return Number(/the request reached it after (\d+) ms/.exec(line)?.[1] ?? NaN);
+}
+
+/** HOTROD, picked, shows; one worker parsed it, after waiting in it at least `ms`. */
+async function assertParsedOnce(app, lines, ms) {
   await app.waitForRows(1);
   await app.byTestId('notices').waitFor();
   assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
   assert.equal(lines.length, 1, lines.join('\n'));
+  console.log(lines[0]);
+  assert.ok(waited(lines[0]) >= ms, lines[0]);
+  assert.deepEqual(app.problems, []);
+}
+
+test('a file picked on the start screen is parsed while the page starts, once', async () => {
+  const { app, lines } = await slowStart([[PAGE_WASM, 1500]]);
+  // The start screen is up (the app is not): its own file input takes the file.
+  assert.equal(await app.byTestId('open-files').count(), 0);
+  await app.page.locator('#boot').screenshot({ path: 'tests/e2e/out/start-screen.png' });
+  await app.chooseFiles([HOTROD]);
+  await assertParsedOnce(app, lines, 0);
   assert.equal(await app.page.locator('#boot').count(), 0, 'the start screen is gone');
   // Kept for the next visit like any file.
   await app.byTestId('kept-size').waitFor();
@@ -41,7 +62,7 @@ test('a file picked on the start screen is parsed while the page starts, once', 
 });
 
 test('a file dropped on the start screen is kept for the page, not opened by the browser', async () => {
-  const { app } = await slowStart(1500);
+  const { app } = await slowStart([[PAGE_WASM, 1500]]);
   const text = fs.readFileSync(HOTROD, 'utf8');
   await app.page.evaluate((body) => {
     const transfer = new DataTransfer();
@@ -57,62 +78,28 @@ test('a file dropped on the start screen is kept for the page, not opened by the
   await app.page.close();
 });
 
-/** The ms a worker's timing line says the request waited before the worker took it. */
-function waited(line) {
-  return Number(/the request reached it after (\d+) ms/.exec(line)?.[1] ?? NaN);
-}
-
 test('a file picked on the start screen while its worker is still starting is posted at once and parsed once', async () => {
-  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Both wasm files arrive late: the worker's first.
-  await page.route(/tracagg-worker_bg\.wasm$/, async (route) => {
-    await new Promise((done) => setTimeout(done, 1200));
-    await route.continue();
-  });
-  await page.route(/page-[0-9a-f]+\/tracagg-web_bg\.wasm$/, async (route) => {
-    await new Promise((done) => setTimeout(done, 2000));
-    await route.continue();
-  });
-  const lines = [];
-  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) lines.push(m.text()); });
-  const app = new TracaggPage(page);
-  await page.goto(site.url, { waitUntil: 'load' });
-  assert.equal(await page.evaluate(() => window.tracaggEarlyWorker?.tracaggState), 'starting');
+  const { app, lines } = await slowStart([[WORKER_WASM, 1200], [PAGE_WASM, 2000]]);
+  assert.equal(await app.page.evaluate(() => window.tracaggEarlyWorker?.tracaggState), 'starting');
   await app.chooseFiles([HOTROD]);
-  await app.waitForRows(1);
-  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
-  assert.equal(lines.length, 1, lines.join('\n'));
   // Posted when picked: it waited in the starting worker for its wasm (~1.2 s).
-  assert.ok(waited(lines[0]) >= 500, lines[0]);
-  console.log(lines[0]);
-  assert.deepEqual(app.problems, []);
-  await page.close();
+  await assertParsedOnce(app, lines, 500);
+  await app.page.close();
 });
 
 test('a file opened in the app while the parsing worker is still starting is posted to it at once', async () => {
-  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.route(/tracagg-worker_bg\.wasm$/, async (route) => {
-    await new Promise((done) => setTimeout(done, 2500));
-    await route.continue();
-  });
-  const lines = [];
-  page.on('console', (m) => { if (m.text().startsWith('tracagg worker:')) lines.push(m.text()); });
-  const app = new TracaggPage(page);
-  await app.open(site.url);
+  const { app, lines } = await slowStart([[WORKER_WASM, 2500]]);
+  await app.byTestId('open-files').waitFor();
   await app.chooseFiles([HOTROD]);
-  await app.waitForRows(1);
-  assert.match((await app.infoNotices()).join('\n'), /api-v3-getTrace-response\.json: OTLP JSON, 40 spans, 1 new trace/);
-  assert.equal(lines.length, 1, lines.join('\n'));
-  assert.ok(waited(lines[0]) >= 500, lines[0]);
-  console.log(lines[0]);
-  assert.deepEqual(app.problems, []);
-  await page.close();
+  await assertParsedOnce(app, lines, 500);
+  await app.page.close();
 });
 
 test('when the worker cannot start, a file picked on the start screen is read by the page itself', async () => {
   const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.route(/tracagg-worker\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await page.route(/page-[0-9a-f]+\/tracagg-web_bg\.wasm$/, async (route) => {
+  await page.route(PAGE_WASM, async (route) => {
     await new Promise((done) => setTimeout(done, 1500));
     await route.continue();
   });

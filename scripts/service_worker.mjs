@@ -1,5 +1,6 @@
-// Run after each build by scripts/build_page.mjs (a trunk post_build hook): writes service-worker.js into the build from
-// public/service-worker.js, with the build's files and a version that is a hash of them.
+// Run after each build by scripts/build_page.mjs (a trunk post_build hook): writes
+// service-worker.js into the build from public/service-worker.js, with the build's files and a
+// version that is a hash of them.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -376,20 +376,18 @@ fn main() {
     };
     // What the page posted while this wasm was loading: the worker's loader script kept it in
     // `tracaggEarly` (a file dropped at page load is posted at once, not when "ready" is seen).
-    let early = js_sys::Reflect::get(&scope, &JsValue::from_str(EARLY_MESSAGES))
-        .ok()
-        .and_then(|early| early.dyn_into::<js_sys::Array>().ok());
-    let _ = js_sys::Reflect::delete_property(&scope, &JsValue::from_str(EARLY_MESSAGES));
-    let take = std::rc::Rc::new(take);
-    let on_message = {
-        let take = std::rc::Rc::clone(&take);
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| take(event.data()))
-    };
+    // Taken before the handler is set, in this same task: no message can come in between.
+    let key = JsValue::from_str(EARLY_MESSAGES);
+    if let Ok(early) =
+        js_sys::Reflect::get(&scope, &key).and_then(|early| early.dyn_into::<js_sys::Array>())
+    {
+        early.iter().for_each(&take);
+    }
+    let _ = js_sys::Reflect::delete_property(&scope, &key);
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| take(event.data()));
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    for message in early.iter().flat_map(|early| early.iter()) {
-        take(message);
-    }
     // Ready at once: a file sent now is parsed now, on code not yet optimised, rather than
     // queued behind the warm-up (a file dropped at page load waited ~0.8 s for it).
     if let Err(error) = scope.post_message(&JsValue::from_str("ready")) {

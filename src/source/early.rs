@@ -19,9 +19,8 @@ const EARLY_JOB: &str = "tracaggEarlyJob";
 pub struct EarlyJob {
     worker: Worker,
     messages: js_sys::Array,
-    /// The start screen's job object: its `posted` is when the file was posted to the worker
-    /// (`timeOrigin + now()`, for the timings).
-    record: JsValue,
+    /// When the file was posted to the worker (`timeOrigin + now()`), for the timings.
+    posted: f64,
     /// The worker failed before the page took the job over (its script did not load).
     failed: bool,
 }
@@ -58,6 +57,10 @@ pub fn take_early_job(file: &File) -> Option<EarlyJob> {
         .ok()?
         .dyn_into::<js_sys::Array>()
         .ok()?;
+    let posted = js_sys::Reflect::get(&job, &"posted".into())
+        .ok()
+        .and_then(|p| p.as_f64())
+        .unwrap_or_else(epoch_now);
     let failed = js_sys::Reflect::get(&job, &"failed".into())
         .ok()
         .and_then(|f| f.as_bool())
@@ -65,7 +68,7 @@ pub fn take_early_job(file: &File) -> Option<EarlyJob> {
     Some(EarlyJob {
         worker,
         messages,
-        record: job,
+        posted,
         failed,
     })
 }
@@ -86,10 +89,10 @@ pub async fn adopt(
     let EarlyJob {
         worker,
         messages,
-        record,
+        posted,
         failed,
     } = job;
-    super::worker::mark("tracagg: early job taken");
+    mark("tracagg: early job taken");
     if failed {
         // The page then parses the file itself.
         worker.terminate();
@@ -141,14 +144,7 @@ pub async fn adopt(
     drop(handlers);
     let was_current = CURRENT.with(|current| current.borrow_mut().take().is_some());
     match outcome {
-        Ok(reply) => {
-            let posted = js_sys::Reflect::get(&record, &"posted".into())
-                .ok()
-                .and_then(|p| p.as_f64())
-                .filter(|p| *p > 0.0)
-                .unwrap_or_else(epoch_now);
-            unpack_reply(&reply, posted)
-        }
+        Ok(reply) => unpack_reply(&reply, posted),
         Err(reason) if reason.is_undefined() && !was_current => Err(WorkerFailure::Cancelled),
         Err(reason) => Err(WorkerFailure::Unavailable(
             reason.as_string().unwrap_or_else(|| format!("{reason:?}")),

@@ -7,8 +7,9 @@
 //!
 //! Protocol: worker → `"ready"` (its wasm runs), later `"warm"` (its warm-up is over, unless a
 //! file came first); page → `File`, posted at once even to a worker still starting (its loader
-//! script keeps what arrives before its wasm runs, and the worker takes that first); worker → `["progress", stage, fraction or null]`
-//! any number of times, then `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
+//! script keeps what arrives before its wasm runs, and the worker takes that first); worker →
+//! `["progress", stage, fraction or null]` any number of times, then
+//! `[true, Uint8Array, timings]` or `[false, "error sentence"]`.
 //!
 //! The first worker is started by a script in `index.html` before the page's own wasm has
 //! loaded, so that both compile at once; [`prepare_worker`] takes it over.

@@ -47,8 +47,7 @@ fn LoadProgress(progress: RwSignal<Option<(String, Option<f64>)>>) -> impl IntoV
 /// start-up, and are two shorter ones this way (`index.html`'s start screen shows meanwhile).
 #[component]
 pub fn App() -> impl IntoView {
-    let ready = RwSignal::new(false);
-    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    let ready = true_in_next_task();
     move || ready.get().then(|| view! { <Page/> })
 }
 
@@ -69,17 +68,11 @@ fn Page() -> impl IntoView {
     // The page is built in two tasks (see `shell_built`); the start screen stays until the
     // second, which takes the files dropped on it.
     let shell_built = RwSignal::new(false);
-    // A linked trace's page starts in a third task (it was 40–85 ms with the second).
-    let linked_trace_started = RwSignal::new(false);
     set_timeout(
         move || {
             crate::ui::mark("tracagg: page main");
             let early = take_boot_screen();
             shell_built.set(true);
-            set_timeout(
-                move || linked_trace_started.set(true),
-                std::time::Duration::ZERO,
-            );
             if !early.is_empty() {
                 state.load_files(early);
             }
@@ -87,6 +80,9 @@ fn Page() -> impl IntoView {
         },
         std::time::Duration::ZERO,
     );
+    // A linked trace's page starts in a third task, the one after the above (it was 40–85 ms
+    // with the second).
+    let linked_trace_started = true_in_next_task();
     set_timeout(
         move || spawn_local(preload_parts(state)),
         std::time::Duration::from_millis(300),
@@ -224,6 +220,14 @@ fn Page() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// A flag that turns true in the next browser task (each such flag in a task of its own, in
+/// the order they were made): to build the page in several short tasks.
+fn true_in_next_task() -> RwSignal<bool> {
+    let flag = RwSignal::new(false);
+    set_timeout(move || flag.set(true), std::time::Duration::ZERO);
+    flag
 }
 
 /// Downloads the page's other parts (`ui::parts`) once nothing is loading, so that the views a

@@ -61,7 +61,7 @@ pub fn TracePage(
     let body_ready = RwSignal::new(is_preview || FIRST_SHOWN.with(Cell::get));
     if !body_ready.get_untracked() {
         Effect::new(move |_| {
-            if view.trace.with(Option::is_some) {
+            if view.trace.with(Option::is_some) && !body_ready.get_untracked() {
                 set_timeout(
                     move || {
                         FIRST_SHOWN.with(|shown| shown.set(true));

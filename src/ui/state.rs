@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::core::analysis::compare::{SavedBaseline, ScoreBoard, ScoreConfig};
 use crate::core::analysis::genai::PriceTable;
+use crate::core::analysis::quality::masking::MaskedTraces;
 use crate::core::analysis::{AnalysisCache, TraceAnalysis};
 use crate::core::backend::BackendDependency;
 use crate::core::load::{add_built, load_into, load_into_with_ids};
@@ -82,8 +83,14 @@ pub fn format_bytes(bytes: f64) -> String {
 /// Shared app state, provided through context.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// Every loaded trace.
+    /// Every loaded trace as shown: masked copies when the mask switch is on (so every view,
+    /// search and export reads only masked text). Change it only through
+    /// [`AppState::update_traces`], which keeps the raw traces too.
     pub traces: RwSignal<TraceSet>,
+    /// The loaded traces as read, while the mask switch is on (`traces` holds them otherwise).
+    raw_traces: StoredValue<Option<TraceSet>>,
+    /// The masked copies already made, so that switching or loading masks each trace once.
+    masked: StoredValue<MaskedTraces>,
     /// Messages about loads: what loaded, and what failed and why.
     pub notices: RwSignal<Vec<Notice>>,
     /// Files still being read.
@@ -188,6 +195,8 @@ impl AppState {
     pub(crate) fn new() -> Self {
         Self {
             traces: RwSignal::new(TraceSet::new()),
+            raw_traces: StoredValue::new(stored_mask_secrets().then(TraceSet::new)),
+            masked: StoredValue::new(MaskedTraces::new()),
             notices: RwSignal::new(Vec::new()),
             pending: RwSignal::new(0),
             route: use_route(),
@@ -235,8 +244,77 @@ impl AppState {
     /// Turns masking on or off and keeps the choice (a full or unavailable storage only means
     /// the choice is not kept).
     pub fn set_mask_secrets(&self, on: bool) {
-        self.mask_secrets.set(on);
         store(KEY_MASK_SECRETS, if on { "1" } else { "0" });
+        if on == self.mask_secrets.get_untracked() {
+            return;
+        }
+        if on {
+            let raw = self.traces.get_untracked();
+            self.raw_traces.set_value(Some(raw));
+            self.show_masked();
+        } else {
+            self.masked.set_value(MaskedTraces::new());
+            if let Some(raw) = self.raw_traces.try_update_value(Option::take).flatten() {
+                self.traces.set(raw);
+            }
+        }
+        self.mask_secrets.set(on);
+    }
+
+    /// Changes the loaded traces: `change` runs on them as read (unmasked), then they are shown
+    /// (masked when the switch is on). `None` when the page is gone. Every load, merge and
+    /// clear goes through here, so that the raw and the shown traces never part.
+    pub fn update_traces<R>(&self, change: impl FnOnce(&mut TraceSet) -> R) -> Option<R> {
+        if !self.is_masking() {
+            return self.traces.try_update(change);
+        }
+        let result = self
+            .raw_traces
+            .try_update_value(|raw| raw.as_mut().map(change))
+            .flatten()?;
+        self.show_masked();
+        Some(result)
+    }
+
+    /// The loaded traces as read, never masked (tracked: a load or clear changes them). For the
+    /// instrumentation check, which must see the secrets to report them (always masked).
+    pub fn raw_trace_list(&self) -> Vec<Arc<Trace>> {
+        let shown = self.traces.with(|set| set.traces().to_vec());
+        self.raw_traces
+            .try_with_value(|raw| raw.as_ref().map(|set| set.traces().to_vec()))
+            .flatten()
+            .unwrap_or(shown)
+    }
+
+    /// Whether the raw traces are kept apart from the shown (masked) ones.
+    fn is_masking(&self) -> bool {
+        self.raw_traces
+            .try_with_value(Option::is_some)
+            .unwrap_or(false)
+    }
+
+    /// Shows the raw traces masked: each trace masked once (copies made before are reused);
+    /// a copy takes over its raw trace's cached analysis (the structure is the same).
+    fn show_masked(&self) {
+        let Some(shown) = self.raw_traces.try_with_value(|raw| {
+            let raw = raw.as_ref()?;
+            let shown = self.masked.try_update_value(|masked| masked.mask_set(raw))?;
+            self.analyses.update_value(|cache| {
+                for (raw, copy) in raw.traces().iter().zip(shown.traces()) {
+                    if !Arc::ptr_eq(raw, copy) && cache.get(copy).is_none() {
+                        if let Some(analysis) = cache.get(raw) {
+                            cache.insert(copy, analysis);
+                        }
+                    }
+                }
+            });
+            Some(shown)
+        }) else {
+            return;
+        };
+        if let Some(shown) = shown {
+            self.traces.set(shown);
+        }
     }
 
     /// `text` as it may be shown: secrets in it masked when the mask switch is on (tracked).
@@ -288,7 +366,7 @@ impl AppState {
                 }
             };
         }
-        let result = self.traces.try_update(|set| load_into(set, name, bytes));
+        let result = self.update_traces(|set| load_into(set, name, bytes));
         match result {
             Some(Ok(report)) => {
                 self.notify(NoticeLevel::Info, report.describe());
@@ -306,9 +384,7 @@ impl AppState {
     /// returns the IDs of the traces it held, or why it could not be read. On error nothing
     /// loaded is lost. An answer that held traces is kept for the next visit.
     pub fn load_bytes_with_ids(&self, name: &str, bytes: &[u8]) -> Result<Vec<String>, String> {
-        let result = self
-            .traces
-            .try_update(|set| load_into_with_ids(set, name, bytes));
+        let result = self.update_traces(|set| load_into_with_ids(set, name, bytes));
         match result {
             Some(Ok((report, ids))) => {
                 self.notify(NoticeLevel::Info, report.describe());
@@ -348,17 +424,31 @@ impl AppState {
                 }
                 let added = timed("tracagg: add traces", || {
                     let mut kept = Vec::new();
-                    let report = self.traces.try_update_untracked(|set| {
+                    let add = |set: &mut TraceSet| {
                         let (report, analyses) = add_built(set, name, built);
                         kept = analyses;
                         report
-                    });
+                    };
+                    // The worker's analyses are cached before the traces are shown, so that
+                    // masked copies take them over.
+                    let masking = self.is_masking();
+                    let report = if masking {
+                        self.raw_traces
+                            .try_update_value(|raw| raw.as_mut().map(add))
+                            .flatten()
+                    } else {
+                        self.traces.try_update_untracked(add)
+                    };
                     self.analyses.update_value(|cache| {
                         for (trace, analysis) in kept {
                             cache.insert(&trace, Arc::new(analysis));
                         }
                     });
-                    self.traces.notify();
+                    if masking {
+                        self.show_masked();
+                    } else {
+                        self.traces.notify();
+                    }
                     report
                 });
                 match added {

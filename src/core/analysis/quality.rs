@@ -9,6 +9,7 @@
 mod context;
 mod conventions;
 mod errors;
+pub mod masking;
 mod names;
 pub mod secrets;
 mod timing;

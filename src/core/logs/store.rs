@@ -62,6 +62,15 @@ pub struct LogStore {
     records: usize,
 }
 
+/// `text` as shown: secrets in it masked when `masking`.
+fn shown(text: &str, masking: bool) -> String {
+    if masking {
+        crate::core::analysis::quality::secrets::mask_secrets_in(text).into_owned()
+    } else {
+        text.to_string()
+    }
+}
+
 /// One record as the trace page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
@@ -154,6 +163,12 @@ impl LogStore {
     /// The records of `trace`, by time (those without a time last), each with its span when
     /// the span is in the trace.
     pub fn lines_of(&self, trace: &Trace) -> Vec<LogLine> {
+        self.lines_of_with(trace, false)
+    }
+
+    /// [`LogStore::lines_of`], with secrets in levels and messages masked when `masking` (the
+    /// mask switch: the Logs tab then shows, and searches, only masked text).
+    pub fn lines_of_with(&self, trace: &Trace, masking: bool) -> Vec<LogLine> {
         let found: Vec<(&LogFile, &LogRecord)> = self.records_of(trace).collect();
         if found.is_empty() {
             return Vec::new();
@@ -172,8 +187,8 @@ impl LogStore {
                     .as_deref()
                     .and_then(|id| spans.get(id).copied()),
                 offset_ns: record.time_ns.map(|t| t.saturating_sub(trace.start_ns)),
-                level: record.level.clone().unwrap_or_default(),
-                message: record.message.clone(),
+                level: shown(record.level.as_deref().unwrap_or_default(), masking),
+                message: shown(&record.message, masking),
                 source: format!("{}:{}", file.name, record.line),
             })
             .collect();

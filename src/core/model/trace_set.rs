@@ -84,6 +84,15 @@ impl TraceSet {
         MergeOutcome::Added
     }
 
+    /// The same set with each trace replaced by `f(trace)`, which must keep its trace ID (the
+    /// mask switch's copies: same order, same keys).
+    pub fn map_traces(&self, f: impl FnMut(&Arc<Trace>) -> Arc<Trace>) -> TraceSet {
+        TraceSet {
+            traces: self.traces.iter().map(f).collect(),
+            by_key: self.by_key.clone(),
+        }
+    }
+
     /// Removes every trace.
     pub fn clear(&mut self) {
         self.traces.clear();

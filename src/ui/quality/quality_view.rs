@@ -43,7 +43,9 @@ pub fn QualityView() -> impl IntoView {
     // Each change of the loaded traces starts a new check; an older one stops at its next slice.
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let traces: Vec<Arc<Trace>> = state.traces.with(|set| set.traces().to_vec());
+        // The check reads the traces as loaded (masked ones would hide the secrets it looks
+        // for); its examples are always shown masked.
+        let traces: Vec<Arc<Trace>> = state.raw_trace_list();
         let ticket = generation.get_value().wrapping_add(1);
         generation.set_value(ticket);
         let total: usize = traces.iter().map(|t| t.spans.len()).sum();
@@ -83,10 +85,10 @@ pub fn QualityView() -> impl IntoView {
                     <h2>"Instrumentation check"</h2>
                     <p class="hint">"What the loaded spans say about how they were instrumented: lost context, bad times, names that cannot be grouped, errors recorded badly, secrets, missing resource attributes and deprecated names. Click an example to open its span."</p>
                 </div>
-                <label class="check mask-switch" title="Masks values that look like secrets in every view, and in CSV, SVG and folded exports">
+                <label class="check mask-switch" title="While on, the loaded traces are shown and exported with every secret masked: span and service names, attributes, events, status messages, log lines and AI messages, in every view, tooltip and search, and in every export (OTLP and Jaeger JSON, the HTML report, CSV, SVG and folded stacks). Values of secret-named keys (password, token, authorization…) are masked whole. Off again shows them as loaded.">
                     <input type="checkbox" data-testid="mask-secrets" prop:checked=move || mask.get()
                         on:change=move |ev| state.set_mask_secrets(event_target_checked(&ev))/>
-                    " Mask sensitive values everywhere (exports too)"
+                    " Mask secrets in every view, search and export"
                 </label>
             </header>
             {move || match progress.get() {

@@ -114,7 +114,7 @@ fn Page() -> impl IntoView {
         // The files opened by address go from the link too.
         state.route.update(|r| r.files.clear());
         write_location(&state.route.get_untracked(), false);
-        state.traces.update(TraceSet::clear);
+        state.update_traces(TraceSet::clear);
         state.notices.update(Vec::clear);
         state.backend_links.set(None);
         state.selected.update(std::collections::BTreeSet::clear);

@@ -109,7 +109,9 @@ impl TraceView {
             let (Some(app), Some(trace)) = (app, trace.get()) else {
                 return Shared::new(Vec::new());
             };
-            app.logs.with(|store| Shared::new(store.lines_of(&trace)))
+            let masking = app.mask_secrets.get();
+            app.logs
+                .with(|store| Shared::new(store.lines_of_with(&trace, masking)))
         });
         let critical = Memo::new(move |_| {
             Shared::new(

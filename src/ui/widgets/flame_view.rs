@@ -104,22 +104,14 @@ pub fn FlameView(
         zoom.set(None);
     });
     let needle = Memo::new(move |_| search.get().trim().to_lowercase());
-    // The frames of the current view, with their labels as shown (masked with the switch on).
+    // The frames of the current view, with their labels (the traces' names, already masked
+    // when the mask switch is on: `AppState::traces`).
     let drawn = Memo::new(move |_| {
         let graph = graph.get();
-        let masking = state.mask_secrets.get();
         let list: Vec<(usize, f64, f64, String)> = graph
             .zoomed(zoom.get(), MIN_WIDTH)
             .into_iter()
-            .filter_map(|(i, x, w)| {
-                let label = graph.frames.get(i)?.label();
-                let label = if masking {
-                    crate::core::analysis::quality::secrets::mask_secrets_in(&label).into_owned()
-                } else {
-                    label
-                };
-                Some((i, x, w, label))
-            })
+            .filter_map(|(i, x, w)| Some((i, x, w, graph.frames.get(i)?.label())))
             .collect();
         crate::ui::widgets::shared::Shared::new(list)
     });
@@ -218,7 +210,7 @@ pub fn FlameView(
         let (i, px, py) = hovered.get()?;
         let graph = graph.get();
         let f = graph.frames.get(i)?;
-        let label = state.shown(&f.label()).into_owned();
+        let label = f.label();
         Some(view! {
             <div class="flame-tooltip" data-testid="flame-tooltip" style=flip_style(px, py, width.get_untracked())>
                 <strong>{shorten(&label, TITLE_CHARS)}</strong>
@@ -291,12 +283,8 @@ pub fn FlameView(
         } else {
             ("folded", "text/plain", graph.folded())
         };
-        // With the mask switch on, exports are masked as the screen is.
-        let text = if state.mask_secrets.get_untracked() {
-            crate::core::analysis::quality::secrets::mask_secrets_in(&text).into_owned()
-        } else {
-            text
-        };
+        // With the mask switch on, the names in it are masked already (the traces are): the
+        // formatted text is never masked, so numbers and syntax stay as written.
         let name = format!("trace-{}-{kind}.{extension}", file_stem(&id));
         if let Err(error) = download_text(&name, mime, &text) {
             leptos::logging::warn!("{error}");

@@ -1,0 +1,269 @@
+//! The mask switch's one rule, applied to the model: [`mask_trace`] returns a copy of a trace in
+//! which every untrusted text that can carry a secret is masked — service and span names, status
+//! messages, event names, attribute keys and values (a secret-named key's value masked whole),
+//! warning messages — and nothing else. IDs are kept, so the masked trace merges, links and
+//! scores as the raw one does.
+//!
+//! Masking the model, not the views, is what makes the switch honest: every view, search,
+//! suggestion list, tooltip and export of the masked trace reads only masked text, because the
+//! raw text is not in it (the string table is rebuilt from what the masked spans refer to).
+//! Exports format masked names; they never mask formatted output, so numbers and syntax around
+//! a name are never mistaken for a secret.
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::secrets::{is_secret_key, mask, mask_secrets_in, mask_whole};
+use crate::core::model::{AttrValue, Interner, Sym, Trace, TraceSet};
+
+/// How one interned string is used: the rule that masks it depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    /// An ID: kept as it is.
+    Id,
+    /// A name, message or attribute value under an ordinary key: secrets in it masked.
+    Text,
+    /// The value of a secret-named key: masked whole.
+    SecretValue,
+}
+
+/// Maps the syms of one trace into a fresh string table, masking by role.
+struct Remap<'a> {
+    from: &'a Interner,
+    to: Interner,
+    done: HashMap<(Sym, Role), Sym>,
+}
+
+impl Remap<'_> {
+    fn sym(&mut self, sym: Sym, role: Role) -> Sym {
+        if let Some(&new) = self.done.get(&(sym, role)) {
+            return new;
+        }
+        let text = self.from.resolve(&sym);
+        let new = match role {
+            Role::Id => self.to.get_or_intern(text),
+            Role::Text => self.to.get_or_intern(mask_secrets_in(text)),
+            Role::SecretValue if text.is_empty() => self.to.get_or_intern(text),
+            Role::SecretValue => self.to.get_or_intern(mask_whole(text)),
+        };
+        self.done.insert((sym, role), new);
+        new
+    }
+}
+
+/// Whether any text of `trace` would change under masking (cheap: each distinct string is
+/// looked at once per role).
+fn needs_masking(trace: &Trace) -> bool {
+    let mut seen: HashMap<(Sym, bool), bool> = HashMap::new();
+    let mut changes = |sym: Sym, secret: bool| {
+        *seen.entry((sym, secret)).or_insert_with(|| {
+            let text = trace.str(sym);
+            if secret {
+                !text.is_empty() && mask_whole(text) != text
+            } else {
+                mask_secrets_in(text) != text
+            }
+        })
+    };
+    let mut secret_keys: HashMap<Sym, bool> = HashMap::new();
+    let spans = trace.spans.iter().any(|span| {
+        changes(span.operation, false)
+            || changes(span.service, false)
+            || span.status_message.is_some_and(|m| changes(m, false))
+    });
+    spans
+        || trace.resources.iter().any(|r| changes(r.service, false))
+        || trace.events.iter().any(|e| changes(e.name, false))
+        || trace
+            .warnings
+            .iter()
+            .any(|w| mask_secrets_in(&w.message) != w.message.as_str())
+        || trace.attributes.iter().any(|attr| {
+            let secret = *secret_keys
+                .entry(attr.key)
+                .or_insert_with(|| is_secret_key(trace.str(attr.key)));
+            changes(attr.key, false)
+                || match attr.value {
+                    AttrValue::Str(v) | AttrValue::Json(v) => changes(v, secret),
+                    AttrValue::Bool(_) | AttrValue::Int(_) | AttrValue::Float(_) => secret,
+                }
+        })
+}
+
+/// `trace` with every secret masked (see the module doc), or `None` when it holds none, so that
+/// the caller can keep sharing the raw trace (and its cached analysis): most traces hold none.
+pub fn mask_trace(trace: &Trace) -> Option<Trace> {
+    if !needs_masking(trace) {
+        return None;
+    }
+    let mut remap = Remap {
+        from: &trace.strings,
+        to: Interner::with_hasher(Default::default()),
+        done: HashMap::new(),
+    };
+    let mut masked = Trace {
+        strings: Interner::with_hasher(Default::default()),
+        ..trace.clone()
+    };
+    for span in &mut masked.spans {
+        span.span_id = remap.sym(span.span_id, Role::Id);
+        span.parent_span_id = span.parent_span_id.map(|p| remap.sym(p, Role::Id));
+        span.service = remap.sym(span.service, Role::Text);
+        span.operation = remap.sym(span.operation, Role::Text);
+        span.status_message = span.status_message.map(|m| remap.sym(m, Role::Text));
+    }
+    for resource in &mut masked.resources {
+        resource.service = remap.sym(resource.service, Role::Text);
+    }
+    for event in &mut masked.events {
+        event.name = remap.sym(event.name, Role::Text);
+    }
+    for reference in &mut masked.references {
+        reference.trace_id = remap.sym(reference.trace_id, Role::Id);
+        reference.span_id = remap.sym(reference.span_id, Role::Id);
+    }
+    let mut secret_keys: HashMap<Sym, bool> = HashMap::new();
+    for attr in &mut masked.attributes {
+        let secret = *secret_keys
+            .entry(attr.key)
+            .or_insert_with(|| is_secret_key(trace.str(attr.key)));
+        let value_role = if secret {
+            Role::SecretValue
+        } else {
+            Role::Text
+        };
+        attr.key = remap.sym(attr.key, Role::Text);
+        attr.value = match attr.value {
+            AttrValue::Str(v) => AttrValue::Str(remap.sym(v, value_role)),
+            AttrValue::Json(v) => AttrValue::Json(remap.sym(v, value_role)),
+            // A number or flag under a secret-named key (`pin=1234`) is masked as text.
+            AttrValue::Int(n) if secret => AttrValue::Str(remap.to.get_or_intern(mask(&n.to_string()))),
+            AttrValue::Float(f) if secret => AttrValue::Str(remap.to.get_or_intern(mask(&f.to_string()))),
+            AttrValue::Bool(b) if secret => AttrValue::Str(remap.to.get_or_intern(mask(&b.to_string()))),
+            other => other,
+        };
+    }
+    for warning in &mut masked.warnings {
+        if let Cow::Owned(text) = mask_secrets_in(&warning.message) {
+            warning.message = text;
+        }
+    }
+    masked.strings = remap.to;
+    Some(masked)
+}
+
+/// Masked copies of the traces of a [`TraceSet`], made once per raw trace: the page's traces as
+/// shown with the mask switch on. A trace with nothing to mask is shared, not copied.
+#[derive(Debug, Default)]
+pub struct MaskedTraces {
+    /// Raw trace (by address, with a weak handle so a reused address is not mistaken) to the
+    /// trace as shown.
+    made: HashMap<usize, (std::sync::Weak<Trace>, Arc<Trace>)>,
+}
+
+impl MaskedTraces {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `raw` as shown with masking on: every trace masked (from this cache when it was masked
+    /// before), in the same order and under the same IDs.
+    pub fn mask_set(&mut self, raw: &TraceSet) -> TraceSet {
+        let mut made = HashMap::with_capacity(raw.len());
+        let shown = raw.map_traces(|trace| {
+            let key = Arc::as_ptr(trace) as usize;
+            let shown = match self.made.remove(&key) {
+                Some((weak, shown)) if std::ptr::eq(weak.as_ptr(), Arc::as_ptr(trace)) => shown,
+                _ => mask_trace(trace).map_or_else(|| Arc::clone(trace), Arc::new),
+            };
+            made.insert(key, (Arc::downgrade(trace), Arc::clone(&shown)));
+            shown
+        });
+        // Entries of traces no longer loaded are dropped here.
+        self.made = made;
+        shown
+    }
+
+    /// The trace shown for `raw` if it was masked into a copy (for passing its analysis on).
+    pub fn shown_for(&self, raw: &Arc<Trace>) -> Option<Arc<Trace>> {
+        let (weak, shown) = self.made.get(&(Arc::as_ptr(raw) as usize))?;
+        std::ptr::eq(weak.as_ptr(), Arc::as_ptr(raw)).then(|| Arc::clone(shown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::format::parse_file;
+
+    const SECRET: &str = "AKIAIOSFODNN7EXAMPLE";
+
+    fn trace_with_secrets() -> Trace {
+        let doc = format!(
+            r#"{{"resourceSpans":[{{"resource":{{"attributes":[
+              {{"key":"service.name","value":{{"stringValue":"shop"}}}}]}},
+              "scopeSpans":[{{"spans":[
+                {{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331",
+                  "name":"GET /login?token=Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+                  "startTimeUnixNano":"1000","endTimeUnixNano":"5000",
+                  "attributes":[
+                    {{"key":"aws.key","value":{{"stringValue":"{SECRET}"}}}},
+                    {{"key":"password","value":{{"stringValue":"hunter2"}}}},
+                    {{"key":"pin","value":{{"intValue":"1234"}}}},
+                    {{"key":"http.route","value":{{"stringValue":"/login"}}}}],
+                  "events":[{{"timeUnixNano":"2000","name":"retry with {SECRET}"}}]}},
+                {{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7",
+                  "parentSpanId":"b7ad6b7169203331","name":"SELECT users",
+                  "startTimeUnixNano":"2000","endTimeUnixNano":"3000"}}]}}]}}]}}"#
+        );
+        parse_file("t.json", doc.as_bytes())
+            .expect("parses")
+            .traces
+            .into_iter()
+            .next()
+            .expect("one trace")
+            .build()
+    }
+
+    fn all_text(trace: &Trace) -> String {
+        trace.strings.strings().collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn masks_names_values_and_events_and_drops_the_raw_strings() {
+        let raw = trace_with_secrets();
+        assert!(all_text(&raw).contains(SECRET));
+        let masked = mask_trace(&raw).expect("has secrets");
+        let text = all_text(&masked);
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("dozjgNryP4J3"), "{text}");
+        assert!(!text.contains("1234"), "{text}");
+        // The rest is kept: structure, IDs, ordinary names and values.
+        assert_eq!(masked.spans.len(), raw.spans.len());
+        assert!(text.contains("SELECT users"));
+        assert!(text.contains("/login"));
+        assert!(text.contains("b7ad6b7169203331"));
+        let root = &masked.spans[0];
+        assert!(masked.str(root.operation).starts_with("GET /login?token="));
+        assert_eq!(masked.spans[1].parent, Some(crate::core::model::SpanIdx(0)));
+    }
+
+    #[test]
+    fn a_trace_without_secrets_is_shared() {
+        let raw = trace_with_secrets();
+        let clean = mask_trace(&raw).expect("has secrets");
+        // Masking is idempotent: a masked trace needs no more masking…
+        assert!(mask_trace(&clean).is_none());
+        // …and a set keeps sharing what it already masked.
+        let mut set = TraceSet::new();
+        set.add_trace(raw);
+        let mut cache = MaskedTraces::new();
+        let first = cache.mask_set(&set);
+        let second = cache.mask_set(&set);
+        assert!(Arc::ptr_eq(&first.traces()[0], &second.traces()[0]));
+        assert!(!Arc::ptr_eq(&first.traces()[0], &set.traces()[0]));
+        assert!(first.get("0af7651916cd43dd8448eb211c80319c").is_some());
+    }
+}

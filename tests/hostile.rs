@@ -241,3 +241,83 @@ fn a_utf16_file_is_named_as_utf16() {
         "{log}"
     );
 }
+
+/// A Jaeger file of one trace `depth` spans deep (each span the only child of the one before),
+/// each span `slow` times the usual duration; the deepest span is named `last`.
+fn deep_jaeger(trace_id: &str, depth: usize, slow: i64, last: &str) -> String {
+    let mut spans = Vec::with_capacity(depth);
+    for i in 0..depth {
+        let refs = if i == 0 {
+            String::new()
+        } else {
+            format!(r#"{{"refType":"CHILD_OF","traceID":"{trace_id}","spanID":"{i:016x}"}}"#)
+        };
+        let duration = (depth as i64 - i as i64) * 2 * slow + 1;
+        let name = if i + 1 == depth {
+            last.to_string()
+        } else {
+            format!("op{}", i % 7)
+        };
+        spans.push(format!(
+            r#"{{"traceID":"{trace_id}","spanID":"{:016x}","operationName":"{name}","references":[{refs}],"startTime":{},"duration":{duration},"processID":"p1"}}"#,
+            i + 1,
+            1_700_000_000_000_000u64 + i as u64,
+        ));
+    }
+    format!(
+        r#"{{"data":[{{"traceID":"{trace_id}","spans":[{}],"processes":{{"p1":{{"serviceName":"svc"}}}}}}]}}"#,
+        spans.join(",")
+    )
+}
+
+/// Issue 25 §2: paths were copied whole per node, so memory grew with the square of the depth
+/// (a 10,000-deep trace took 6.4 GB in `baseline`, and `compare --json` aborted). Now a path is
+/// stored by reference and written shortened: this runs at depth 100,000 in moments.
+#[test]
+fn a_trace_100000_spans_deep_is_scored_and_compared_with_short_paths() {
+    const DEPTH: usize = 100_000;
+    let a = crafted(
+        "deep-a.json",
+        &deep_jaeger("000000000000000000000000000000a1", DEPTH, 1, "op-last"),
+    );
+    let b = crafted(
+        "deep-b.json",
+        &deep_jaeger("000000000000000000000000000000b2", DEPTH, 3, "op-new"),
+    );
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = tracagg(&[
+        "baseline", "--baseline", a, "--score", b, "--min-samples", "1", "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let anomalies: Vec<&serde_json::Value> = json
+        .pointer("/traces/0/anomalies")
+        .and_then(|v| v.as_array())
+        .map(|list| list.iter().collect())
+        .unwrap_or_default();
+    assert!(!anomalies.is_empty(), "{json}");
+    // The new span at the bottom: a path 100,000 steps long, written in 16.
+    let deepest = anomalies
+        .iter()
+        .find(|a| a["kind"] == "new_path")
+        .and_then(|a| a["path"].as_array())
+        .unwrap();
+    assert!(deepest.len() <= 16, "{deepest:?}");
+    assert!(
+        deepest.iter().any(|s| s.as_str().unwrap().contains(" steps …")),
+        "{deepest:?}"
+    );
+    let out = tracagg(&["compare", a, b, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes = json["nodes"].as_array().unwrap();
+    // The last steps differ (op-last in A, op-new in B): one node more than the depth.
+    assert_eq!(nodes.len(), DEPTH + 1);
+    let last = &nodes[DEPTH - 1];
+    assert_eq!(last["depth"], DEPTH - 1);
+    let path = last["path"].as_array().unwrap();
+    assert_eq!(path.len(), 16);
+    assert_eq!(path[0], "svc:op0");
+    assert_eq!(path[4], format!("… {} steps …", DEPTH - 15).as_str());
+    assert!(path[15].as_str().unwrap().starts_with("svc:op-"), "{path:?}");
+}

@@ -4,6 +4,7 @@ mod baseline;
 mod board;
 mod diff;
 mod from_metrics;
+pub mod paths;
 mod vs_baseline;
 
 pub use baseline::{

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use super::paths::PathLinks;
 use crate::core::analysis::{percentile, TraceAnalysis};
 use crate::core::model::{Sym, Trace};
 use crate::core::view_model::format_duration_ns;
@@ -148,11 +149,14 @@ impl OperationBaseline {
     }
 }
 
-/// One operation path of the baseline.
+/// One operation path of the baseline: its last step and its parent (the whole path is
+/// [`Baseline::path`]; a copy per path would grow with the square of a trace's depth).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathBaseline {
-    /// `service:operation` from the root down.
-    pub path: Vec<String>,
+    /// The service of the path's last step.
+    pub service: String,
+    /// The operation of the path's last step.
+    pub operation: String,
     /// The path's root node (itself for a root).
     pub root: u32,
     /// The parent path (none for a root).
@@ -182,6 +186,8 @@ pub struct Baseline {
     /// Per operation path.
     pub paths: Vec<PathBaseline>,
     path_index: HashMap<(Option<u32>, String, String), u32>,
+    /// The paths' tree (indexed like `paths`).
+    path_links: PathLinks,
     /// Per root path: the trace durations.
     pub roots: HashMap<u32, Distribution>,
     /// Per root path: model tokens (input + output) of each trace that reports any.
@@ -195,6 +201,17 @@ pub struct Baseline {
 }
 
 impl Baseline {
+    /// Path `id` as `service:operation` steps from the root (a deep one shortened, see
+    /// [`PathLinks::path`]).
+    pub fn path(&self, id: u32) -> Vec<String> {
+        self.path_links.path(id, |n| {
+            self.paths
+                .get(n as usize)
+                .map(|p| format!("{}:{}", p.service, p.operation))
+                .unwrap_or_default()
+        })
+    }
+
     /// The path `service:operation` under the path `parent` (a root with none), if the
     /// baseline has it.
     pub fn path_id(&self, parent: Option<u32>, service: &str, operation: &str) -> Option<u32> {
@@ -329,13 +346,12 @@ impl BaselineBuilder {
             let next = baseline.paths.len() as u32;
             let id = *baseline.path_index.entry(key.clone()).or_insert(next);
             if id == next {
-                let mut path = parent
-                    .map(|p| baseline.paths[p as usize].path.clone())
-                    .unwrap_or_default();
-                path.push(format!("{}:{}", key.1, key.2));
                 let root = parent.map_or(id, |p| baseline.paths[p as usize].root);
+                baseline.path_links.push(parent);
+                let (_, service, operation) = key;
                 baseline.paths.push(PathBaseline {
-                    path,
+                    service,
+                    operation,
                     root,
                     parent,
                     traces: 0,
@@ -600,7 +616,7 @@ pub fn score_trace(
     let (of_span, nodes) = local_paths(trace);
     // Local nodes → baseline paths, `None` for paths the baseline never had.
     let mut global: Vec<Option<u32>> = Vec::with_capacity(nodes.len());
-    let mut local_path: Vec<Vec<String>> = Vec::with_capacity(nodes.len());
+    let mut links = PathLinks::new();
     for &(parent, service, operation) in &nodes {
         let key_parent = parent.and_then(|p| global[p as usize]);
         let known_parent = parent.is_none() || key_parent.is_some();
@@ -614,12 +630,17 @@ pub fn score_trace(
             None
         };
         global.push(id);
-        let mut path = parent
-            .map(|p| local_path[p as usize].clone())
-            .unwrap_or_default();
-        path.push(format!("{s}:{o}"));
-        local_path.push(path);
+        links.push(parent);
     }
+    // A local node's path, written only for the anomalies that name it.
+    let local_path = |node: u32| {
+        links.path(node, |n| {
+            nodes
+                .get(n as usize)
+                .map(|&(_, s, o)| format!("{}:{}", trace.str(s), trace.str(o)))
+                .unwrap_or_default()
+        })
+    };
     let root_span = trace.root_span();
     let root_node = root_span.map(|r| of_span[r.get()]);
     let root_label = root_span
@@ -654,12 +675,10 @@ pub fn score_trace(
             if global[node].is_none() && parent_known {
                 let span = first_span.get(&(node as u32)).copied().unwrap_or(0);
                 let n = calls.get(&(node as u32)).copied().unwrap_or(0);
-                let path = local_path[node].clone();
-                let via = path
-                    .len()
-                    .checked_sub(2)
-                    .and_then(|i| path.get(i))
-                    .cloned()
+                let path = local_path(node as u32);
+                let via = parent
+                    .and_then(|p| nodes.get(p as usize))
+                    .map(|&(_, s, o)| format!("{}:{}", trace.str(s), trace.str(o)))
                     .unwrap_or_default();
                 anomalies.push(Anomaly {
                     kind: AnomalyKind::NewPath,
@@ -690,13 +709,12 @@ pub fn score_trace(
                 && !present.contains(&(id as u32))
                 && parent_present
             {
-                let last = path.path.last().cloned().unwrap_or_default();
-                let (service, operation) = last.split_once(':').unwrap_or((&last, ""));
+                let (service, operation) = (&path.service, &path.operation);
                 anomalies.push(Anomaly {
                     kind: AnomalyKind::MissingPath,
-                    service: service.to_string(),
-                    operation: operation.to_string(),
-                    path: path.path.clone(),
+                    service: service.clone(),
+                    operation: operation.clone(),
+                    path: baseline.path(id as u32),
                     span_id: None,
                     value: 0.0,
                     baseline: presence,
@@ -724,7 +742,7 @@ pub fn score_trace(
                 kind: AnomalyKind::CallCount,
                 service: trace.str(service).to_string(),
                 operation: trace.str(operation).to_string(),
-                path: local_path[node as usize].clone(),
+                path: local_path(node),
                 span_id: None,
                 value: n as f64,
                 baseline: p95,
@@ -763,7 +781,7 @@ pub fn score_trace(
                     kind: AnomalyKind::Slow,
                     service: service.to_string(),
                     operation: operation.to_string(),
-                    path: local_path[of_span[i] as usize].clone(),
+                    path: local_path(of_span[i]),
                     span_id: Some(trace.str(span.span_id).to_string()),
                     value: span.duration_ns as f64 / 1000.0,
                     baseline: limit / 1000.0,
@@ -793,7 +811,7 @@ pub fn score_trace(
             kind: AnomalyKind::NewError,
             service: s.to_string(),
             operation: o.to_string(),
-            path: local_path[of_span[i] as usize].clone(),
+            path: local_path(of_span[i]),
             span_id: (n == 1).then(|| trace.str(trace.spans[i].span_id).to_string()),
             value: n as f64,
             baseline: 0.0,

@@ -4,6 +4,7 @@
 //! A and in B, and what changed.
 use std::collections::HashMap;
 
+use super::paths::PathLinks;
 use crate::core::analysis::TraceAnalysis;
 use crate::core::model::Trace;
 
@@ -55,8 +56,6 @@ pub struct NodeFigures {
 /// One node of the merged tree.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiffNode {
-    /// `service:operation` from the root down to this node.
-    pub path: Vec<String>,
     /// The service.
     pub service: String,
     /// The operation.
@@ -103,6 +102,30 @@ pub struct TraceDiff {
 }
 
 impl TraceDiff {
+    /// The nodes' tree by reference (nodes are in pre-order, so parents come first).
+    fn links(&self) -> PathLinks {
+        let mut links = PathLinks::new();
+        for node in &self.nodes {
+            links.push(node.parent.map(|p| p as u32));
+        }
+        links
+    }
+
+    /// Node `i`'s path, `service:operation` from the root down (a deep one shortened, see
+    /// [`PathLinks::path`]).
+    pub fn path(&self, i: usize) -> Vec<String> {
+        self.path_with(&self.links(), i)
+    }
+
+    fn path_with(&self, links: &PathLinks, i: usize) -> Vec<String> {
+        links.path(i as u32, |n| {
+            self.nodes
+                .get(n as usize)
+                .map(|node| format!("{}:{}", node.service, node.operation))
+                .unwrap_or_default()
+        })
+    }
+
     /// How many nodes have each status: (same, changed, added, removed).
     pub fn status_counts(&self) -> (usize, usize, usize, usize) {
         let count = |s| self.nodes.iter().filter(|n| n.status == s).count();
@@ -119,12 +142,14 @@ impl TraceDiff {
     /// `critical_delta_by_operation` largest |delta| first.
     pub fn to_json(&self) -> serde_json::Value {
         let us = |ns: i64| ns as f64 / 1000.0;
+        let links = self.links();
         let nodes: Vec<serde_json::Value> = self
             .nodes
             .iter()
-            .map(|n| {
+            .enumerate()
+            .map(|(i, n)| {
                 serde_json::json!({
-                    "path": n.path, "service": n.service, "operation": n.operation,
+                    "path": self.path_with(&links, i), "service": n.service, "operation": n.operation,
                     "count_a": n.a.count, "count_b": n.b.count,
                     "total_us_a": us(n.a.total_ns), "total_us_b": us(n.b.total_ns),
                     "self_us_a": us(n.a.self_ns), "self_us_b": us(n.b.self_ns),
@@ -306,10 +331,6 @@ pub fn diff_traces(
     let mut nodes: Vec<DiffNode> = Vec::with_capacity(order.len());
     for &(node, depth) in &order {
         let (parent, service, operation, fa, fb) = &entries[node];
-        let mut path = parent
-            .map(|p| nodes[new_index[p]].path.clone())
-            .unwrap_or_default();
-        path.push(format!("{service}:{operation}"));
         let status = match (fa.count, fb.count) {
             (0, _) => DiffStatus::Added,
             (_, 0) => DiffStatus::Removed,
@@ -323,7 +344,6 @@ pub fn diff_traces(
             _ => DiffStatus::Same,
         };
         nodes.push(DiffNode {
-            path,
             service: service.clone(),
             operation: operation.clone(),
             depth,
@@ -406,11 +426,15 @@ mod tests {
         let diff = diff_traces((&a, &aa), (&b, &ab), &DiffConfig::default());
         let find = |op: &str| diff.nodes.iter().find(|n| n.operation == op).unwrap();
         assert_eq!(find("GET /checkout").status, DiffStatus::Changed);
-        assert_eq!(find("GET /checkout").path, ["frontend:GET /checkout"]);
+        let path_of = |name: &str| {
+            let i = diff.nodes.iter().position(|n| n.operation == name).expect("node");
+            diff.path(i)
+        };
+        assert_eq!(path_of("GET /checkout"), ["frontend:GET /checkout"]);
         let pay = find("charge");
         assert_eq!((pay.a.count, pay.b.count), (1, 2));
         assert_eq!(pay.status, DiffStatus::Changed);
-        assert_eq!(pay.path, ["frontend:GET /checkout", "payment:charge"]);
+        assert_eq!(path_of(&pay.operation), ["frontend:GET /checkout", "payment:charge"]);
         assert_eq!(find("get").status, DiffStatus::Same);
         let cache = find("GET");
         assert_eq!(cache.status, DiffStatus::Removed);

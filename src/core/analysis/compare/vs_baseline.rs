@@ -3,6 +3,8 @@
 //! merged) gets its count, total and critical-path time beside the baseline's median and p5–p95
 //! band of the same path per trace; paths the baseline never had, and paths most baseline
 //! traces of this root have but this trace lacks, are listed too.
+use std::collections::{HashMap, HashSet};
+
 use crate::core::analysis::compare::baseline::{local_paths, Baseline, Distribution};
 use crate::core::analysis::TraceAnalysis;
 use crate::core::model::Trace;
@@ -45,8 +47,6 @@ pub struct Band {
 /// One row: a path of the trace (or a missing one of the baseline).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PathRow {
-    /// `service:operation` from the root.
-    pub path: Vec<String>,
     /// The service.
     pub service: String,
     /// The operation.
@@ -132,7 +132,6 @@ pub fn diff_vs_baseline(
             f.2.saturating_add(analysis.critical_path.span_ns.get(i).copied().unwrap_or(0));
     }
     let mut global: Vec<Option<u32>> = Vec::with_capacity(nodes.len());
-    let mut paths: Vec<Vec<String>> = Vec::with_capacity(nodes.len());
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     let mut roots = Vec::new();
     for (n, &(parent, service, operation)) in nodes.iter().enumerate() {
@@ -142,11 +141,6 @@ pub fn diff_vs_baseline(
             Some(p) => global[p as usize].and_then(|gp| baseline.path_id(Some(gp), s, o)),
         };
         global.push(id);
-        let mut path = parent
-            .map(|p| paths[p as usize].clone())
-            .unwrap_or_default();
-        path.push(format!("{s}:{o}"));
-        paths.push(path);
         match parent {
             Some(p) => children[p as usize].push(n),
             None => roots.push(n),
@@ -166,6 +160,16 @@ pub fn diff_vs_baseline(
             )
         })
     };
+    // The baseline's paths under each of its paths, once (not a scan of all paths per row).
+    let mut baseline_children: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (child_id, child) in baseline.paths.iter().enumerate() {
+        if let Some(parent) = child.parent {
+            baseline_children
+                .entry(parent)
+                .or_default()
+                .push(child_id as u32);
+        }
+    }
     let mut rows = Vec::new();
     // Depth-first, children in the order they first appear in the trace.
     let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&n| (n, 0)).collect();
@@ -181,7 +185,6 @@ pub fn diff_vs_baseline(
             Some(_) => BandStatus::Within,
         };
         rows.push(PathRow {
-            path: paths[n].clone(),
             service: trace.str(service).to_string(),
             operation: trace.str(operation).to_string(),
             depth,
@@ -193,26 +196,21 @@ pub fn diff_vs_baseline(
         });
         // The baseline's usual children of this path that the trace lacks.
         if let Some(id) = global[n] {
-            let present: Vec<Option<u32>> = children[n].iter().map(|&c| global[c]).collect();
-            for (child_id, child) in baseline.paths.iter().enumerate() {
-                let child_id = child_id as u32;
-                if child.parent != Some(id) || present.contains(&Some(child_id)) {
+            let present: HashSet<u32> = children[n].iter().filter_map(|&c| global[c]).collect();
+            for &child_id in baseline_children.get(&id).into_iter().flatten() {
+                let Some(child) = baseline.paths.get(child_id as usize) else {
+                    continue;
+                };
+                if present.contains(&child_id) {
                     continue;
                 }
                 let Some(b) = band_at(child_id) else {
                     continue;
                 };
                 if b.presence >= presence && b.traces >= MIN_TRACES {
-                    let (service, operation) = child
-                        .path
-                        .last()
-                        .and_then(|last| last.split_once(':'))
-                        .map(|(s, o)| (s.to_string(), o.to_string()))
-                        .unwrap_or_default();
                     rows.push(PathRow {
-                        path: child.path.clone(),
-                        service,
-                        operation,
+                        service: child.service.clone(),
+                        operation: child.operation.clone(),
                         depth: depth + 1,
                         count: 0,
                         total_ns: 0,

@@ -284,9 +284,43 @@ pub fn flame_graph(traces: &[(Arc<Trace>, Arc<TraceAnalysis>)], weight: FlameWei
     graph
 }
 
+/// A frame name as folded stacks may hold it. What the readers treat as syntax is replaced:
+/// - `;` (the frame separator) becomes `,`;
+/// - line breaks of any kind (`\n`, `\r`, U+0085, U+2028, U+2029: speedscope splits on them)
+///   and other control characters become a space;
+/// - trailing whitespace is dropped, and whitespace before a trailing number (`retry 3`)
+///   becomes `_` (`retry_3`): flamegraph.pl reads a line ending in two numbers as a
+///   differential one.
+pub fn folded_frame(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| match c {
+            ';' => ',',
+            '\u{2028}' | '\u{2029}' => ' ',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    // Trailing whitespace would stand between a trailing number and the count.
+    out.truncate(out.trim_end().len());
+    let digits = out.len() - out.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.').len();
+    if digits > 0 {
+        let head = &out[..out.len() - digits];
+        let spaces = head.len() - head.trim_end().len();
+        if spaces > 0 {
+            let number = out[out.len() - digits..].to_string();
+            out.truncate(head.len() - spaces);
+            out.push_str(&"_".repeat(spaces));
+            out.push_str(&number);
+        }
+    }
+    out
+}
+
 impl FlameGraph {
     /// Folded stacks, one line per frame with self weight: `svc: op;svc: op 123` (ns), the
-    /// format flamegraph.pl, speedscope and inferno read. `;` in names becomes `,`.
+    /// format flamegraph.pl, speedscope and inferno read. Each frame name goes through
+    /// [`folded_frame`], so no name can break a line or be read as a count.
     pub fn folded(&self) -> String {
         let mut out = String::new();
         for (i, frame) in self.frames.iter().enumerate() {
@@ -296,7 +330,7 @@ impl FlameGraph {
             let mut path = Vec::new();
             let mut at = Some(i);
             while let Some(f) = at.and_then(|f| self.frames.get(f)) {
-                path.push(f.label().replace(';', ",").replace('\n', " "));
+                path.push(folded_frame(&f.label()));
                 at = f.parent;
             }
             path.reverse();
@@ -534,5 +568,25 @@ mod tests {
         assert_eq!(zoomed[1].0, 1);
         assert!((zoomed[1].2 - 1.0).abs() < 1e-9);
         assert!(graph.zoomed(None, 0.2).iter().all(|(_, _, w)| *w >= 0.2));
+    }
+
+    #[test]
+    fn folded_frames_hold_no_syntax_of_the_readers() {
+        assert_eq!(folded_frame("retry 3"), "retry_3");
+        assert_eq!(folded_frame("step\t 0.5"), "step__0.5");
+        assert_eq!(folded_frame("a;b\rc\u{2028}d\u{2029}e\u{85}f\ng"), "a,b c d e f g");
+        assert_eq!(folded_frame("GET /v2"), "GET /v2");
+        assert_eq!(folded_frame("42"), "42");
+        assert_eq!(folded_frame("svc: op 7 \r"), "svc: op_7");
+        // Every line of folded stacks is `frames count`, one count, whatever the names.
+        for name in ["retry 3", "x\ry 12", "a\u{2028}1", "op 7 "] {
+            let line = format!("{} 100", folded_frame(name));
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert!(!line.contains(['\r', '\n', '\u{2028}', '\u{2029}']), "{line:?}");
+            assert!(
+                fields.len() < 2 || fields[fields.len() - 2].parse::<f64>().is_err(),
+                "{line:?} reads as differential"
+            );
+        }
     }
 }

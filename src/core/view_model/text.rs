@@ -13,8 +13,9 @@ pub const VALUE_CHARS: usize = 2_000;
 pub const TITLE_CHARS: usize = 4_000;
 
 /// `text` safe inside HTML or SVG text and quoted attributes (`&`, `<`, `>`, both quotes), with
-/// control characters other than tab and newline, which are not text, as U+FFFD: for the
-/// markup tracagg writes itself (the HTML report, the flamegraph's SVG).
+/// control characters other than tab and newline, and U+FFFE/U+FFFF, which are not text (XML
+/// 1.0 forbids them even escaped), as U+FFFD: for the markup tracagg writes itself (the HTML
+/// report, the flamegraph's SVG).
 pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -25,10 +26,31 @@ pub fn escape_markup(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether XML 1.0 allows `c` in a document at all (escaped or not): tab, newline, carriage
+/// return and everything from U+0020 on except U+FFFE and U+FFFF.
+fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+}
+
+/// `markup` with every character XML 1.0 forbids replaced by U+FFFD, so that an SVG made from
+/// the page's elements (names may hold U+0001 or U+FFFF) still opens; borrowed when clean.
+pub fn xml_safe(markup: &str) -> std::borrow::Cow<'_, str> {
+    if markup.chars().all(allowed_in_xml) {
+        return std::borrow::Cow::Borrowed(markup);
+    }
+    std::borrow::Cow::Owned(
+        markup
+            .chars()
+            .map(|c| if allowed_in_xml(c) { c } else { '\u{fffd}' })
+            .collect(),
+    )
 }
 
 /// `text` cut to at most `max_chars` characters (on a character boundary), with `…` in place of
@@ -113,5 +135,13 @@ mod tests {
         assert!(text.ends_with("and 9997 more"), "{text}");
         assert!(text.len() < 100);
         assert_eq!(list_some(&["a", "b"], 3), "a, b");
+    }
+
+    #[test]
+    fn markup_never_holds_characters_xml_forbids() {
+        let name = "a\u{1}b\u{ffff}c\u{fffe}d\u{7f}e\te";
+        assert_eq!(escape_markup(name), "a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}e\te");
+        assert_eq!(xml_safe("<t>a\u{1}\u{ffff}</t>"), "<t>a\u{fffd}\u{fffd}</t>");
+        assert!(matches!(xml_safe("<t>fine\r\n</t>"), std::borrow::Cow::Borrowed(_)));
     }
 }

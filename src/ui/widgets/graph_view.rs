@@ -200,8 +200,9 @@ pub fn GraphView(
         let Ok(text) = serializer.serialize_to_string(&copy) else {
             return;
         };
-        // The framework's empty placeholder comments are no part of the picture.
-        let text = text.replace("<!---->", "");
+        // The framework's empty placeholder comments are no part of the picture; characters
+        // XML forbids (a U+0001 in a name) would stop the file from opening.
+        let text = crate::core::view_model::xml_safe(&text.replace("<!---->", "")).into_owned();
         let name = format!("{}.svg", export_name.get_untracked());
         if let Err(error) = download_text(&name, "image/svg+xml", &text) {
             leptos::logging::warn!("SVG export failed: {error}");

@@ -321,3 +321,54 @@ fn a_trace_100000_spans_deep_is_scored_and_compared_with_short_paths() {
     assert_eq!(path[4], format!("… {} steps …", DEPTH - 15).as_str());
     assert!(path[15].as_str().unwrap().starts_with("svc:op-"), "{path:?}");
 }
+
+/// Issue 25 §16: a line break in a span name forged a line of the table; DEL and C1 characters
+/// went raw into `--json`; `--slow-percentile NaN` was accepted.
+#[test]
+fn names_stay_on_their_line_json_escapes_c1_and_percentiles_are_checked() {
+    let file = crafted(
+        "forged.json",
+        &zipkin(&[
+            ("svc", "GET /a\nFORGED LINE 1 trace", "1600000000000000", "10"),
+            ("svc", "csi\u{9b}2J del\u{7f}", "1600000000000001", "5"),
+        ]),
+    );
+    let file = file.to_str().unwrap();
+    for args in [vec!["analyze", file], vec!["lint", file]] {
+        let out = tracagg(&args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.lines().any(|l| l.starts_with("FORGED")),
+            "{args:?}: {text}"
+        );
+    }
+    let out = tracagg(&["analyze", "--json", file]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(['\u{9b}', '\u{7f}']), "{text}");
+    assert!(text.contains("\\u009b") && text.contains("\\u007f"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(json.to_string().contains("csi\\u009b") || json.to_string().contains("csi\u{9b}"));
+    for bad in ["NaN", "inf", "-1", "101"] {
+        let flag = format!("--slow-percentile={bad}");
+        let out = tracagg(&["baseline", "--baseline", file, "--score", file, &flag]);
+        assert_eq!(out.status.code(), Some(2), "{bad} accepted");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("percentile"));
+    }
+}
+
+/// Issue 25 §14: a JSON-lines log whose first record is over 64 KB was "not a known trace
+/// format"; the same records in another order loaded.
+#[test]
+fn a_log_file_with_a_long_first_record_loads() {
+    let long = "y".repeat(100_000);
+    let file = crafted(
+        "long-first.jsonl",
+        &format!(
+            "{{\"stack\":\"{long}\",\"message\":\"boom\",\"trace_id\":\"00000000000000000000000000000abc\"}}\n{{\"message\":\"ok\",\"trace_id\":\"00000000000000000000000000000abc\"}}\n"
+        ),
+    );
+    let out = tracagg(&["analyze", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("JSON log lines, 2 records"));
+}

@@ -44,7 +44,7 @@ mod cli {
     use tracagg::core::view_model::{format_duration_ns, format_start_ns, ListFilter};
 
     use crate::report::Report;
-    use crate::terminal::{escape_controls, Escaping};
+    use crate::terminal::{self, escape_controls, Escaping};
 
     /// The exit status after a write failed: a closed pipe (`tracagg … | head`) is the reader's
     /// choice and ends quietly with success; anything else is an error.
@@ -125,7 +125,7 @@ mod cli {
             #[arg(long = "score", required = true, num_args = 1..)]
             score: Vec<PathBuf>,
             /// A span is slow above this percentile of its operation (default 99).
-            #[arg(long, default_value_t = 99.0)]
+            #[arg(long, default_value_t = 99.0, value_parser = percentile_arg)]
             slow_percentile: f64,
             /// Operations and roots are judged only with at least this many baseline samples.
             #[arg(long, default_value_t = 20)]
@@ -370,6 +370,14 @@ mod cli {
         }
     }
 
+    /// A percentile from the command line: a number from 0 to 100 (`NaN` and `inf` are not).
+    fn percentile_arg(text: &str) -> Result<f64, String> {
+        match text.trim().parse::<f64>() {
+            Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+            _ => Err(format!("{text:?} is not a percentile from 0 to 100")),
+        }
+    }
+
     fn analyze(
         json: bool,
         adjust_skew: bool,
@@ -417,6 +425,11 @@ mod cli {
                 }
             }
         }
+        let set = if json {
+            set
+        } else {
+            terminal::one_line_names(set)
+        };
         let traces: Vec<Arc<Trace>> = set
             .traces()
             .iter()
@@ -476,9 +489,19 @@ mod cli {
     /// Traces with their analyses, as the comparisons take them.
     type Analysed = Vec<(Arc<Trace>, Arc<tracagg::core::analysis::TraceAnalysis>)>;
 
-    /// The traces of `files` with their analyses.
-    fn analysed(files: &[PathBuf]) -> (Analysed, bool) {
+    /// The trace files among `files`, with names on one line unless `json` (for tables).
+    fn load_for_output(files: &[PathBuf], json: bool) -> (TraceSet, bool) {
         let (set, failed) = load_trace_files(files);
+        if json {
+            (set, failed)
+        } else {
+            (terminal::one_line_names(set), failed)
+        }
+    }
+
+    /// The traces of `files` with their analyses (names on one line unless `json`).
+    fn analysed(files: &[PathBuf], json: bool) -> (Analysed, bool) {
+        let (set, failed) = load_for_output(files, json);
         let traces = set
             .traces()
             .iter()
@@ -495,8 +518,8 @@ mod cli {
         config: &compare::ScoreConfig,
         json: bool,
     ) -> ExitCode {
-        let (normal, failed_a) = analysed(baseline_files);
-        let (current, failed_b) = analysed(score_files);
+        let (normal, failed_a) = analysed(baseline_files, json);
+        let (current, failed_b) = analysed(score_files, json);
         let names: Vec<String> = baseline_files
             .iter()
             .map(|p| p.display().to_string())
@@ -574,8 +597,13 @@ mod cli {
     }
 
     /// The one trace of `file` (or the one with ID `id`), for `compare`.
-    fn one_trace(file: &PathBuf, id: Option<&str>, flag: &str) -> Result<Arc<Trace>, String> {
-        let (set, failed) = load_trace_files(std::slice::from_ref(file));
+    fn one_trace(
+        file: &PathBuf,
+        id: Option<&str>,
+        flag: &str,
+        json: bool,
+    ) -> Result<Arc<Trace>, String> {
+        let (set, failed) = load_for_output(std::slice::from_ref(file), json);
         if failed {
             return Err(format!("{} could not be read", file.display()));
         }
@@ -610,8 +638,8 @@ mod cli {
         b_id: Option<&str>,
         json: bool,
     ) -> ExitCode {
-        let traces = one_trace(a_file, a_id, "--a")
-            .and_then(|a| one_trace(b_file, b_id, "--b").map(|b| (a, b)));
+        let traces = one_trace(a_file, a_id, "--a", json)
+            .and_then(|a| one_trace(b_file, b_id, "--b", json).map(|b| (a, b)));
         let (a, b) = match traces {
             Ok(pair) => pair,
             Err(error) => {
@@ -758,7 +786,7 @@ mod cli {
     }
 
     fn lint(json: bool, fail_on: Option<FailOn>, files: &[PathBuf]) -> ExitCode {
-        let (set, failed) = load_trace_files(files);
+        let (set, failed) = load_for_output(files, json);
         let report = quality::lint(set.traces().iter().map(|t| t.as_ref()));
         let printed = if json {
             print_json(&report)
@@ -871,10 +899,14 @@ mod cli {
     }
 
     /// Prints `value` as pretty JSON on standard output.
+    /// DEL and C1 control characters (a terminal runs U+009B as CSI) and U+2028/U+2029 are
+    /// written as `\uXXXX` escapes: JSON allows them raw, but a terminal or a script must not
+    /// get them raw.
     fn print_json(value: &impl serde::Serialize) -> std::io::Result<()> {
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = terminal::JsonEscaping(std::io::BufWriter::new(std::io::stdout().lock()));
         serde_json::to_writer_pretty(&mut stdout, value)?;
-        writeln!(stdout)
+        writeln!(stdout)?;
+        stdout.flush()
     }
 
     /// Prints text through `write` on standard output, control characters escaped.

@@ -108,6 +108,31 @@ const TRACE_KEYS: [&str; 11] = [
     "startTimeUnixNano",
 ];
 
+/// Records looked at to tell JSON log lines.
+const SNIFFED_LINES: usize = 5;
+
+/// The first `count` non-blank lines of `bytes`, each cut to its first megabyte (on a character
+/// boundary) and to valid UTF-8. Finding a line's end costs a byte scan, never a parse.
+fn first_lines(bytes: &[u8], count: usize) -> Vec<&str> {
+    const LINE_PREFIX: usize = 1 << 20;
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while out.len() < count && !rest.is_empty() {
+        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let line = &rest[..end.min(LINE_PREFIX)];
+        rest = rest.get(end + 1..).unwrap_or_default();
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        let text = text.trim_start_matches('\u{feff}').trim();
+        if !text.is_empty() {
+            out.push(text);
+        }
+    }
+    out
+}
+
 /// Whether `bytes` are a log file, and of which kind; `None` for trace files and anything else
 /// (which the trace parsers then read or explain).
 pub fn sniff(bytes: &[u8]) -> Option<LogKind> {
@@ -124,15 +149,23 @@ pub fn sniff(bytes: &[u8]) -> Option<LogKind> {
         if first_key.starts_with("\"resourceLogs\"") || first_key.starts_with("\"resource_logs\"") {
             return Some(LogKind::Otlp);
         }
-        let line = start.lines().next().unwrap_or("");
-        let keys = fields::top_level_keys(line)?;
-        if keys.iter().any(|k| TRACE_KEYS.contains(&k.as_str())) {
-            return None;
+        // The first few records, each read only as far as its first megabyte: however long
+        // the first one is, its keys (or the next records' keys) tell.
+        let mut any_message = false;
+        for (i, record) in first_lines(bytes, SNIFFED_LINES).into_iter().enumerate() {
+            let keys = fields::top_level_keys(record).unwrap_or_default();
+            // A first line that is no record (`{` of a pretty-printed document) is no log.
+            if i == 0 && keys.is_empty() {
+                return None;
+            }
+            if keys.iter().any(|k| TRACE_KEYS.contains(&k.as_str())) {
+                return None;
+            }
+            any_message |= keys.iter().any(|k| {
+                fields::MESSAGE.contains(&k.as_str()) || fields::LEVEL.contains(&k.as_str())
+            });
         }
-        return keys
-            .iter()
-            .any(|k| fields::MESSAGE.contains(&k.as_str()) || fields::LEVEL.contains(&k.as_str()))
-            .then_some(LogKind::JsonLines);
+        return any_message.then_some(LogKind::JsonLines);
     }
     let lines: Vec<&str> = start.lines().take(100).collect();
     if lines.iter().any(|l| logfmt::has_trace_id(l)) {
@@ -239,6 +272,24 @@ mod tests {
             sniff(b"{\"resourceLogs\":[]}\n{\"resourceLogs\":[]}\n"),
             Some(LogKind::Otlp)
         );
+        assert_eq!(sniff(b"{\n  \"data\": [\n  {\"message\": \"x\"}\n]}\n"), None);
+    }
+
+    #[test]
+    fn a_long_first_record_does_not_hide_a_log_file() {
+        // Issue 25 §14: a first record over 64 KB made the file "not a known trace format".
+        for size in [70_000, 3 << 20] {
+            let big = "x".repeat(size);
+            let lines = format!(
+                "{{\"stack\":\"{big}\",\"message\":\"boom\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}}\n{{\"message\":\"ok\"}}\n"
+            );
+            assert_eq!(sniff(lines.as_bytes()), Some(LogKind::JsonLines), "{size}");
+            let file = parse_logs("big.jsonl", lines.as_bytes(), LogKind::JsonLines).expect("reads");
+            assert_eq!(file.records.len(), 2);
+        }
+        // A trace document on one long line stays a trace document.
+        let doc = format!("{{\"data\":[{{\"traceID\":\"{}\"}}]}}", "a".repeat(2 << 20));
+        assert_eq!(sniff(doc.as_bytes()), None);
     }
 
     #[test]

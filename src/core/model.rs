@@ -10,6 +10,7 @@
 //! breaks cycles and records a [`Warning`] for every structural problem instead of failing.
 mod builder;
 mod ids;
+mod rewrite;
 mod span;
 mod strings;
 mod trace;
@@ -18,6 +19,7 @@ mod warning;
 
 pub use builder::TraceBuilder;
 pub use ids::{normalize_id, same_trace_id, trace_key};
+pub use rewrite::{rewrite_texts, TextUse};
 pub use span::{
     AttrValue, Attribute, Event, IdxRange, RefKind, Reference, Resource, Span, SpanFlags, SpanIdx,
     SpanKind, SpanStatus,

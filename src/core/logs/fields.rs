@@ -34,15 +34,39 @@ pub const LEVEL: [&str; 6] = [
 /// Keys that hold the message.
 pub const MESSAGE: [&str; 4] = ["message", "msg", "event", "body"];
 
-/// The top-level keys of a JSON object on one line (values skipped, not kept); `None` when
-/// the line is not one JSON object.
-pub fn top_level_keys(line: &str) -> Option<Vec<String>> {
-    if line.len() > 1 << 16 {
-        return None;
+/// The top-level keys of a JSON object that starts `text`, read as far as `text` goes: the
+/// values are skipped, not kept, and a record cut short (the start of a megabyte-long line)
+/// still gives the keys before the cut. `None` when `text` does not start a JSON object.
+pub fn top_level_keys(text: &str) -> Option<Vec<String>> {
+    use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
+    /// Collects keys into `keys` as it goes, so that what was read survives an error.
+    struct Keys<'a> {
+        keys: &'a mut Vec<String>,
+        object: &'a mut bool,
     }
-    let object: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
-        serde_json::from_str(line).ok()?;
-    Some(object.into_keys().collect())
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            *self.object = true;
+            while let Some(key) = map.next_key::<String>()? {
+                self.keys.push(key);
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let (mut keys, mut object) = (Vec::new(), false);
+    let mut reader = serde_json::Deserializer::from_str(text);
+    // An error (the text ends mid-record, or a later line follows) ends the list: the keys
+    // read until then stand.
+    let _ = reader.deserialize_map(Keys {
+        keys: &mut keys,
+        object: &mut object,
+    });
+    object.then_some(keys)
 }
 
 /// The value at `key` in `object`: the flat key (`"trace.id"`) or the nested path

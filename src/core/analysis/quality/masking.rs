@@ -9,147 +9,34 @@
 //! raw text is not in it (the string table is rebuilt from what the masked spans refer to).
 //! Exports format masked names; they never mask formatted output, so numbers and syntax around
 //! a name are never mistaken for a secret.
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::secrets::{is_secret_key, mask, mask_secrets_in, mask_whole};
-use crate::core::model::{AttrValue, Interner, Sym, Trace, TraceSet};
-
-/// How one interned string is used: the rule that masks it depends on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Role {
-    /// An ID: kept as it is.
-    Id,
-    /// A name, message or attribute value under an ordinary key: secrets in it masked.
-    Text,
-    /// The value of a secret-named key: masked whole.
-    SecretValue,
-}
-
-/// Maps the syms of one trace into a fresh string table, masking by role.
-struct Remap<'a> {
-    from: &'a Interner,
-    to: Interner,
-    done: HashMap<(Sym, Role), Sym>,
-}
-
-impl Remap<'_> {
-    fn sym(&mut self, sym: Sym, role: Role) -> Sym {
-        if let Some(&new) = self.done.get(&(sym, role)) {
-            return new;
-        }
-        let text = self.from.resolve(&sym);
-        let new = match role {
-            Role::Id => self.to.get_or_intern(text),
-            Role::Text => self.to.get_or_intern(mask_secrets_in(text)),
-            Role::SecretValue if text.is_empty() => self.to.get_or_intern(text),
-            Role::SecretValue => self.to.get_or_intern(mask_whole(text)),
-        };
-        self.done.insert((sym, role), new);
-        new
-    }
-}
-
-/// Whether any text of `trace` would change under masking (cheap: each distinct string is
-/// looked at once per role).
-fn needs_masking(trace: &Trace) -> bool {
-    let mut seen: HashMap<(Sym, bool), bool> = HashMap::new();
-    let mut changes = |sym: Sym, secret: bool| {
-        *seen.entry((sym, secret)).or_insert_with(|| {
-            let text = trace.str(sym);
-            if secret {
-                !text.is_empty() && mask_whole(text) != text
-            } else {
-                mask_secrets_in(text) != text
-            }
-        })
-    };
-    let mut secret_keys: HashMap<Sym, bool> = HashMap::new();
-    let spans = trace.spans.iter().any(|span| {
-        changes(span.operation, false)
-            || changes(span.service, false)
-            || span.status_message.is_some_and(|m| changes(m, false))
-    });
-    spans
-        || trace.resources.iter().any(|r| changes(r.service, false))
-        || trace.events.iter().any(|e| changes(e.name, false))
-        || trace
-            .warnings
-            .iter()
-            .any(|w| mask_secrets_in(&w.message) != w.message.as_str())
-        || trace.attributes.iter().any(|attr| {
-            let secret = *secret_keys
-                .entry(attr.key)
-                .or_insert_with(|| is_secret_key(trace.str(attr.key)));
-            changes(attr.key, false)
-                || match attr.value {
-                    AttrValue::Str(v) | AttrValue::Json(v) => changes(v, secret),
-                    AttrValue::Bool(_) | AttrValue::Int(_) | AttrValue::Float(_) => secret,
-                }
-        })
-}
+use crate::core::model::{rewrite_texts, TextUse, Trace, TraceSet};
 
 /// `trace` with every secret masked (see the module doc), or `None` when it holds none, so that
 /// the caller can keep sharing the raw trace (and its cached analysis): most traces hold none.
 pub fn mask_trace(trace: &Trace) -> Option<Trace> {
-    if !needs_masking(trace) {
-        return None;
-    }
-    let mut remap = Remap {
-        from: &trace.strings,
-        to: Interner::with_hasher(Default::default()),
-        done: HashMap::new(),
-    };
-    let mut masked = Trace {
-        strings: Interner::with_hasher(Default::default()),
-        ..trace.clone()
-    };
-    for span in &mut masked.spans {
-        span.span_id = remap.sym(span.span_id, Role::Id);
-        span.parent_span_id = span.parent_span_id.map(|p| remap.sym(p, Role::Id));
-        span.service = remap.sym(span.service, Role::Text);
-        span.operation = remap.sym(span.operation, Role::Text);
-        span.status_message = span.status_message.map(|m| remap.sym(m, Role::Text));
-    }
-    for resource in &mut masked.resources {
-        resource.service = remap.sym(resource.service, Role::Text);
-    }
-    for event in &mut masked.events {
-        event.name = remap.sym(event.name, Role::Text);
-    }
-    for reference in &mut masked.references {
-        reference.trace_id = remap.sym(reference.trace_id, Role::Id);
-        reference.span_id = remap.sym(reference.span_id, Role::Id);
-    }
-    let mut secret_keys: HashMap<Sym, bool> = HashMap::new();
-    for attr in &mut masked.attributes {
-        let secret = *secret_keys
-            .entry(attr.key)
-            .or_insert_with(|| is_secret_key(trace.str(attr.key)));
-        let value_role = if secret {
-            Role::SecretValue
-        } else {
-            Role::Text
-        };
-        attr.key = remap.sym(attr.key, Role::Text);
-        attr.value = match attr.value {
-            AttrValue::Str(v) => AttrValue::Str(remap.sym(v, value_role)),
-            AttrValue::Json(v) => AttrValue::Json(remap.sym(v, value_role)),
-            // A number or flag under a secret-named key (`pin=1234`) is masked as text.
-            AttrValue::Int(n) if secret => AttrValue::Str(remap.to.get_or_intern(mask(&n.to_string()))),
-            AttrValue::Float(f) if secret => AttrValue::Str(remap.to.get_or_intern(mask(&f.to_string()))),
-            AttrValue::Bool(b) if secret => AttrValue::Str(remap.to.get_or_intern(mask(&b.to_string()))),
-            other => other,
-        };
-    }
-    for warning in &mut masked.warnings {
-        if let Cow::Owned(text) = mask_secrets_in(&warning.message) {
-            warning.message = text;
+    // Whether a key names a secret, once per distinct key.
+    let mut secret_keys: HashMap<String, bool> = HashMap::new();
+    let mut is_secret = |key: &str| {
+        if let Some(&known) = secret_keys.get(key) {
+            return known;
         }
-    }
-    masked.strings = remap.to;
-    Some(masked)
+        let secret = is_secret_key(key);
+        secret_keys.insert(key.to_string(), secret);
+        secret
+    };
+    rewrite_texts(trace, |text, used| match used {
+        TextUse::Name | TextUse::Key => Some(mask_secrets_in(text).into_owned()),
+        TextUse::Value { key } if is_secret(key) => {
+            (!text.is_empty()).then(|| mask_whole(text))
+        }
+        TextUse::Value { .. } => Some(mask_secrets_in(text).into_owned()),
+        // A number or flag under a secret-named key (`pin=1234`) is masked as text.
+        TextUse::Scalar { key } => is_secret(key).then(|| mask(text)),
+    })
 }
 
 /// Masked copies of the traces of a [`TraceSet`], made once per raw trace: the page's traces as

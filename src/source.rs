@@ -7,7 +7,7 @@ mod files;
 pub mod storage;
 mod worker;
 
-pub use download::download_file;
+pub use download::{cancel_downloads, download_cancels, download_file, DownloadFailure};
 pub use files::{
     read_file_bytes, read_file_bytes_in_slices, read_file_bytes_in_worker, read_file_range,
     WORKER_READ_SLICE,

@@ -482,7 +482,16 @@ impl AppState {
         let state = *self;
         state.pending.update(|n| *n += urls.len());
         spawn_local(async move {
-            for url in urls {
+            let cancels = crate::source::download_cancels();
+            let count = urls.len();
+            for (i, url) in urls.into_iter().enumerate() {
+                // Clear (or Cancel) during an earlier download stops the rest of the list.
+                if crate::source::download_cancels() != cancels {
+                    state
+                        .pending
+                        .update(|n| *n = n.saturating_sub(count.saturating_sub(i)));
+                    break;
+                }
                 state.loading.set(Some(format!("{url} (downloading)")));
                 state.progress.set(Some(("downloading".to_string(), None)));
                 let shown = url.clone();
@@ -505,7 +514,13 @@ impl AppState {
                 match downloaded {
                     // Not kept: the link reopens it.
                     Ok(file) => state.load_file_list(vec![file], false).await,
-                    Err(error) => state.notify(NoticeLevel::Error, error),
+                    Err(crate::source::DownloadFailure::Cancelled) => state.notify(
+                        NoticeLevel::Cancelled,
+                        format!("{url}: download cancelled"),
+                    ),
+                    Err(crate::source::DownloadFailure::Failed(error)) => {
+                        state.notify(NoticeLevel::Error, error)
+                    }
                 }
             }
             if state.pending.get_untracked() == 0 {

@@ -1,7 +1,7 @@
 //! Markdown from untrusted text (LLM messages) as HTML that is safe to insert: pulldown-cmark
 //! parses it, raw HTML in the text becomes literal text, links keep only http(s) and mailto
 //! targets, and images become their alt text (no request leaves the page).
-use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Link targets that may stay links.
 fn safe_target(url: &str) -> bool {

@@ -7,7 +7,7 @@ use leptos_use::{use_drop_zone_with_options, UseDropZoneOptions, UseDropZoneRetu
 use crate::core::model::TraceSet;
 use crate::core::view_model::ViewState;
 use crate::source::storage::file_from_bytes;
-use crate::source::{cancel_worker_load, prepare_worker, sleep_ms};
+use crate::source::{cancel_downloads, cancel_worker_load, prepare_worker, sleep_ms};
 use crate::ui::compare::scoring::keep_scored;
 use crate::ui::parts;
 use crate::ui::shell::file_picker::FilePicker;
@@ -111,6 +111,8 @@ fn Page() -> impl IntoView {
         })
     };
     let clear = move |_: ()| {
+        // A download under way stops (and the addresses after it are not fetched).
+        cancel_downloads();
         // The files opened by address go from the link too.
         state.route.update(|r| r.files.clear());
         write_location(&state.route.get_untracked(), false);
@@ -170,7 +172,7 @@ fn Page() -> impl IntoView {
                         }
                     }}</span>
                     <LoadProgress progress=state.progress/>
-                    <button class="button small" data-testid="cancel-load" on:click=move |_| cancel_worker_load()>"Cancel"</button>
+                    <button class="button small" data-testid="cancel-load" on:click=move |_| { cancel_downloads(); cancel_worker_load(); }>"Cancel"</button>
                 </div>
             </Show>
             <main>

@@ -286,9 +286,20 @@ fn a_trace_100000_spans_deep_is_scored_and_compared_with_short_paths() {
     );
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
     let out = tracagg(&[
-        "baseline", "--baseline", a, "--score", b, "--min-samples", "1", "--json",
+        "baseline",
+        "--baseline",
+        a,
+        "--score",
+        b,
+        "--min-samples",
+        "1",
+        "--json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let anomalies: Vec<&serde_json::Value> = json
         .pointer("/traces/0/anomalies")
@@ -304,11 +315,17 @@ fn a_trace_100000_spans_deep_is_scored_and_compared_with_short_paths() {
         .unwrap();
     assert!(deepest.len() <= 16, "{deepest:?}");
     assert!(
-        deepest.iter().any(|s| s.as_str().unwrap().contains(" steps …")),
+        deepest
+            .iter()
+            .any(|s| s.as_str().unwrap().contains(" steps …")),
         "{deepest:?}"
     );
     let out = tracagg(&["compare", a, b, "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let nodes = json["nodes"].as_array().unwrap();
     // The last steps differ (op-last in A, op-new in B): one node more than the depth.
@@ -319,7 +336,10 @@ fn a_trace_100000_spans_deep_is_scored_and_compared_with_short_paths() {
     assert_eq!(path.len(), 16);
     assert_eq!(path[0], "svc:op0");
     assert_eq!(path[4], format!("… {} steps …", DEPTH - 15).as_str());
-    assert!(path[15].as_str().unwrap().starts_with("svc:op-"), "{path:?}");
+    assert!(
+        path[15].as_str().unwrap().starts_with("svc:op-"),
+        "{path:?}"
+    );
 }
 
 /// Issue 25 §16: a line break in a span name forged a line of the table; DEL and C1 characters
@@ -329,7 +349,12 @@ fn names_stay_on_their_line_json_escapes_c1_and_percentiles_are_checked() {
     let file = crafted(
         "forged.json",
         &zipkin(&[
-            ("svc", "GET /a\nFORGED LINE 1 trace", "1600000000000000", "10"),
+            (
+                "svc",
+                "GET /a\nFORGED LINE 1 trace",
+                "1600000000000000",
+                "10",
+            ),
             ("svc", "csi\u{9b}2J del\u{7f}", "1600000000000001", "5"),
         ]),
     );
@@ -346,7 +371,10 @@ fn names_stay_on_their_line_json_escapes_c1_and_percentiles_are_checked() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains(['\u{9b}', '\u{7f}']), "{text}");
-    assert!(text.contains("\\u009b") && text.contains("\\u007f"), "{text}");
+    assert!(
+        text.contains("\\u009b") && text.contains("\\u007f"),
+        "{text}"
+    );
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(json.to_string().contains("csi\\u009b") || json.to_string().contains("csi\u{9b}"));
     for bad in ["NaN", "inf", "-1", "101"] {
@@ -369,6 +397,10 @@ fn a_log_file_with_a_long_first_record_loads() {
         ),
     );
     let out = tracagg(&["analyze", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("JSON log lines, 2 records"));
 }

@@ -93,6 +93,9 @@ pub struct ParsedFile {
     pub format: Format,
     /// One builder per trace ID found in the file, in order of first appearance.
     pub traces: Vec<TraceBuilder>,
+    /// Lines of a JSON-lines file that could not be read and were left out, each a sentence
+    /// (`line 3: not valid JSON …`); the rest of the file loads.
+    pub skipped: Vec<String>,
 }
 
 impl ParsedFile {
@@ -139,7 +142,7 @@ fn parse_general(
     text: &str,
     collector: TraceCollector,
 ) -> Result<ParsedFile, LoadError> {
-    let documents = read_documents(file, text)?;
+    let (documents, skipped) = read_documents(file, text)?;
     let (format, units) = detect::classify(&documents).map_err(|found| match found {
         detect::Rejection::Unknown(found) => LoadError::UnknownFormat {
             file: file.to_string(),
@@ -151,6 +154,8 @@ fn parse_general(
         },
     })?;
     let mut collector = collector;
+    let mut skipped = skipped;
+    let several = units.len() > 1;
     for unit in units {
         let result = match unit {
             detect::Unit::JaegerTrace(raw) => jaeger::read_trace(raw, &mut collector),
@@ -159,11 +164,19 @@ fn parse_general(
             detect::Unit::Otlp(raw) => otlp::read_document(raw, &mut collector),
             detect::Unit::ZipkinSpans(raw) => zipkin::read_spans(raw, &mut collector),
         };
-        result.map_err(|error| structure_error(file, bytes, unit.raw(), &error))?;
+        match result.map_err(|error| structure_error(file, bytes, unit.raw(), &error)) {
+            // One document of several (JSON lines) with a wrong structure: the others load.
+            Err(LoadError::Invalid { message, .. }) if several => {
+                skipped.push(format!("{message}; what was read before it is kept"));
+            }
+            Err(error) => return Err(error),
+            Ok(()) => {}
+        }
     }
     Ok(ParsedFile {
         format,
         traces: collector.finish(),
+        skipped,
     })
 }
 
@@ -217,6 +230,7 @@ fn fast_path<'p>(
         Some(format) => Ok(ParsedFile {
             format,
             traces: collector.finish(),
+            skipped: Vec::new(),
         }),
         None => Err(Box::new(collector.start_over())),
     }
@@ -251,32 +265,76 @@ fn read_fast(text: &str, collector: &mut TraceCollector) -> Option<Format> {
 /// Splits the text into top-level JSON documents (one for a normal file, one per line for
 /// JSON-lines files such as the OpenTelemetry Collector's file exporter writes), reading each
 /// document's top level in the same pass.
-fn read_documents<'a>(file: &str, text: &'a str) -> Result<Vec<detect::Document<'a>>, LoadError> {
+///
+/// In a JSON-lines file (documents one per line), a line that is not valid JSON — cut short,
+/// or nested past the parser's depth limit — is left out with a sentence in the second list,
+/// and the lines after it are read; a file whose every document is bad, or whose bad document
+/// spans several lines, is refused as before, saying where.
+fn read_documents<'a>(
+    file: &str,
+    text: &'a str,
+) -> Result<(Vec<detect::Document<'a>>, Vec<String>), LoadError> {
+    /// Past this many bad lines the file is refused: it is not JSON lines gone slightly wrong.
+    const MAX_SKIPPED: usize = 1_000;
     let mut documents = Vec::new();
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<detect::Shape>();
-    let mut start = 0;
-    while let Some(next) = stream.next() {
-        match next {
-            Ok(shape) => {
-                let end = stream.byte_offset();
-                let document = text.get(start..end).unwrap_or("").trim_start();
-                documents.push(detect::Document {
-                    text: document,
-                    shape,
-                });
-                start = end;
-            }
-            Err(error) => {
-                return Err(LoadError::InvalidJson {
-                    file: file.to_string(),
-                    line: error.line(),
-                    column: error.column(),
-                    message: clean_serde_message(&error),
-                })
+    let mut skipped = Vec::new();
+    let mut first_error: Option<LoadError> = None;
+    // Where the current reader starts, and which line of the file that is (1-based).
+    let (mut base, mut base_line) = (0usize, 1usize);
+    'readers: loop {
+        let rest = text.get(base..).unwrap_or("");
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<detect::Shape>();
+        let mut start = 0;
+        while let Some(next) = stream.next() {
+            match next {
+                Ok(shape) => {
+                    let end = stream.byte_offset();
+                    let document = rest.get(start..end).unwrap_or("").trim_start();
+                    documents.push(detect::Document {
+                        text: document,
+                        shape,
+                    });
+                    start = end;
+                }
+                Err(error) => {
+                    let line = base_line + error.line().saturating_sub(1);
+                    let refusal = LoadError::InvalidJson {
+                        file: file.to_string(),
+                        line,
+                        column: error.column(),
+                        message: clean_serde_message(&error),
+                    };
+                    // The bad document's own line: where it starts (after the last good one)
+                    // must be the line of the error, and a next line must follow.
+                    let from = rest.len() - rest.get(start..).unwrap_or("").trim_start().len();
+                    let doc_line = base_line + rest.get(..from).unwrap_or("").matches('\n').count();
+                    let line_end = rest
+                        .get(from..)
+                        .and_then(|r| r.find('\n'))
+                        .map(|i| from + i + 1);
+                    match line_end {
+                        Some(end) if doc_line == line && skipped.len() < MAX_SKIPPED => {
+                            skipped.push(format!(
+                                "line {line}: not valid JSON ({}), left out",
+                                clean_serde_message(&error)
+                            ));
+                            first_error.get_or_insert(refusal);
+                            base_line = doc_line + 1;
+                            base += end;
+                            continue 'readers;
+                        }
+                        _ => return Err(refusal),
+                    }
+                }
             }
         }
+        break;
     }
-    Ok(documents)
+    // Only bad lines: the file is refused, at its first.
+    match (documents.is_empty(), first_error) {
+        (true, Some(error)) => Err(error),
+        _ => Ok((documents, skipped)),
+    }
 }
 
 /// Turns a typed-parse error inside `raw` into a message with the file's line and column.
@@ -310,6 +368,53 @@ fn clean_serde_message(error: &serde_json::Error) -> String {
 mod tests {
     use super::*;
     use crate::core::generate::{write_trace, GenFormat};
+
+    #[test]
+    fn a_bad_line_of_json_lines_is_left_out_and_the_rest_loads() {
+        let text = crate::core::demo::demo_otlp_json_lines();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(lines.len() >= 3);
+        let whole = parse_file("all.jsonl", text.as_bytes()).expect("parses");
+        // A line cut short, and a line with one attribute nested 200 levels (past the parser's
+        // depth limit), among good lines.
+        let cut = &lines[1][..lines[1].len() / 2];
+        let deep = format!(
+            "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"k\",\"value\":{}}}]}}}}]}}",
+            format!("{}1{}", "{\"arrayValue\":{\"values\":[".repeat(200), "]}}".repeat(200))
+        );
+        let mut bad: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        bad[1] = cut.to_string();
+        bad.insert(2, deep);
+        let parsed = parse_file("bad.jsonl", bad.join("\n").as_bytes()).expect("the rest loads");
+        assert_eq!(parsed.skipped.len(), 2, "{:?}", parsed.skipped);
+        assert!(
+            parsed.skipped[0].starts_with("line 2: not valid JSON"),
+            "{:?}",
+            parsed.skipped
+        );
+        assert!(parsed.skipped[1].contains("line 3"), "{:?}", parsed.skipped);
+        assert!(parsed.span_count() > 0 && parsed.span_count() < whole.span_count());
+        // The load's sentence says so.
+        let mut set = crate::core::model::TraceSet::new();
+        let report = crate::core::load::load_into(&mut set, "bad.jsonl", bad.join("\n").as_bytes())
+            .expect("loads");
+        assert!(
+            report
+                .describe()
+                .contains("2 unreadable lines left out: line 2"),
+            "{}",
+            report.describe()
+        );
+        // One document alone, cut short, is still refused, saying where.
+        let one = parse_file("one.json", cut.as_bytes()).expect_err("refused");
+        assert!(
+            matches!(one, LoadError::InvalidJson { line: 1, .. }),
+            "{one:?}"
+        );
+        // Only bad lines: refused at the first.
+        let only = format!("{cut}\n{cut}\n");
+        assert!(parse_file("only.jsonl", only.as_bytes()).is_err());
+    }
 
     /// The fast path reads exactly what the general path reads.
     #[test]

@@ -34,6 +34,8 @@ pub struct BuiltFile {
     pub analyses: Vec<TraceAnalysis>,
     /// For a log file (`format` is [`Format::Logs`]): its records, joined to traces on the page.
     pub logs: Option<LogFile>,
+    /// Lines of a JSON-lines file that could not be read and were left out, each a sentence.
+    pub skipped: Vec<String>,
 }
 
 /// At most this many items (spans, strings, …) go in one frame: decoding one frame then takes a
@@ -46,6 +48,7 @@ struct Head {
     format: Format,
     span_count: usize,
     trace_count: usize,
+    skipped: Vec<String>,
 }
 
 /// The small fields of one trace, and how many items of each array follow.
@@ -138,6 +141,7 @@ pub fn encode(built: &BuiltFile) -> Result<Vec<u8>, String> {
             format: built.format,
             span_count: built.span_count,
             trace_count: built.traces.len(),
+            skipped: built.skipped.clone(),
         }),
     )?;
     for (trace, analysis) in built.traces.iter().zip(&built.analyses) {
@@ -361,6 +365,7 @@ impl Assembler {
             traces,
             analyses,
             logs: self.logs,
+            skipped: head.skipped,
         })
     }
 }

@@ -23,6 +23,8 @@ pub struct LoadReport {
     pub traces_added: usize,
     /// Traces whose spans were merged into already loaded traces with the same ID.
     pub traces_merged: usize,
+    /// Lines left out because they could not be read (JSON lines), each a sentence.
+    pub skipped: Vec<String>,
 }
 
 impl LoadReport {
@@ -53,6 +55,15 @@ impl LoadReport {
         if self.span_count == 0 {
             text.push_str(" (no spans found)");
         }
+        if let Some(first) = self.skipped.first() {
+            text.push_str(&format!(
+                " — {} left out: {first}",
+                plural(self.skipped.len(), "unreadable line")
+            ));
+            if self.skipped.len() > 1 {
+                text.push_str(" (and more)");
+            }
+        }
         text
     }
 }
@@ -80,10 +91,9 @@ pub fn load_into_with_ids(
             set.add(builder)
         })
         .collect();
-    Ok((
-        LoadReport::count(file, parsed.format, span_count, outcomes.into_iter()),
-        ids,
-    ))
+    let mut report = LoadReport::count(file, parsed.format, span_count, outcomes.into_iter());
+    report.skipped = parsed.skipped;
+    Ok((report, ids))
 }
 
 impl LoadReport {
@@ -100,6 +110,7 @@ impl LoadReport {
             span_count,
             traces_added: 0,
             traces_merged: 0,
+            skipped: Vec::new(),
         };
         for outcome in outcomes {
             match outcome {
@@ -241,6 +252,7 @@ fn encode_logs(file: &str, logs: crate::core::logs::LogFile) -> Result<Vec<u8>, 
         traces: Vec::new(),
         analyses: Vec::new(),
         logs: Some(logs),
+        skipped: Vec::new(),
     };
     handover::encode(&built).map_err(|e| format!("{file}: could not encode the log records: {e}"))
 }
@@ -255,6 +267,7 @@ fn build_and_encode(file: &str, parsed: ParsedFile) -> Result<Vec<u8>, String> {
         analyses: traces.iter().map(analyze_trace).collect(),
         traces,
         logs: None,
+        skipped: parsed.skipped,
     };
     handover::encode(&built).map_err(|e| format!("{file}: could not encode the traces: {e}"))
 }
@@ -303,7 +316,8 @@ pub fn add_built(
         }
         outcomes.push(outcome);
     }
-    let report = LoadReport::count(file, built.format, built.span_count, outcomes.into_iter());
+    let mut report = LoadReport::count(file, built.format, built.span_count, outcomes.into_iter());
+    report.skipped = built.skipped;
     (report, kept)
 }
 

@@ -272,7 +272,10 @@ mod tests {
             sniff(b"{\"resourceLogs\":[]}\n{\"resourceLogs\":[]}\n"),
             Some(LogKind::Otlp)
         );
-        assert_eq!(sniff(b"{\n  \"data\": [\n  {\"message\": \"x\"}\n]}\n"), None);
+        assert_eq!(
+            sniff(b"{\n  \"data\": [\n  {\"message\": \"x\"}\n]}\n"),
+            None
+        );
     }
 
     #[test]
@@ -284,7 +287,8 @@ mod tests {
                 "{{\"stack\":\"{big}\",\"message\":\"boom\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}}\n{{\"message\":\"ok\"}}\n"
             );
             assert_eq!(sniff(lines.as_bytes()), Some(LogKind::JsonLines), "{size}");
-            let file = parse_logs("big.jsonl", lines.as_bytes(), LogKind::JsonLines).expect("reads");
+            let file =
+                parse_logs("big.jsonl", lines.as_bytes(), LogKind::JsonLines).expect("reads");
             assert_eq!(file.records.len(), 2);
         }
         // A trace document on one long line stays a trace document.

@@ -66,10 +66,8 @@ fn stall_timer(ms: i32) -> js_sys::Promise {
             let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str("stalled"));
         });
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                done.unchecked_ref(),
-                ms,
-            );
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(done.unchecked_ref(), ms);
         }
     })
 }
@@ -168,10 +166,14 @@ async fn download_with(
         return Err(too_large(url, total.unwrap_or_default()));
     }
     let raw = web_sys::Response::from(response);
-    let parts = read_body(&raw, total, &on_progress).await.map_err(|e| match e {
-        BodyError::TooLarge(received) => too_large(url, received),
-        BodyError::Broken(e) => format!("Could not download {url}: the answer broke off ({e})."),
-    })?;
+    let parts = read_body(&raw, total, &on_progress)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge(received) => too_large(url, received),
+            BodyError::Broken(e) => {
+                format!("Could not download {url}: the answer broke off ({e}).")
+            }
+        })?;
     let path = parsed.pathname();
     let name = match path.rsplit('/').next().filter(|last| !last.is_empty()) {
         Some(last) => last.to_string(),
@@ -239,8 +241,7 @@ async fn read_body(
         .map_err(|_| "no stream reader".to_string())?;
     // Stops the stream (a stalled or oversized answer would keep it open).
     let cancel_stream = || {
-        if let Ok(cancel) = get(&reader, "cancel").and_then(|f| f.dyn_into::<js_sys::Function>())
-        {
+        if let Ok(cancel) = get(&reader, "cancel").and_then(|f| f.dyn_into::<js_sys::Function>()) {
             let _ = cancel.call0(&reader);
         }
     };

@@ -298,7 +298,9 @@ impl AppState {
     fn show_masked(&self) {
         let Some(shown) = self.raw_traces.try_with_value(|raw| {
             let raw = raw.as_ref()?;
-            let shown = self.masked.try_update_value(|masked| masked.mask_set(raw))?;
+            let shown = self
+                .masked
+                .try_update_value(|masked| masked.mask_set(raw))?;
             self.analyses.update_value(|cache| {
                 for (raw, copy) in raw.traces().iter().zip(shown.traces()) {
                     if !Arc::ptr_eq(raw, copy) && cache.get(copy).is_none() {
@@ -514,10 +516,9 @@ impl AppState {
                 match downloaded {
                     // Not kept: the link reopens it.
                     Ok(file) => state.load_file_list(vec![file], false).await,
-                    Err(crate::source::DownloadFailure::Cancelled) => state.notify(
-                        NoticeLevel::Cancelled,
-                        format!("{url}: download cancelled"),
-                    ),
+                    Err(crate::source::DownloadFailure::Cancelled) => {
+                        state.notify(NoticeLevel::Cancelled, format!("{url}: download cancelled"))
+                    }
                     Err(crate::source::DownloadFailure::Failed(error)) => {
                         state.notify(NoticeLevel::Error, error)
                     }

@@ -126,7 +126,10 @@ mod tests {
 
     #[test]
     fn names_are_put_on_one_line() {
-        assert_eq!(one_line("a\nb\r\u{2028}c").as_deref(), Some("a\\nb\\r\\u{2028}c"));
+        assert_eq!(
+            one_line("a\nb\r\u{2028}c").as_deref(),
+            Some("a\\nb\\r\\u{2028}c")
+        );
         assert_eq!(one_line("plain"), None);
     }
 

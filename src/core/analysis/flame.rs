@@ -303,7 +303,10 @@ pub fn folded_frame(name: &str) -> String {
         .collect();
     // Trailing whitespace would stand between a trailing number and the count.
     out.truncate(out.trim_end().len());
-    let digits = out.len() - out.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.').len();
+    let digits = out.len()
+        - out
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
     if digits > 0 {
         let head = &out[..out.len() - digits];
         let spaces = head.len() - head.trim_end().len();
@@ -574,7 +577,10 @@ mod tests {
     fn folded_frames_hold_no_syntax_of_the_readers() {
         assert_eq!(folded_frame("retry 3"), "retry_3");
         assert_eq!(folded_frame("step\t 0.5"), "step__0.5");
-        assert_eq!(folded_frame("a;b\rc\u{2028}d\u{2029}e\u{85}f\ng"), "a,b c d e f g");
+        assert_eq!(
+            folded_frame("a;b\rc\u{2028}d\u{2029}e\u{85}f\ng"),
+            "a,b c d e f g"
+        );
         assert_eq!(folded_frame("GET /v2"), "GET /v2");
         assert_eq!(folded_frame("42"), "42");
         assert_eq!(folded_frame("svc: op 7 \r"), "svc: op_7");
@@ -582,7 +588,10 @@ mod tests {
         for name in ["retry 3", "x\ry 12", "a\u{2028}1", "op 7 "] {
             let line = format!("{} 100", folded_frame(name));
             let fields: Vec<&str> = line.split_whitespace().collect();
-            assert!(!line.contains(['\r', '\n', '\u{2028}', '\u{2029}']), "{line:?}");
+            assert!(
+                !line.contains(['\r', '\n', '\u{2028}', '\u{2029}']),
+                "{line:?}"
+            );
             assert!(
                 fields.len() < 2 || fields[fields.len() - 2].parse::<f64>().is_err(),
                 "{line:?} reads as differential"

@@ -419,7 +419,11 @@ pub fn merge_halves(mut first: Half, mut second: Half, cut: &Cut) -> Option<Pars
     if format == Format::Zipkin && traces.iter().any(TraceBuilder::has_unmerged_fragments) {
         return None;
     }
-    Some(ParsedFile { format, traces })
+    Some(ParsedFile {
+        format,
+        traces,
+        skipped: Vec::new(),
+    })
 }
 
 /// The half as bytes, for the worker that joins them.

@@ -50,7 +50,8 @@ pub fn markdown_to_safe_html(text: &str) -> String {
             // An image would load from anywhere: its alt text (the events inside) stays.
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
             Event::Start(tag) => {
-                let unsafe_link = matches!(&tag, Tag::Link { dest_url, .. } if !safe_target(dest_url));
+                let unsafe_link =
+                    matches!(&tag, Tag::Link { dest_url, .. } if !safe_target(dest_url));
                 let flattened = is_container(&tag) && containers >= MAX_NESTING;
                 if is_container(&tag) {
                     containers += 1;
@@ -159,17 +160,27 @@ mod tests {
     #[test]
     fn nesting_and_size_are_bounded() {
         // 200 levels of `1. ` lists, and of `>` quotes: at most MAX_NESTING containers deep.
-        let lists: String = (0..200).map(|i| format!("{}1. x\n", "   ".repeat(i))).collect();
+        let lists: String = (0..200)
+            .map(|i| format!("{}1. x\n", "   ".repeat(i)))
+            .collect();
         let quotes = format!("{} deep\n", ">".repeat(500));
         for text in [lists, quotes] {
             let out = markdown_to_safe_html(&text);
             let mut depth = 0i32;
             let mut deepest = 0;
             for piece in out.split('<').skip(1) {
-                if piece.starts_with("ol") || piece.starts_with("ul") || piece.starts_with("blockquote") || piece.starts_with("li") {
+                if piece.starts_with("ol")
+                    || piece.starts_with("ul")
+                    || piece.starts_with("blockquote")
+                    || piece.starts_with("li")
+                {
                     depth += 1;
                     deepest = deepest.max(depth);
-                } else if piece.starts_with("/ol") || piece.starts_with("/ul") || piece.starts_with("/blockquote") || piece.starts_with("/li") {
+                } else if piece.starts_with("/ol")
+                    || piece.starts_with("/ul")
+                    || piece.starts_with("/blockquote")
+                    || piece.starts_with("/li")
+                {
                     depth -= 1;
                 }
             }
@@ -179,12 +190,24 @@ mod tests {
         // A huge message is cut, with a note, and its tags stay balanced.
         let huge = "- **item** text\n".repeat(50_000);
         let out = markdown_to_safe_html(&huge);
-        assert!(out.matches('<').count() <= 2 * MAX_ELEMENTS + 20, "{}", out.len());
+        assert!(
+            out.matches('<').count() <= 2 * MAX_ELEMENTS + 20,
+            "{}",
+            out.len()
+        );
         assert!(out.contains("is not rendered: see Plain or JSON"));
         assert_eq!(out.matches("<ul>").count(), out.matches("</ul>").count());
         let long = "word ".repeat(100_000);
         let out = markdown_to_safe_html(&long);
-        assert!(out.len() < MAX_TEXT_CHARS + 1_000 && out.contains("not rendered"), "{}", out.len());
-        assert!(out.len() > MAX_TEXT_CHARS - 10, "what fits is shown: {}", out.len());
+        assert!(
+            out.len() < MAX_TEXT_CHARS + 1_000 && out.contains("not rendered"),
+            "{}",
+            out.len()
+        );
+        assert!(
+            out.len() > MAX_TEXT_CHARS - 10,
+            "what fits is shown: {}",
+            out.len()
+        );
     }
 }

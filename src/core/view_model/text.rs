@@ -140,8 +140,17 @@ mod tests {
     #[test]
     fn markup_never_holds_characters_xml_forbids() {
         let name = "a\u{1}b\u{ffff}c\u{fffe}d\u{7f}e\te";
-        assert_eq!(escape_markup(name), "a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}e\te");
-        assert_eq!(xml_safe("<t>a\u{1}\u{ffff}</t>"), "<t>a\u{fffd}\u{fffd}</t>");
-        assert!(matches!(xml_safe("<t>fine\r\n</t>"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(
+            escape_markup(name),
+            "a\u{fffd}b\u{fffd}c\u{fffd}d\u{fffd}e\te"
+        );
+        assert_eq!(
+            xml_safe("<t>a\u{1}\u{ffff}</t>"),
+            "<t>a\u{fffd}\u{fffd}</t>"
+        );
+        assert!(matches!(
+            xml_safe("<t>fine\r\n</t>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -427,14 +427,21 @@ mod tests {
         let find = |op: &str| diff.nodes.iter().find(|n| n.operation == op).unwrap();
         assert_eq!(find("GET /checkout").status, DiffStatus::Changed);
         let path_of = |name: &str| {
-            let i = diff.nodes.iter().position(|n| n.operation == name).expect("node");
+            let i = diff
+                .nodes
+                .iter()
+                .position(|n| n.operation == name)
+                .expect("node");
             diff.path(i)
         };
         assert_eq!(path_of("GET /checkout"), ["frontend:GET /checkout"]);
         let pay = find("charge");
         assert_eq!((pay.a.count, pay.b.count), (1, 2));
         assert_eq!(pay.status, DiffStatus::Changed);
-        assert_eq!(path_of(&pay.operation), ["frontend:GET /checkout", "payment:charge"]);
+        assert_eq!(
+            path_of(&pay.operation),
+            ["frontend:GET /checkout", "payment:charge"]
+        );
         assert_eq!(find("get").status, DiffStatus::Same);
         let cache = find("GET");
         assert_eq!(cache.status, DiffStatus::Removed);

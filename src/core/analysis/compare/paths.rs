@@ -99,7 +99,12 @@ impl PathLinks {
         if steps <= HEAD + TAIL + 1 {
             return self.up(node, steps).into_iter().rev().map(step).collect();
         }
-        let mut out: Vec<String> = self.up(link.top, HEAD).into_iter().rev().map(&step).collect();
+        let mut out: Vec<String> = self
+            .up(link.top, HEAD)
+            .into_iter()
+            .rev()
+            .map(&step)
+            .collect();
         out.push(format!("… {} steps …", steps - HEAD - TAIL));
         out.extend(self.up(node, TAIL).into_iter().rev().map(step));
         out
@@ -126,7 +131,10 @@ mod tests {
         assert_eq!(links.path(0, |n| n.to_string()), ["0"]);
         assert_eq!(links.depth(4), 4);
         let edge = chain(HEAD + TAIL + 1);
-        assert_eq!(edge.path((HEAD + TAIL) as u32, |n| n.to_string()).len(), HEAD + TAIL + 1);
+        assert_eq!(
+            edge.path((HEAD + TAIL) as u32, |n| n.to_string()).len(),
+            HEAD + TAIL + 1
+        );
     }
 
     #[test]
@@ -139,7 +147,9 @@ mod tests {
         assert_eq!(path.last().map(String::as_str), Some("99999"));
         assert_eq!(path[HEAD + 1], (100_000 - TAIL).to_string());
         // Every node's path at once stays linear: no walk to the root per node.
-        let total: usize = (0..100_000).map(|n| links.path(n, |_| String::new()).len()).sum();
+        let total: usize = (0..100_000)
+            .map(|n| links.path(n, |_| String::new()).len())
+            .sum();
         assert!(total <= 100_000 * (HEAD + TAIL + 1));
     }
 

@@ -30,9 +30,7 @@ pub fn mask_trace(trace: &Trace) -> Option<Trace> {
     };
     rewrite_texts(trace, |text, used| match used {
         TextUse::Name | TextUse::Key => Some(mask_secrets_in(text).into_owned()),
-        TextUse::Value { key } if is_secret(key) => {
-            (!text.is_empty()).then(|| mask_whole(text))
-        }
+        TextUse::Value { key } if is_secret(key) => (!text.is_empty()).then(|| mask_whole(text)),
         TextUse::Value { .. } => Some(mask_secrets_in(text).into_owned()),
         // A number or flag under a secret-named key (`pin=1234`) is masked as text.
         TextUse::Scalar { key } => is_secret(key).then(|| mask(text)),

@@ -19,8 +19,6 @@ use web_sys::{File, IdbDatabase, IdbRequest, IdbTransactionMode};
 pub const DATABASE: &str = "tracagg";
 /// The object store that holds the files.
 pub const STORE: &str = "files";
-/// The database's version (raise it when the store's shape changes).
-const VERSION: u32 = 1;
 
 /// Why a file was not kept or restored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,16 +111,36 @@ fn to_error(error: &JsValue) -> StorageError {
     }
 }
 
-/// Opens (and on first use creates) the database.
+/// Opens (and on first use creates) the database, at whatever version it has: a newer build
+/// (or another build on this origin) may have raised it, and asking for an older version fails
+/// with a VersionError, which kept nothing and made Clear fail. A database without the files'
+/// store gets it in an upgrade to the next version.
 async fn open() -> Result<IdbDatabase, StorageError> {
     let window = web_sys::window().ok_or(StorageError::Unavailable("no window".into()))?;
     let factory = window
         .indexed_db()
         .map_err(|e| to_error(&e))?
         .ok_or_else(|| StorageError::Unavailable("no IndexedDB".into()))?;
-    let request = factory
-        .open_with_u32(DATABASE, VERSION)
-        .map_err(|e| to_error(&e))?;
+    let db = open_at(&factory, None).await?;
+    if db.object_store_names().contains(STORE) {
+        return Ok(db);
+    }
+    let next = (db.version() as u32).saturating_add(1);
+    db.close();
+    open_at(&factory, Some(next)).await
+}
+
+/// Opens the database at `version` (its current one when `None`), creating the files' store
+/// in the upgrade when it lacks it.
+async fn open_at(
+    factory: &web_sys::IdbFactory,
+    version: Option<u32>,
+) -> Result<IdbDatabase, StorageError> {
+    let request = match version {
+        Some(version) => factory.open_with_u32(DATABASE, version),
+        None => factory.open(DATABASE),
+    }
+    .map_err(|e| to_error(&e))?;
     let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(
         move |event: web_sys::IdbVersionChangeEvent| {
             let Some(db) = event
@@ -133,8 +151,9 @@ async fn open() -> Result<IdbDatabase, StorageError> {
             else {
                 return;
             };
-            // Version 1 is the first: its upgrade runs only when the database is new.
-            let _ = db.create_object_store(STORE);
+            if !db.object_store_names().contains(STORE) {
+                let _ = db.create_object_store(STORE);
+            }
         },
     );
     request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));

@@ -159,6 +159,19 @@ impl KeptFiles {
 thread_local! {
     /// A list of files is being loaded (see [`AppState::load_file_list`]).
     static LOADING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Bumped by every Clear: a load (a restore of 500 files) that began before it stops, and
+    /// what it was reading is not added.
+    static CLEARS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times Clear was used so far (a load compares it before adding what it read).
+pub fn clears() -> u64 {
+    CLEARS.with(std::cell::Cell::get)
+}
+
+/// Counts a Clear: loads under way stop (see [`clears`]).
+pub fn count_clear() {
+    CLEARS.with(|c| c.set(c.get().wrapping_add(1)));
 }
 
 /// Where the price table is kept.
@@ -403,6 +416,7 @@ impl AppState {
     /// Adds traces a worker parsed and built (see `source::parse_in_worker`). Decoding runs
     /// in short slices and adding in a task of its own, so that neither blocks the page.
     async fn load_built(&self, name: &str, encoded: js_sys::Uint8Array) -> bool {
+        let cleared = clears();
         mark("tracagg: hand-over waits");
         yield_to_browser().await;
         let measure = "tracagg: decode traces";
@@ -416,6 +430,9 @@ impl AppState {
         mark_end_and_measure(measure);
         drop(encoded);
         yield_to_browser().await;
+        if clears() != cleared {
+            return false;
+        }
         match decoded {
             Ok(mut built) => {
                 if let Some(logs) = built.logs.take() {
@@ -547,12 +564,21 @@ impl AppState {
     /// its turn, shown as queued).
     pub async fn load_file_list(&self, files: Vec<web_sys::File>, keep: bool) {
         let state = *self;
-        state.pending.update(|n| *n += files.len());
+        let count = files.len();
+        state.pending.update(|n| *n += count);
+        let cleared = clears();
         while LOADING.with(std::cell::Cell::get) {
             crate::source::sleep_ms(20).await;
         }
         LOADING.with(|busy| busy.set(true));
-        for file in files {
+        for (i, file) in files.into_iter().enumerate() {
+            // Clear stops the rest of the list (and what was being read is not added).
+            if clears() != cleared {
+                state
+                    .pending
+                    .update(|n| *n = n.saturating_sub(count.saturating_sub(i)));
+                break;
+            }
             let name = file.name();
             state
                 .loading
@@ -562,7 +588,16 @@ impl AppState {
             let on_progress = move |stage: &str, done: Option<f64>| {
                 progress.set(Some((stage.to_string(), done)));
             };
-            let loaded = match parse_in_worker(&file, on_progress).await {
+            let parsed = parse_in_worker(&file, on_progress).await;
+            if clears() != cleared {
+                state.loading.set(None);
+                state.progress.set(None);
+                state
+                    .pending
+                    .update(|n| *n = n.saturating_sub(count.saturating_sub(i)));
+                break;
+            }
+            let loaded = match parsed {
                 Ok(encoded) => state.load_built(&name, encoded).await,
                 Err(WorkerFailure::Cancelled) => {
                     state.notify(NoticeLevel::Cancelled, format!("{name}: loading cancelled"));

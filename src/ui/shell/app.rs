@@ -111,8 +111,11 @@ fn Page() -> impl IntoView {
         })
     };
     let clear = move |_: ()| {
-        // A download under way stops (and the addresses after it are not fetched).
+        // A download under way stops (and the addresses after it are not fetched); a load under
+        // way (a restore of many files) stops, and what it was reading is not added.
+        crate::ui::state::count_clear();
         cancel_downloads();
+        cancel_worker_load();
         // The files opened by address go from the link too.
         state.route.update(|r| r.files.clear());
         write_location(&state.route.get_untracked(), false);

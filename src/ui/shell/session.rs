@@ -116,8 +116,9 @@ impl AppState {
 /// that the two never load at once). Says what came back.
 pub fn restore_session(state: AppState, then: impl FnOnce() + 'static) {
     spawn_local(async move {
+        let cleared = crate::ui::state::clears();
         let kept = storage::kept().await.unwrap_or_default();
-        if !kept.is_empty() {
+        if !kept.is_empty() && crate::ui::state::clears() == cleared {
             state.kept.set(KeptFiles::of(&kept, false));
             let files: Vec<web_sys::File> = kept.into_iter().map(|k| k.file).collect();
             let count = files.len();
@@ -127,6 +128,11 @@ pub fn restore_session(state: AppState, then: impl FnOnce() + 'static) {
                 .traces
                 .with_untracked(TraceSet::len)
                 .saturating_sub(before);
+            // Cleared meanwhile: nothing came back to speak of.
+            if crate::ui::state::clears() != cleared {
+                then();
+                return;
+            }
             state.restored.set(Some(format!(
                 "Restored {count} file{}, {traces} trace{} from your last session",
                 if count == 1 { "" } else { "s" },

@@ -242,7 +242,14 @@ async fn read_body(
     // Stops the stream (a stalled or oversized answer would keep it open).
     let cancel_stream = || {
         if let Ok(cancel) = get(&reader, "cancel").and_then(|f| f.dyn_into::<js_sys::Function>()) {
-            let _ = cancel.call0(&reader);
+            // On an aborted stream the promise rejects: handled here, not left uncaught.
+            if let Ok(promise) = cancel.call0(&reader) {
+                let catch = get(&promise, "catch").and_then(|f| f.dyn_into::<js_sys::Function>());
+                if let Ok(catch) = catch {
+                    let ignore = Closure::once_into_js(|_: JsValue| {});
+                    let _ = catch.call1(&promise, &ignore);
+                }
+            }
         }
     };
     let mut received = 0.0;

@@ -62,11 +62,16 @@ test('Clear during a restore of many files stops it: nothing comes back afterwar
   assert.equal(await app.byTestId('restored').count(), 0, '"Restored …" after Clear');
   assert.equal(await app.byTestId('pending').count(), 0);
   assert.equal(await keptCount(app), 0);
+  // Clear stops the worker that was reading (a worker still fetching its script is stopped
+  // too, which the browser reports as a failed request): the next file loads as usual.
+  const problems = app.problems.filter((p) => !/^request failed: .*tracagg-worker\.js$/.test(p));
   await app.page.reload();
   await app.byTestId('drop-zone').waitFor();
   await app.page.waitForTimeout(500);
   assert.equal(await app.rows().count(), 0);
-  assert.deepEqual(app.problems, []);
+  await app.chooseFiles([ZIPKIN]);
+  await app.waitForRows(1);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
@@ -86,7 +91,7 @@ for (const withStore of [false, true]) {
         open.onsuccess = () => { open.result.close(); done(); };
         open.onerror = () => fail(open.error);
       };
-      gone.onblocked = () => fail(new Error('blocked'));
+      // (A connection the page has open for a moment delays the deletion: it waits.)
     }), withStore);
     await app.page.reload();
     await app.byTestId('drop-zone').waitFor();

@@ -182,10 +182,15 @@ pub struct Baseline {
     pub spans: usize,
     /// Per (service, operation), sorted by service and operation.
     pub operations: Vec<OperationBaseline>,
-    pub(super) op_index: HashMap<(String, String), usize>,
+    /// Service and operation names, interned: the indexes below are keyed by these IDs, so a
+    /// lookup hashes a short key and allocates nothing.
+    names: FxHashMap<String, u32>,
+    /// (service, operation) name IDs → index in `operations`.
+    op_index: FxHashMap<(u32, u32), usize>,
     /// Per operation path.
     pub paths: Vec<PathBaseline>,
-    path_index: HashMap<(Option<u32>, String, String), u32>,
+    /// (parent path, service, operation) name IDs → index in `paths`.
+    path_index: FxHashMap<(Option<u32>, u32, u32), u32>,
     /// The paths' tree (indexed like `paths`).
     path_links: PathLinks,
     /// Per root path: the trace durations.
@@ -215,9 +220,29 @@ impl Baseline {
     /// The path `service:operation` under the path `parent` (a root with none), if the
     /// baseline has it.
     pub fn path_id(&self, parent: Option<u32>, service: &str, operation: &str) -> Option<u32> {
-        self.path_index
-            .get(&(parent, service.to_string(), operation.to_string()))
-            .copied()
+        let key = (parent, self.name_id(service)?, self.name_id(operation)?);
+        self.path_index.get(&key).copied()
+    }
+
+    /// The ID of an interned name, if the baseline has it.
+    fn name_id(&self, name: &str) -> Option<u32> {
+        self.names.get(name).copied()
+    }
+
+    /// The ID of `name`, interned now if new.
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.names.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.insert(name.to_string(), id);
+        id
+    }
+
+    /// Records operation `position` of `operations` under its names (for `from_metrics`).
+    pub(super) fn index_operation(&mut self, service: &str, operation: &str, position: usize) {
+        let key = (self.intern(service), self.intern(operation));
+        self.op_index.insert(key, position);
     }
 
     /// The percentile (0–100) of `duration_ns` among the operation's baseline durations, when
@@ -235,8 +260,9 @@ impl Baseline {
 
     /// The baseline of one operation.
     pub fn operation(&self, service: &str, operation: &str) -> Option<&OperationBaseline> {
+        let key = (self.name_id(service)?, self.name_id(operation)?);
         self.op_index
-            .get(&(service.to_string(), operation.to_string()))
+            .get(&key)
             .and_then(|&i| self.operations.get(i))
     }
 }
@@ -334,24 +360,28 @@ impl BaselineBuilder {
         baseline.traces += 1;
         baseline.spans += trace.spans.len();
         let (of_span, nodes) = local_paths(trace);
-        // Local nodes → baseline paths (strings made once per node of the trace).
+        // This trace's names → the baseline's name IDs, each name looked up once.
+        let mut name_of: FxHashMap<Sym, u32> = FxHashMap::default();
+        let mut name = |baseline: &mut Baseline, sym: Sym| {
+            *name_of
+                .entry(sym)
+                .or_insert_with(|| baseline.intern(trace.str(sym)))
+        };
+        // Local nodes → baseline paths (room made once, not by doubling a large array).
+        baseline.paths.reserve(nodes.len());
+        paths_calls.reserve(nodes.len());
         let mut global: Vec<u32> = Vec::with_capacity(nodes.len());
         for &(parent, service, operation) in &nodes {
             let parent = parent.map(|p| global[p as usize]);
-            let key = (
-                parent,
-                trace.str(service).to_string(),
-                trace.str(operation).to_string(),
-            );
+            let key = (parent, name(baseline, service), name(baseline, operation));
             let next = baseline.paths.len() as u32;
-            let id = *baseline.path_index.entry(key.clone()).or_insert(next);
+            let id = *baseline.path_index.entry(key).or_insert(next);
             if id == next {
                 let root = parent.map_or(id, |p| baseline.paths[p as usize].root);
                 baseline.path_links.push(parent);
-                let (_, service, operation) = key;
                 baseline.paths.push(PathBaseline {
-                    service,
-                    operation,
+                    service: trace.str(service).to_string(),
+                    operation: trace.str(operation).to_string(),
                     root,
                     parent,
                     traces: 0,
@@ -375,10 +405,7 @@ impl BaselineBuilder {
             let op = *op_of
                 .entry((span.service, span.operation))
                 .or_insert_with(|| {
-                    let key = (
-                        trace.str(span.service).to_string(),
-                        trace.str(span.operation).to_string(),
-                    );
+                    let key = (name(baseline, span.service), name(baseline, span.operation));
                     let next = ops.len();
                     let op = *baseline.op_index.entry(key).or_insert(next);
                     if op == next {
@@ -456,18 +483,34 @@ impl BaselineBuilder {
             .into_iter()
             .map(|(root, durations)| (root, Distribution::new(durations)))
             .collect();
-        let mut keys: Vec<((String, String), usize)> = baseline.op_index.drain().collect();
-        keys.sort();
+        // Operations sorted by service and operation name.
+        let mut texts: Vec<&str> = vec![""; baseline.names.len()];
+        for (text, &id) in &baseline.names {
+            if let Some(slot) = texts.get_mut(id as usize) {
+                *slot = text;
+            }
+        }
+        let text = |id: u32| {
+            texts
+                .get(id as usize)
+                .copied()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let mut keys: Vec<((String, String), (u32, u32), usize)> = baseline
+            .op_index
+            .drain()
+            .map(|(ids, op)| ((text(ids.0), text(ids.1)), ids, op))
+            .collect();
+        keys.sort_unstable();
         let mut ops: Vec<Option<OpAcc>> = ops.into_iter().map(Some).collect();
-        for (position, ((service, operation), op)) in keys.into_iter().enumerate() {
+        for (position, ((service, operation), ids, op)) in keys.into_iter().enumerate() {
             let acc = ops[op].take().unwrap_or_default();
             let durations = Distribution::new(acc.durations);
             let (ln_mean, ln_std) = durations.ln_mean_std();
             let median = durations.quantile(50.0);
             let mad = durations.mad();
-            baseline
-                .op_index
-                .insert((service.clone(), operation.clone()), position);
+            baseline.op_index.insert(ids, position);
             baseline.operations.push(OperationBaseline {
                 service,
                 operation,
@@ -622,10 +665,7 @@ pub fn score_trace(
         let known_parent = parent.is_none() || key_parent.is_some();
         let (s, o) = (trace.str(service), trace.str(operation));
         let id = if known_parent {
-            baseline
-                .path_index
-                .get(&(key_parent, s.to_string(), o.to_string()))
-                .copied()
+            baseline.path_id(key_parent, s, o)
         } else {
             None
         };

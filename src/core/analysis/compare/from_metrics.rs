@@ -71,9 +71,7 @@ impl Baseline {
             baseline.spans = baseline.spans.saturating_add(
                 window_calls.map_or(0, |c| usize::try_from(c).unwrap_or(usize::MAX)),
             );
-            baseline
-                .op_index
-                .insert((q.service.clone(), q.operation.clone()), position);
+            baseline.index_operation(&q.service, &q.operation, position);
             baseline.operations.push(OperationBaseline {
                 service: q.service.clone(),
                 operation: q.operation.clone(),

@@ -378,9 +378,13 @@ mod tests {
         // A line cut short, and a line with one attribute nested 200 levels (past the parser's
         // depth limit), among good lines.
         let cut = &lines[1][..lines[1].len() / 2];
+        let nested = format!(
+            "{}1{}",
+            "{\"arrayValue\":{\"values\":[".repeat(200),
+            "]}}".repeat(200)
+        );
         let deep = format!(
-            "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"k\",\"value\":{}}}]}}}}]}}",
-            format!("{}1{}", "{\"arrayValue\":{\"values\":[".repeat(200), "]}}".repeat(200))
+            "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"k\",\"value\":{nested}}}]}}}}]}}"
         );
         let mut bad: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
         bad[1] = cut.to_string();

@@ -13,11 +13,13 @@
 //! documents with any trace-format key are traces; a JSON line is a log only when it has a
 //! message field; text is a log only when it holds trace-ID-like tokens.
 pub mod fields;
+pub mod indexed;
 pub mod join;
 pub mod logfmt;
 pub mod otlp;
 pub mod store;
 
+pub use indexed::{IndexedLogs, IndexedLogsBuilder};
 pub use join::{join_logs, LogTotals, TraceLogs};
 pub use store::{FileIndex, LogLine, LogStore};
 

@@ -62,15 +62,6 @@ pub struct LogStore {
     records: usize,
 }
 
-/// `text` as shown: secrets in it masked when `masking`.
-fn shown(text: &str, masking: bool) -> String {
-    if masking {
-        crate::core::analysis::quality::secrets::mask_secrets_in(text).into_owned()
-    } else {
-        text.to_string()
-    }
-}
-
 /// One record as the trace page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
@@ -144,6 +135,18 @@ impl LogStore {
         unmatched
     }
 
+    /// The files that hold records of the trace with key `key`, each with those records'
+    /// positions (copies of the index's short lists: four bytes a record).
+    pub fn positions_of(&self, key: &str) -> (Vec<Arc<LogFile>>, Vec<Vec<u32>>) {
+        self.files
+            .iter()
+            .filter_map(|(file, index)| {
+                let positions = index.by_trace.get(key)?;
+                Some((Arc::clone(file), positions.clone()))
+            })
+            .unzip()
+    }
+
     /// The records that name `trace`, with their files, in load order.
     pub fn records_of<'a>(
         &'a self,
@@ -158,42 +161,6 @@ impl LogStore {
                 .flatten()
                 .filter_map(move |&r| Some((file.as_ref(), file.records.get(r as usize)?)))
         })
-    }
-
-    /// The records of `trace`, by time (those without a time last), each with its span when
-    /// the span is in the trace.
-    pub fn lines_of(&self, trace: &Trace) -> Vec<LogLine> {
-        self.lines_of_with(trace, false)
-    }
-
-    /// [`LogStore::lines_of`], with secrets in levels and messages masked when `masking` (the
-    /// mask switch: the Logs tab then shows, and searches, only masked text).
-    pub fn lines_of_with(&self, trace: &Trace, masking: bool) -> Vec<LogLine> {
-        let found: Vec<(&LogFile, &LogRecord)> = self.records_of(trace).collect();
-        if found.is_empty() {
-            return Vec::new();
-        }
-        let spans: HashMap<&str, SpanIdx> = trace
-            .spans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (trace.str(s.span_id), SpanIdx(i as u32)))
-            .collect();
-        let mut lines: Vec<LogLine> = found
-            .into_iter()
-            .map(|(file, record)| LogLine {
-                span: record
-                    .span_id
-                    .as_deref()
-                    .and_then(|id| spans.get(id).copied()),
-                offset_ns: record.time_ns.map(|t| t.saturating_sub(trace.start_ns)),
-                level: shown(record.level.as_deref().unwrap_or_default(), masking),
-                message: shown(&record.message, masking),
-                source: format!("{}:{}", file.name, record.line),
-            })
-            .collect();
-        lines.sort_by_key(|l| (l.offset_ns.is_none(), l.offset_ns));
-        lines
     }
 }
 
@@ -227,8 +194,9 @@ mod tests {
         assert_eq!(store.unmatched(set.traces()), 1);
         let store = store.with(log_file("checkout-logs.otlp.json"));
         assert_eq!(store.record_count(), 25);
-        let trace = &set.traces()[0];
-        let lines = store.lines_of(trace);
+        let trace = std::sync::Arc::clone(&set.traces()[0]);
+        let logs = super::super::IndexedLogs::of(&store, trace, false);
+        let lines: Vec<LogLine> = (0..logs.len()).filter_map(|i| logs.line(i)).collect();
         assert_eq!(lines.len(), 8);
         assert!(lines.iter().all(|l| l.span.is_some()));
         assert!(lines.windows(2).all(|w| w[0].offset_ns <= w[1].offset_ns));

@@ -262,16 +262,10 @@ fn ReferenceItem(reference: ReferenceDetail) -> impl IntoView {
 #[component]
 fn SpanLogs(span: SpanIdx) -> impl IntoView {
     let view = expect_context::<TraceView>();
-    let state = expect_context::<AppState>();
+    // The first lines of the span, and how many it has (a million are not copied).
     let lines = Memo::new(move |_| {
-        view.logs.with(|lines| {
-            let mine: Vec<_> = lines
-                .iter()
-                .filter(|l| l.span == Some(span))
-                .cloned()
-                .collect();
-            mine
-        })
+        view.logs
+            .with(|logs| (logs.span_lines(span, DETAIL_ROWS), logs.span_len(span)))
     });
     // The span's start after the trace's, to show times from the span's start.
     let span_offset = view.trace.with_untracked(|t| {
@@ -280,9 +274,8 @@ fn SpanLogs(span: SpanIdx) -> impl IntoView {
             .unwrap_or(0)
     });
     move || {
-        let lines = lines.get();
-        (!lines.is_empty()).then(|| {
-            let total = lines.len();
+        let (lines, total) = lines.get();
+        (total > 0).then(|| {
             view! {
                 <section class="detail-section" data-testid="detail-logs">
                     <h4>{format!("Logs ({total})")}</h4>
@@ -300,7 +293,7 @@ fn SpanLogs(span: SpanIdx) -> impl IntoView {
                                 <li data-testid="detail-log">
                                     <span class="event-time">{at}</span>
                                     <b class="log-level">{shorten(&line.level, 12)}</b>" "
-                                    <LongText text=state.shown(&line.message).into_owned()/>
+                                    <LongText text=line.message/>
                                 </li>
                             }
                         }).collect_view()}

@@ -23,7 +23,6 @@ use crate::core::view_model::{
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_view::{ErrorMark, TraceView};
 use crate::ui::widgets::name::Name;
-use crate::ui::widgets::shared::Shared;
 
 /// Height of one row, px (also in style/main.css as --row-height).
 pub const ROW_PX: f64 = 24.0;
@@ -137,21 +136,10 @@ pub fn Timeline() -> impl IntoView {
         previous.map_or(0, |v| v + 1)
     });
 
-    // Each span's log record times (after the trace's start), for the ticks on its row.
-    let log_times = Memo::new(move |_| {
-        let mut times: std::collections::HashMap<u32, Vec<i64>> = std::collections::HashMap::new();
-        view.logs.with(|lines| {
-            for line in lines.iter() {
-                if let (Some(span), Some(at)) = (line.span, line.offset_ns) {
-                    times.entry(span.0).or_default().push(at);
-                }
-            }
-        });
-        Shared::new(times)
-    });
     let models = move || {
         let (first, count) = row_window();
-        let log_times = log_times.get();
+        // Each row's log ticks come from the trace's indexed lines (per span, by time).
+        let log_times = view.logs.get();
         let version = version.get();
         let Some(trace) = view.trace.get() else {
             return Vec::new();
@@ -224,15 +212,28 @@ pub fn Timeline() -> impl IntoView {
                                 .then(|| marks.get(idx.get()).copied().unwrap_or(ErrorMark::Off)),
                             layout,
                             duration: format_duration_ns(span.duration_ns),
-                            log_ticks: log_times
-                                .get(&idx.0)
-                                .map(|times| {
-                                    times
-                                        .iter()
-                                        .map(|&at| options_window.frac_of(at))
-                                        .filter(|f| (0.0..=1.0).contains(f))
-                                        .take(MAX_LOG_TICKS)
-                                        .collect()
+                            log_ticks: Some(&log_times)
+                                .filter(|logs| logs.span_len(*idx) > 0)
+                                .map(|logs| {
+                                    // One tick per pixel-sized bucket, at most MAX_LOG_TICKS: a
+                                    // million lines on one span are a handful of ticks.
+                                    let mut ticks: Vec<f64> = Vec::new();
+                                    let mut last_bucket = u64::MAX;
+                                    for at in logs.span_offsets(*idx) {
+                                        let f = options_window.frac_of(at);
+                                        if !(0.0..=1.0).contains(&f) {
+                                            continue;
+                                        }
+                                        let bucket = (f * 10_000.0) as u64;
+                                        if bucket != last_bucket {
+                                            last_bucket = bucket;
+                                            ticks.push(f);
+                                            if ticks.len() >= MAX_LOG_TICKS {
+                                                break;
+                                            }
+                                        }
+                                    }
+                                    ticks
                                 })
                                 .unwrap_or_default(),
                         })

@@ -7,6 +7,7 @@ use crate::core::view_model::{format_duration_ns, shorten, NAME_CHARS, VALUE_CHA
 use crate::ui::trace::trace_graph::TraceTab;
 use crate::ui::trace::trace_view::TraceView;
 use crate::ui::widgets::name::Name;
+use crate::ui::widgets::shared::Shared;
 
 /// Lines shown before "Show more".
 const SHOWN_LINES: usize = 500;
@@ -58,32 +59,39 @@ pub fn TraceLogs(
     let level = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let limit = RwSignal::new(SHOWN_LINES);
-    let levels = Memo::new(move |_| {
-        let mut levels: Vec<String> = view
-            .logs
-            .with(|lines| lines.iter().map(|l| l.level.to_ascii_lowercase()).collect());
-        levels.sort();
-        levels.dedup();
-        levels.retain(|l| !l.is_empty());
-        levels
+    let levels = Memo::new(move |_| view.logs.with(|logs| logs.levels().to_vec()));
+    // The positions of the lines that pass the filter (`None`: all of them); only the lines
+    // shown are written out.
+    let matching = Memo::new(move |_| {
+        let (level, needle) = (level.get(), text.get().to_lowercase());
+        view.logs.with(|logs| {
+            if level.is_empty() && needle.is_empty() {
+                return None;
+            }
+            let mut found = Vec::new();
+            logs.filter_range(0..logs.len(), &level, &needle, &mut found);
+            Some(Shared::new(found))
+        })
     });
     let shown = Memo::new(move |_| {
-        let (level, needle) = (level.get(), text.get().to_lowercase());
-        view.logs.with(|lines| {
-            let matching: Vec<&LogLine> = lines
-                .iter()
-                .filter(|l| level.is_empty() || l.level.eq_ignore_ascii_case(&level))
-                .filter(|l| needle.is_empty() || l.message.to_lowercase().contains(&needle))
-                .collect();
-            let total = matching.len();
-            (
-                matching
-                    .into_iter()
-                    .take(limit.get())
-                    .cloned()
-                    .collect::<Vec<_>>(),
-                total,
-            )
+        let limit = limit.get();
+        view.logs.with(|logs| {
+            matching.with(|found| match found {
+                None => (
+                    (0..logs.len().min(limit))
+                        .filter_map(|i| logs.line(i))
+                        .collect::<Vec<_>>(),
+                    logs.len(),
+                ),
+                Some(found) => (
+                    found
+                        .iter()
+                        .take(limit)
+                        .filter_map(|&i| logs.line(i as usize))
+                        .collect(),
+                    found.len(),
+                ),
+            })
         })
     });
     view! {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::core::analysis::{adjust_clock_skew, analyze_trace, TraceAnalysis};
-use crate::core::logs::LogLine;
+use crate::core::logs::IndexedLogs;
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{
     find_spans_with_logs, visible_rows, CollapseState, CriticalIndex, QuickFilters, SpanMatches,
@@ -30,8 +30,9 @@ pub enum ErrorMark {
 pub struct TraceView {
     /// The trace as shown: clock-skew adjusted when `skew_adjusted` is on.
     pub trace: Memo<Option<Shared<Trace>>>,
-    /// The trace's log records, by time, each with its span when the span is in the trace.
-    pub logs: Memo<Shared<Vec<LogLine>>>,
+    /// The trace's log records, indexed by time and span (built in steps after the trace
+    /// opens: empty until then).
+    pub logs: RwSignal<Shared<IndexedLogs>>,
     /// How many warnings the adjustment added (spans moved), when on.
     pub skew_moves: Memo<usize>,
     /// Self time, critical path, bottlenecks and error paths of `trace`.
@@ -104,14 +105,35 @@ impl TraceView {
                 }))
             })
         });
-        // The trace's log records (from log files loaded before or after it), by time.
-        let logs = Memo::new(move |_| {
+        // The trace's log records (from log files loaded before or after it), indexed in
+        // steps between browser tasks: a million records on one span never block the page.
+        let logs = RwSignal::new(Shared::new(IndexedLogs::default()));
+        let logs_ticket = StoredValue::new(0u64);
+        Effect::new(move |_| {
             let (Some(app), Some(trace)) = (app, trace.get()) else {
-                return Shared::new(Vec::new());
+                logs.set(Shared::new(IndexedLogs::default()));
+                return;
             };
             let masking = app.mask_secrets.get();
-            app.logs
-                .with(|store| Shared::new(store.lines_of_with(&trace, masking)))
+            let mut builder = app
+                .logs
+                .with(|store| IndexedLogs::builder(store, Arc::clone(&trace.0), masking));
+            let ticket = logs_ticket.get_value().wrapping_add(1);
+            logs_ticket.set_value(ticket);
+            let current = move || logs_ticket.try_get_value() == Some(ticket);
+            leptos::task::spawn_local(async move {
+                /// Records indexed per browser task.
+                const STEP: usize = 100_000;
+                while !builder.step(STEP) {
+                    crate::source::yield_to_browser().await;
+                    if !current() {
+                        return;
+                    }
+                }
+                if current() {
+                    let _ = logs.try_set(Shared::new(builder.finish()));
+                }
+            });
         });
         let critical = Memo::new(move |_| {
             Shared::new(
@@ -135,7 +157,7 @@ impl TraceView {
                 &query,
                 &filters.get(),
                 &analysis.critical_path.span_ns,
-                &logs,
+                Some(&logs),
             ))
         });
         let error_mode = RwSignal::new(false);

@@ -497,7 +497,9 @@ impl BaselineBuilder {
                 .unwrap_or_default()
                 .to_string()
         };
-        let mut keys: Vec<((String, String), (u32, u32), usize)> = baseline
+        /// (service, operation) names, their IDs, and the accumulator's position.
+        type OpKey = ((String, String), (u32, u32), usize);
+        let mut keys: Vec<OpKey> = baseline
             .op_index
             .drain()
             .map(|(ids, op)| ((text(ids.0), text(ids.1)), ids, op))

@@ -6,13 +6,15 @@ use leptos::prelude::*;
 use crate::core::analysis::genai::{conversation, GenAiSummary, Role};
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{markdown_to_safe_html, shorten};
-use crate::ui::state::AppState;
 use crate::ui::widgets::shared::Shared;
 
 /// Characters of one message shown before "show all".
 const MESSAGE_CHARS: usize = 4_000;
 /// Messages shown before "Show more".
 const SHOWN_MESSAGES: usize = 200;
+/// Messages rendered per browser task: a long conversation appears in steps, so opening the
+/// Agent tab never blocks the page for all of it at once.
+const CHUNK: usize = 20;
 
 /// How messages are rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,31 +34,42 @@ pub fn ConversationView(
     /// Opens a span in the timeline.
     open_span: Callback<SpanIdx>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
     let mode = RwSignal::new(Mode::Plain);
     let limit = RwSignal::new(SHOWN_MESSAGES);
+    // The trace is the one shown: masked already when the mask switch is on.
     let messages = conversation(&trace, &summary);
     let total = messages.len();
     let messages = StoredValue::new(messages);
-    let masking = state.mask_secrets.get_untracked();
+    // How many messages are rendered so far: one chunk more per browser task up to the limit.
+    let rendered = RwSignal::new(CHUNK.min(total));
+    Effect::new(move |_| {
+        let target = limit.get().min(total);
+        let now = rendered.get();
+        if now < target {
+            set_timeout(
+                move || {
+                    let _ = rendered.try_update(|r| *r = (now + CHUNK).min(target).max(*r));
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
     let mode_button = move |m: Mode, label: &'static str, testid: &'static str| {
         view! {
             <button class="button small" class:active=move || mode.get() == m data-testid=testid
                 on:click=move |_| mode.set(m)>{label}</button>
         }
     };
-    let rows = move || {
-        let current = mode.get();
-        messages.with_value(|all| {
-            all.iter()
-                .take(limit.get())
-                .map(|m| {
-                    let text = if masking {
-                        crate::core::analysis::quality::secrets::mask_secrets_in(&m.headline()).into_owned()
-                    } else {
-                        m.headline()
-                    };
-                    let text = shorten(&text, MESSAGE_CHARS);
+    // One chunk of messages, [start, start + CHUNK), in the current mode.
+    let chunk = move |start: usize| {
+        move || {
+            let current = mode.get();
+            messages.with_value(|all| {
+                all.iter()
+                    .skip(start)
+                    .take(CHUNK)
+                    .map(|m| {
+                    let text = shorten(&m.headline(), MESSAGE_CHARS);
                     let span = m.span;
                     let role = m.role;
                     let body = match current {
@@ -78,7 +91,12 @@ pub fn ConversationView(
                     }
                 })
                 .collect_view()
-        })
+            })
+        }
+    };
+    let chunk_starts = move || {
+        let end = rendered.get().min(limit.get()).min(total);
+        (0..end).step_by(CHUNK).collect::<Vec<_>>()
     };
     view! {
         <section class="panel agent-conversation" data-testid="agent-conversation">
@@ -93,7 +111,9 @@ pub fn ConversationView(
                         {mode_button(Mode::Json, "JSON", "conversation-json")}
                         <span class="hint">{format!("{total} message(s); repeated history is shown once")}</span>
                     </div>
-                    <ol class="messages">{rows}</ol>
+                    <ol class="messages">
+                        <For each=chunk_starts key=|start| *start children=move |start| chunk(start)/>
+                    </ol>
                     <Show when=move || limit.get() < total>
                         <button class="button small" on:click=move |_| limit.update(|l| *l = l.saturating_add(SHOWN_MESSAGES))>"Show more"</button>
                     </Show>

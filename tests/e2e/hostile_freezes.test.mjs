@@ -112,7 +112,7 @@ test('two traces of 50,000 operations each: compare, swap and make a baseline ne
     await app.page.waitForTimeout(500);
     await app.byTestId('compare-row').first().waitFor({ timeout: 30_000 });
     steps.swap = await longestSince(app, t, 'swap');
-    await app.page.goBack();
+    await app.byTestId('compare-back').click();
     await app.waitForRows(2);
     t = await now(app);
     await app.byTestId('selection-baseline').click();

@@ -274,6 +274,47 @@ impl IndexedLogs {
             .filter_map(|&i| self.entries.get(i as usize)?.offset_ns)
     }
 
+    /// Where `span`'s lines fall in the window `[start_ns, end_ns)` (times after the trace's
+    /// start), as fractions of it: at most one tick per `1 / buckets` of the window and at most
+    /// `max` ticks. Each tick is found by a binary search over the span's lines (sorted by
+    /// time), so a million lines cost a few hundred steps, not a million.
+    pub fn span_ticks(
+        &self,
+        span: SpanIdx,
+        start_ns: i64,
+        end_ns: i64,
+        buckets: u32,
+        max: usize,
+    ) -> Vec<f64> {
+        let positions = self.span_positions(span);
+        let time = |p: &u32| {
+            self.entries
+                .get(*p as usize)
+                .and_then(|e| e.offset_ns)
+                .unwrap_or(i64::MAX)
+        };
+        let width = end_ns.saturating_sub(start_ns).max(1) as f64;
+        let bucket_ns = (width / f64::from(buckets.max(1))).max(1.0);
+        let mut ticks = Vec::new();
+        let mut at = positions.partition_point(|p| time(p) < start_ns);
+        while ticks.len() < max {
+            let Some(t) = positions.get(at).map(time).filter(|&t| t < end_ns) else {
+                break;
+            };
+            let frac = t.saturating_sub(start_ns) as f64 / width;
+            ticks.push(frac);
+            // The first line past this tick's bucket.
+            let bucket_end =
+                start_ns as f64 + ((frac * width / bucket_ns).floor() + 1.0) * bucket_ns;
+            let next = bucket_end.min(i64::MAX as f64) as i64;
+            at += positions
+                .get(at..)
+                .map_or(0, |rest| rest.partition_point(|p| time(p) < next))
+                .max(1);
+        }
+        ticks
+    }
+
     /// Whether line `i` has `level` (any case; empty: any) and contains `needle_lower` (as
     /// shown: with masking, a match in the raw text must survive the masking).
     pub fn matches(&self, i: usize, level: &str, needle_lower: &str) -> bool {
@@ -440,5 +481,19 @@ mod tests {
         assert_eq!(stepped.span_len(SpanIdx(0)), 500);
         let offsets: Vec<i64> = stepped.span_offsets(SpanIdx(0)).collect();
         assert!(offsets.windows(2).all(|w| w[0] <= w[1]));
+        // Ticks: one per bucket at most, inside the window, in order.
+        let first = offsets[0];
+        let last = offsets[offsets.len() - 1];
+        let all = stepped.span_ticks(SpanIdx(0), first, last + 1, 1_000_000, 10_000);
+        assert_eq!(all.len(), 500);
+        let few = stepped.span_ticks(SpanIdx(0), first, last + 1, 10, 10_000);
+        assert!(few.len() <= 10 && !few.is_empty(), "{few:?}");
+        assert!(few.windows(2).all(|w| w[0] < w[1]) && few.iter().all(|f| (0.0..1.0).contains(f)));
+        assert_eq!(
+            stepped
+                .span_ticks(SpanIdx(0), first, last + 1, 1_000_000, 7)
+                .len(),
+            7
+        );
     }
 }

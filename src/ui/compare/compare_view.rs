@@ -16,8 +16,10 @@ use crate::ui::widgets::deferred::Deferred;
 use crate::ui::widgets::download::{download_text, file_stem};
 use crate::ui::widgets::name::Name;
 
-/// Rows of the merged tree shown before "Show all".
-const FIRST_ROWS: usize = 500;
+/// Rows of the merged tree shown before "Show more".
+const FIRST_ROWS: usize = 200;
+/// Rows each "Show more" adds (a tree of 50,000 nodes is never drawn at once).
+const MORE_ROWS: usize = 1_000;
 
 /// "+12.3 ms" / "−4 µs" / "0".
 fn signed(ns: i64) -> String {
@@ -88,7 +90,7 @@ pub fn CompareView(
         },
     );
     let changed_only = RwSignal::new(false);
-    let show_all = RwSignal::new(false);
+    let shown = RwSignal::new(FIRST_ROWS);
     let show_axis = RwSignal::new(false);
     let back = move |_| navigate(state.route, ViewState::default(), true);
     let swap = {
@@ -161,7 +163,7 @@ pub fn CompareView(
             <Show when=move || diff.busy() && missing.with(Vec::is_empty)>
                 <p class="hint" data-testid="compare-computing">"Comparing…"</p>
             </Show>
-            {move || diff.get().map(|d| view! { <CriticalChanges diff=d.clone()/> <DiffTable diff=d changed_only show_all/> })}
+            {move || diff.get().map(|d| view! { <CriticalChanges diff=d.clone()/> <DiffTable diff=d changed_only shown/> })}
             <Show when=move || pair.with(Option::is_some)>
                 <button class="button small" class:active-toggle=move || show_axis.get() data-testid="compare-timelines"
                     on:click=move |_| show_axis.update(|s| *s = !*s)>"Both timelines on one axis"</button>
@@ -206,17 +208,13 @@ fn CriticalChanges(diff: crate::ui::widgets::shared::Shared<TraceDiff>) -> impl 
 fn DiffTable(
     diff: crate::ui::widgets::shared::Shared<TraceDiff>,
     changed_only: RwSignal<bool>,
-    show_all: RwSignal<bool>,
+    shown: RwSignal<usize>,
 ) -> impl IntoView {
     let total = diff.nodes.len();
     let diff_rows = diff.clone();
     let rows = move || {
         let only = changed_only.get();
-        let limit = if show_all.get() {
-            usize::MAX
-        } else {
-            FIRST_ROWS
-        };
+        let limit = shown.get();
         diff_rows
             .nodes
             .iter()
@@ -226,7 +224,7 @@ fn DiffTable(
             .map(|node| view! { <DiffRow node/> })
             .collect_view()
     };
-    let cut = move || FIRST_ROWS < total && !show_all.get();
+    let cut = move || shown.get() < total;
     view! {
         <section class="panel compare-table">
             <div class="table-scroll">
@@ -242,8 +240,9 @@ fn DiffTable(
                 </table>
             </div>
             <Show when=cut>
-                <button class="button small" data-testid="compare-show-all" on:click=move |_| show_all.set(true)>
-                    {format!("Show all {total} nodes")}
+                <button class="button small" data-testid="compare-show-all"
+                    on:click=move |_| shown.update(|n| *n = n.saturating_add(MORE_ROWS))>
+                    {move || format!("Show {} more of {total} nodes", MORE_ROWS.min(total.saturating_sub(shown.get())))}
                 </button>
             </Show>
         </section>

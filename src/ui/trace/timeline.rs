@@ -217,23 +217,13 @@ pub fn Timeline() -> impl IntoView {
                                 .map(|logs| {
                                     // One tick per pixel-sized bucket, at most MAX_LOG_TICKS: a
                                     // million lines on one span are a handful of ticks.
-                                    let mut ticks: Vec<f64> = Vec::new();
-                                    let mut last_bucket = u64::MAX;
-                                    for at in logs.span_offsets(*idx) {
-                                        let f = options_window.frac_of(at);
-                                        if !(0.0..=1.0).contains(&f) {
-                                            continue;
-                                        }
-                                        let bucket = (f * 10_000.0) as u64;
-                                        if bucket != last_bucket {
-                                            last_bucket = bucket;
-                                            ticks.push(f);
-                                            if ticks.len() >= MAX_LOG_TICKS {
-                                                break;
-                                            }
-                                        }
-                                    }
-                                    ticks
+                                    logs.span_ticks(
+                                        *idx,
+                                        options_window.start_ns,
+                                        options_window.end_ns.saturating_add(1),
+                                        10_000,
+                                        MAX_LOG_TICKS,
+                                    )
                                 })
                                 .unwrap_or_default(),
                         })

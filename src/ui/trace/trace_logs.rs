@@ -10,7 +10,11 @@ use crate::ui::widgets::name::Name;
 use crate::ui::widgets::shared::Shared;
 
 /// Lines shown before "Show more".
-const SHOWN_LINES: usize = 500;
+const SHOWN_LINES: usize = 200;
+
+/// Lines filtered per browser task: a million lines are filtered in steps, so that typing
+/// never waits for all of them.
+const FILTER_STEP: usize = 150_000;
 
 /// The time after the trace's start, or a dash.
 fn offset_label(line: &LogLine) -> String {
@@ -60,18 +64,41 @@ pub fn TraceLogs(
     let text = RwSignal::new(String::new());
     let limit = RwSignal::new(SHOWN_LINES);
     let levels = Memo::new(move |_| view.logs.with(|logs| logs.levels().to_vec()));
-    // The positions of the lines that pass the filter (`None`: all of them); only the lines
-    // shown are written out.
-    let matching = Memo::new(move |_| {
+    // The positions of the lines that pass the filter (`None`: all of them), found in steps
+    // between browser tasks; only the lines shown are written out.
+    let matching: RwSignal<Option<Shared<Vec<u32>>>> = RwSignal::new(None);
+    let filtering = RwSignal::new(false);
+    let ticket = StoredValue::new(0u64);
+    Effect::new(move |_| {
         let (level, needle) = (level.get(), text.get().to_lowercase());
-        view.logs.with(|logs| {
-            if level.is_empty() && needle.is_empty() {
-                return None;
-            }
+        let logs = view.logs.get();
+        let mine = ticket.get_value().wrapping_add(1);
+        ticket.set_value(mine);
+        if level.is_empty() && needle.is_empty() {
+            filtering.set(false);
+            matching.set(None);
+            return;
+        }
+        filtering.set(true);
+        leptos::task::spawn_local(async move {
             let mut found = Vec::new();
-            logs.filter_range(0..logs.len(), &level, &needle, &mut found);
-            Some(Shared::new(found))
-        })
+            let mut from = 0;
+            while from < logs.len() {
+                let to = from.saturating_add(FILTER_STEP);
+                logs.filter_range(from..to, &level, &needle, &mut found);
+                from = to;
+                if from < logs.len() {
+                    crate::source::yield_to_browser().await;
+                    if ticket.try_get_value() != Some(mine) {
+                        return;
+                    }
+                }
+            }
+            if ticket.try_get_value() == Some(mine) {
+                let _ = matching.try_set(Some(Shared::new(found)));
+                let _ = filtering.try_set(false);
+            }
+        });
     });
     let shown = Memo::new(move |_| {
         let limit = limit.get();
@@ -106,6 +133,9 @@ pub fn TraceLogs(
                 <input type="search" placeholder="Search log messages" data-testid="logs-search"
                     prop:value=text on:input=move |ev| { text.set(event_target_value(&ev)); limit.set(SHOWN_LINES); }/>
                 <span class="hint" data-testid="logs-count">{move || {
+                    if filtering.get() {
+                        return "Filtering…".to_string();
+                    }
                     let (rows, total) = shown.get();
                     let all = view.logs.with(|l| l.len());
                     let count = if total == all { format!("{all} log lines") } else { format!("{total} of {all} log lines") };

@@ -9,6 +9,7 @@
 //!
 //! Strings are tested once per distinct interned string, not once per span, so searching a
 //! million spans costs one pass over the string table plus one over the spans.
+use crate::core::logs::indexed::contains_ignore_case;
 use crate::core::model::{AttrValue, Attribute, IdxRange, SpanIdx, Sym, Trace};
 
 /// One parsed search term.
@@ -247,12 +248,19 @@ impl SymTable {
         let size = trace.strings.len() + 1;
         let mut value_hit = vec![false; size];
         let mut key_hit = vec![false; size];
+        // No lower-cased copy of each string (a 50 MB message was copied per keystroke).
+        let equal = |text: &str, lower: &str| {
+            if lower.is_ascii() {
+                text.len() == lower.len() && text.eq_ignore_ascii_case(lower)
+            } else {
+                text.to_lowercase() == lower
+            }
+        };
         for (sym, text) in trace.strings.iter() {
             let slot = lasso::Key::into_usize(sym);
-            let lower = text.to_lowercase();
             let (value, key) = match term {
-                Term::Text(needle) => (lower.contains(needle.as_str()), false),
-                Term::KeyValue(key, value) => (lower == *value, lower == *key),
+                Term::Text(needle) => (contains_ignore_case(text, needle), false),
+                Term::KeyValue(key, value) => (equal(text, value), equal(text, key)),
             };
             if let Some(flag) = value_hit.get_mut(slot) {
                 *flag = value;

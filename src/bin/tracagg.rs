@@ -715,7 +715,7 @@ mod cli {
     /// status 1 when a file could not be read, 3 when `--fail-on` is met.
     /// `tracagg export`: the loaded traces (or the named ones) as one document.
     fn export(format: ExportArg, wanted: &[String], files: &[PathBuf]) -> ExitCode {
-        use tracagg::core::format::{export_traces, ExportFormat};
+        use tracagg::core::format::{ExportFormat, ExportPlan};
         let (set, failed) = load_trace_files(files);
         let mut traces: Vec<Arc<Trace>> = set.traces().to_vec();
         if !wanted.is_empty() {
@@ -738,9 +738,14 @@ mod cli {
             ExportArg::Jaeger => ExportFormat::Jaeger,
             ExportArg::Otlp => ExportFormat::Otlp,
         };
-        let text = export_traces(&traces, format);
+        // Written piece by piece (a span at a time): the document is never held whole.
+        let plan = ExportPlan::new(&traces, format);
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        if let Err(error) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        let written = (0..plan.len())
+            .try_for_each(|piece| out.write_all(plan.render(piece).as_bytes()))
+            .and_then(|()| writeln!(out))
+            .and_then(|()| out.flush());
+        if let Err(error) = written {
             return write_failed(&error);
         }
         if failed {

@@ -19,7 +19,7 @@ use crate::core::model::TraceBuilder;
 pub use collector::MISSING_TRACE_ID;
 use collector::{ProgressHook, TraceCollector};
 pub use detect::ACCEPTED_FORMATS;
-pub use export::{export_traces, ExportFormat};
+pub use export::{export_traces, ExportFormat, ExportPlan, ATTRIBUTES_PER_PIECE};
 
 /// The trace formats tracagg reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

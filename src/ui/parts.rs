@@ -27,12 +27,15 @@ use crate::ui::quality::quality_view::QualityView;
 use crate::ui::services::services_view::ServicesView;
 use crate::ui::state::AppState;
 use crate::ui::trace::trace_page::{warm_up_trace_page, TracePage};
-use crate::ui::widgets::export_menu::save_export;
+use crate::ui::widgets::export_menu::{save_export, save_traces};
 use crate::ui::widgets::lazy::split_fn;
 use crate::ui::widgets::shared::Shared;
 
 /// A task the page runs without waiting for it.
 pub type Task = Pin<Box<dyn Future<Output = ()>>>;
+
+/// An export being written: done, or why not.
+pub type ExportTask = Pin<Box<dyn Future<Output = Result<(), String>>>>;
 
 split_fn!(
     trace,
@@ -73,14 +76,21 @@ split_fn!(
 split_fn!(
     trace,
     _preload_export,
-    /// Saves `list` as the export menu's `choice` (`widgets::export_menu::save_export`).
+    /// Saves `list` as the export menu's `choice`: OTLP or Jaeger JSON written piece by piece
+    /// (`widgets::export_menu::save_traces`), or the report (`save_export`).
     pub fn export(
         state: AppState,
         choice: String,
         list: Vec<Arc<Trace>>,
         stem: String,
-    ) -> Result<(), String> {
-        save_export(state, &choice, &list, &stem)
+    ) -> ExportTask {
+        match crate::core::format::ExportFormat::from_name(&choice) {
+            Some(format) => Box::pin(save_traces(format, list, stem)),
+            None => {
+                let saved = save_export(state, &choice, &list, &stem);
+                Box::pin(async move { saved })
+            }
+        }
     }
 );
 

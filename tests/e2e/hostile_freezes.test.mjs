@@ -124,3 +124,88 @@ test('two traces of 50,000 operations each: compare, swap and make a baseline ne
     return steps;
   });
 });
+
+/** One trace of 200 model calls, each sending a message of nested lists, quotes and links. */
+function nestedMarkdownTrace() {
+  const traceId = '0000000000000000000000000000a6e7';
+  const lists = Array.from({ length: 300 }, (_, i) => `${'   '.repeat(i)}1. item ${i}`).join('\n');
+  const quotes = `${'>'.repeat(2000)} deep\n\n[reload](javascript:alert(1))`;
+  const spans = [zipkinSpan({ traceId, id: hex16(1), name: 'invoke_agent planner', duration: 100_000_000, tags: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' } })];
+  for (let i = 0; i < 200; i++) {
+    spans.push(zipkinSpan({
+      traceId, id: hex16(i + 2), parentId: hex16(1), name: 'chat gpt-4o', timestamp: 1_600_000_000_000_000 + i * 100, duration: 90,
+      tags: {
+        'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `${i}\n\n${i % 2 ? lists : quotes}` }] }]),
+      },
+    }));
+  }
+  const file = path.join(tmp, 'nested-markdown.json');
+  fs.writeFileSync(file, JSON.stringify(spans));
+  return { traceId, file };
+}
+
+test('200 messages of nested Markdown: the Agent tab opens, and renders Markdown, without blocking', { timeout: 300_000 }, async () => {
+  const { traceId, file } = nestedMarkdownTrace();
+  await assertTasksWithinBudget(async () => {
+    const app = await openPage();
+    await app.chooseFiles([file]);
+    await app.waitForRows(1);
+    await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 60_000 });
+    await app.page.waitForTimeout(500);
+    const steps = {};
+    let t = await now(app);
+    await app.row(traceId).click();
+    await app.byTestId('tab-agent').waitFor();
+    if (!(await app.byTestId('agent-tab').count())) await app.byTestId('tab-agent').click();
+    await app.byTestId('message').first().waitFor({ timeout: 30_000 });
+    await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length >= 200, null, { timeout: 30_000 });
+    steps['open the Agent tab'] = await longestSince(app, t, 'open the Agent tab');
+    t = await now(app);
+    await app.byTestId('conversation-markdown').click();
+    await app.page.waitForFunction(() => document.querySelectorAll('.message-markdown').length >= 200, null, { timeout: 30_000 });
+    steps.Markdown = await longestSince(app, t, 'Markdown');
+    // Bounded: no element nests deeper than the limit, and an unsafe link is text.
+    const deepest = await app.page.evaluate(() => {
+      let max = 0;
+      for (const el of document.querySelectorAll('.message-markdown li, .message-markdown blockquote')) {
+        let depth = 0;
+        for (let p = el; p && !p.classList?.contains('message-markdown'); p = p.parentElement) if (/^(OL|UL|BLOCKQUOTE)$/.test(p.tagName)) depth++;
+        max = Math.max(max, depth);
+      }
+      return max;
+    });
+    assert.ok(deepest <= 8, `nested ${deepest} deep`);
+    assert.equal(await app.page.locator('.message-markdown a[href=""], .message-markdown a:not([href])').count(), 0);
+    assert.ok((await app.page.locator('.message-markdown', { hasText: 'reload' }).count()) > 0);
+    assert.deepEqual(app.problems, []);
+    await app.page.close();
+    return steps;
+  });
+});
+
+test('exporting a span with 1,000,000 attributes never blocks the page (issue 25 §11)', { timeout: 300_000 }, async () => {
+  const traceId = '000000000000000000000000000a771b';
+  const file = path.join(tmp, 'million-attributes.json');
+  const tags = {};
+  for (let i = 0; i < 1_000_000; i++) tags[`k${i}`] = `v${i}`;
+  fs.writeFileSync(file, JSON.stringify([zipkinSpan({ traceId, id: hex16(1), name: 'wide', tags })]));
+  await assertTasksWithinBudget(async () => {
+    const app = await openPage();
+    await app.chooseFiles([file]);
+    await app.waitForRows(1);
+    await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 120_000 });
+    await app.page.waitForTimeout(500);
+    const t = await now(app);
+    const [download] = await Promise.all([
+      app.page.waitForEvent('download', { timeout: 120_000 }),
+      app.byTestId('export-all').selectOption('otlp'),
+    ]);
+    const size = fs.statSync(await download.path()).size;
+    const steps = { 'export OTLP': await longestSince(app, t, 'export OTLP') };
+    assert.ok(size > 30_000_000, `${size} bytes`);
+    assert.deepEqual(app.problems, []);
+    await app.page.close();
+    return steps;
+  });
+});

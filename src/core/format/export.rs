@@ -44,15 +44,282 @@ impl ExportFormat {
 
 /// `traces` as one document of `format`.
 pub fn export_traces(traces: &[Arc<Trace>], format: ExportFormat) -> String {
-    let doc = match format {
-        ExportFormat::Jaeger => {
-            json!({ "data": traces.iter().map(|t| jaeger_trace(t)).collect::<Vec<_>>() })
+    let plan = ExportPlan::new(traces, format);
+    let mut out = String::new();
+    for piece in 0..plan.len() {
+        out.push_str(&plan.render(piece));
+    }
+    out
+}
+
+/// Attributes written in one piece at most: a span with a million attributes is written in
+/// pieces of this many, so that the page can yield between them.
+pub const ATTRIBUTES_PER_PIECE: usize = 20_000;
+
+/// One piece of an export document (see [`ExportPlan`]).
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    /// Fixed text.
+    Text(String),
+    /// A whole span: trace, span index; `first` says whether a comma goes before it.
+    Span {
+        trace: usize,
+        span: usize,
+        first: bool,
+    },
+    /// A span written in pieces: its head (up to its attributes), its attributes in
+    /// `range`, its tail (the added tags and everything after the attributes).
+    SpanHead {
+        trace: usize,
+        span: usize,
+        first: bool,
+    },
+    SpanAttrs {
+        trace: usize,
+        span: usize,
+        range: std::ops::Range<usize>,
+    },
+    SpanTail {
+        trace: usize,
+        span: usize,
+    },
+    /// Jaeger: a trace's processes and closing brace.
+    JaegerTail {
+        trace: usize,
+    },
+    /// OTLP: a resource's head, up to its spans.
+    OtlpResourceHead {
+        trace: usize,
+        resource: u32,
+        first: bool,
+    },
+}
+
+/// An export document as a list of pieces, each written on its own by
+/// [`ExportPlan::render`]: the page writes a file of any size in short steps between browser
+/// tasks, and the CLI streams it. The pieces joined are exactly [`export_traces`]'s document.
+#[derive(Debug)]
+pub struct ExportPlan<'a> {
+    traces: &'a [Arc<Trace>],
+    format: ExportFormat,
+    pieces: Vec<Piece>,
+}
+
+/// Where a span's attribute array goes in its head-and-tail rendering.
+const ATTRIBUTES_MARK: &str = "\u{1}tracagg-attributes\u{1}";
+
+impl<'a> ExportPlan<'a> {
+    /// The pieces of `traces` as one document of `format` (one piece per span, more for a span
+    /// with many attributes).
+    pub fn new(traces: &'a [Arc<Trace>], format: ExportFormat) -> Self {
+        let mut pieces = Vec::new();
+        let span_pieces =
+            |pieces: &mut Vec<Piece>, t: usize, trace: &Trace, span: usize, first: bool| {
+                let attrs = trace.spans.get(span).map_or(0, |s| s.attrs.len());
+                if attrs <= ATTRIBUTES_PER_PIECE {
+                    pieces.push(Piece::Span {
+                        trace: t,
+                        span,
+                        first,
+                    });
+                    return;
+                }
+                pieces.push(Piece::SpanHead {
+                    trace: t,
+                    span,
+                    first,
+                });
+                let mut from = 0;
+                while from < attrs {
+                    let to = (from + ATTRIBUTES_PER_PIECE).min(attrs);
+                    pieces.push(Piece::SpanAttrs {
+                        trace: t,
+                        span,
+                        range: from..to,
+                    });
+                    from = to;
+                }
+                pieces.push(Piece::SpanTail { trace: t, span });
+            };
+        match format {
+            ExportFormat::Jaeger => {
+                pieces.push(Piece::Text("{\"data\":[".into()));
+                for (t, trace) in traces.iter().enumerate() {
+                    let comma = if t == 0 { "" } else { "," };
+                    pieces.push(Piece::Text(format!(
+                        "{comma}{{\"traceID\":{},\"spans\":[",
+                        Value::from(trace.trace_id.as_str())
+                    )));
+                    for span in 0..trace.spans.len() {
+                        span_pieces(&mut pieces, t, trace, span, span == 0);
+                    }
+                    pieces.push(Piece::JaegerTail { trace: t });
+                }
+                pieces.push(Piece::Text("]}".into()));
+            }
+            ExportFormat::Otlp => {
+                pieces.push(Piece::Text("{\"resourceSpans\":[".into()));
+                let mut first_resource = true;
+                for (t, trace) in traces.iter().enumerate() {
+                    let mut by_resource: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+                    for (i, span) in trace.spans.iter().enumerate() {
+                        by_resource.entry(span.resource).or_default().push(i);
+                    }
+                    for (resource, spans) in by_resource {
+                        pieces.push(Piece::OtlpResourceHead {
+                            trace: t,
+                            resource,
+                            first: first_resource,
+                        });
+                        first_resource = false;
+                        for (k, span) in spans.into_iter().enumerate() {
+                            span_pieces(&mut pieces, t, trace, span, k == 0);
+                        }
+                        pieces.push(Piece::Text("]}]}".into()));
+                    }
+                }
+                pieces.push(Piece::Text("]}".into()));
+            }
         }
-        ExportFormat::Otlp => {
-            json!({ "resourceSpans": traces.iter().flat_map(|t| otlp_resources(t)).collect::<Vec<_>>() })
+        Self {
+            traces,
+            format,
+            pieces,
         }
-    };
-    doc.to_string()
+    }
+
+    /// How many pieces the document has.
+    pub fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    /// True for a document of no pieces (never: even no traces make `{"data":[]}`).
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// How much work piece `i` is, in spans and attributes (to decide when to yield).
+    pub fn weight(&self, i: usize) -> usize {
+        match self.pieces.get(i) {
+            Some(Piece::SpanAttrs { range, .. }) => range.len(),
+            Some(Piece::Span { trace, span, .. }) => self
+                .traces
+                .get(*trace)
+                .and_then(|t| t.spans.get(*span))
+                .map_or(1, |s| 1 + s.attrs.len() + s.events.len()),
+            _ => 1,
+        }
+    }
+
+    /// The text of piece `i` (empty past the end).
+    pub fn render(&self, i: usize) -> String {
+        let Some(piece) = self.pieces.get(i) else {
+            return String::new();
+        };
+        let trace_of = |t: &usize| self.traces.get(*t).map(Arc::as_ref);
+        match piece {
+            Piece::Text(text) => text.clone(),
+            Piece::Span { trace, span, first } => {
+                let Some((trace, span)) =
+                    trace_of(trace).and_then(|t| Some((t, t.spans.get(*span)?)))
+                else {
+                    return String::new();
+                };
+                let comma = if *first { "" } else { "," };
+                format!("{comma}{}", self.span_value(trace, span, None))
+            }
+            Piece::SpanHead { trace, span, first } => {
+                let (head, _) = self.split_span(trace_of(trace), *span);
+                let comma = if *first { "" } else { "," };
+                format!("{comma}{head}[")
+            }
+            Piece::SpanAttrs { trace, span, range } => {
+                let Some(trace) = trace_of(trace) else {
+                    return String::new();
+                };
+                let Some(span) = trace.spans.get(*span) else {
+                    return String::new();
+                };
+                let attrs = trace.attrs(span.attrs);
+                let values: Vec<String> = attrs
+                    .get(range.clone())
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|a| self.attribute(trace, a).to_string())
+                    .collect();
+                let comma = if range.start == 0 { "" } else { "," };
+                format!("{comma}{}", values.join(","))
+            }
+            Piece::SpanTail { trace, span } => {
+                let trace = trace_of(trace);
+                let extra = trace
+                    .and_then(|t| Some((t, t.spans.get(*span)?)))
+                    .map(|(t, s)| match self.format {
+                        ExportFormat::Jaeger => jaeger_added_tags(t, s),
+                        ExportFormat::Otlp => Vec::new(),
+                    })
+                    .unwrap_or_default();
+                let (_, tail) = self.split_span(trace, *span);
+                let extra: String = extra.iter().map(|v| format!(",{v}")).collect();
+                format!("{extra}]{tail}")
+            }
+            Piece::JaegerTail { trace } => {
+                let processes = trace_of(trace).map(jaeger_processes).unwrap_or_default();
+                format!(
+                    "],\"processes\":{},\"warnings\":null}}",
+                    Value::Object(processes)
+                )
+            }
+            Piece::OtlpResourceHead {
+                trace,
+                resource,
+                first,
+            } => {
+                let comma = if *first { "" } else { "," };
+                let attributes = trace_of(trace)
+                    .map(|t| otlp_resource_attributes(t, *resource))
+                    .unwrap_or_default();
+                format!(
+                    "{comma}{{\"resource\":{},\"scopeSpans\":[{{\"scope\":{{}},\"spans\":[",
+                    json!({ "attributes": attributes })
+                )
+            }
+        }
+    }
+
+    /// One attribute as the format writes it.
+    fn attribute(&self, trace: &Trace, attr: &Attribute) -> Value {
+        match self.format {
+            ExportFormat::Jaeger => jaeger_tag(trace, attr),
+            ExportFormat::Otlp => {
+                json!({"key": trace.str(attr.key), "value": any_value(&json_of(trace, attr.value))})
+            }
+        }
+    }
+
+    /// A span as one JSON value; with `attributes_mark`, its attribute array is replaced by a
+    /// mark to split the text at.
+    fn span_value(&self, trace: &Trace, span: &Span, attributes_mark: Option<&str>) -> Value {
+        match self.format {
+            ExportFormat::Jaeger => jaeger_span(trace, span, attributes_mark),
+            ExportFormat::Otlp => otlp_span(trace, span, attributes_mark),
+        }
+    }
+
+    /// A span's text before and after its attribute array (for a span written in pieces).
+    fn split_span(&self, trace: Option<&Trace>, span: usize) -> (String, String) {
+        let Some((trace, span)) = trace.and_then(|t| Some((t, t.spans.get(span)?))) else {
+            return (String::new(), String::new());
+        };
+        let text = self
+            .span_value(trace, span, Some(ATTRIBUTES_MARK))
+            .to_string();
+        let mark = Value::from(ATTRIBUTES_MARK).to_string();
+        match text.split_once(&mark) {
+            Some((head, tail)) => (head.to_string(), tail.to_string()),
+            None => (text, String::new()),
+        }
+    }
 }
 
 /// An attribute's value as JSON text parsed back (arrays and maps are kept as JSON text).
@@ -84,7 +351,8 @@ fn micros(ns: i64) -> i64 {
     ns.div_euclid(1000)
 }
 
-fn jaeger_trace(trace: &Trace) -> Value {
+/// A trace's processes (`p1`, `p2`, …: one per resource), for its `processes` map.
+fn jaeger_processes(trace: &Trace) -> Map<String, Value> {
     let mut processes = Map::new();
     for (i, resource) in trace.resources.iter().enumerate() {
         let tags: Vec<Value> = trace
@@ -98,18 +366,15 @@ fn jaeger_trace(trace: &Trace) -> Value {
             json!({"serviceName": trace.str(resource.service), "tags": tags}),
         );
     }
-    let spans: Vec<Value> = trace
-        .spans
-        .iter()
-        .map(|span| jaeger_span(trace, span))
-        .collect();
-    json!({"traceID": trace.trace_id, "spans": spans, "processes": processes, "warnings": null})
+    processes
 }
 
-fn jaeger_span(trace: &Trace, span: &Span) -> Value {
+/// The tags Jaeger needs beyond a span's attributes: its kind and status, when its attributes
+/// do not say them already.
+fn jaeger_added_tags(trace: &Trace, span: &Span) -> Vec<Value> {
     let attrs = trace.attrs(span.attrs);
     let has = |key: &str| attrs.iter().any(|a| trace.str(a.key) == key);
-    let mut tags: Vec<Value> = attrs.iter().map(|a| jaeger_tag(trace, a)).collect();
+    let mut tags = Vec::new();
     if span.kind != SpanKind::Unspecified && !has("span.kind") {
         tags.push(json!({"key": "span.kind", "type": "string", "value": span.kind.as_str()}));
     }
@@ -131,6 +396,24 @@ fn jaeger_span(trace: &Trace, span: &Span) -> Value {
             tags.push(json!({"key": "otel.status_description", "type": "string", "value": trace.str(message)}));
         }
     }
+    tags
+}
+
+/// A span as Jaeger writes it; with `attributes_mark`, its `tags` are that mark (see
+/// [`ExportPlan`]).
+fn jaeger_span(trace: &Trace, span: &Span, attributes_mark: Option<&str>) -> Value {
+    let tags = match attributes_mark {
+        Some(mark) => Value::from(mark),
+        None => {
+            let mut tags: Vec<Value> = trace
+                .attrs(span.attrs)
+                .iter()
+                .map(|a| jaeger_tag(trace, a))
+                .collect();
+            tags.extend(jaeger_added_tags(trace, span));
+            Value::Array(tags)
+        }
+    };
     let mut references = Vec::new();
     if let Some(parent) = span.parent_span_id {
         references.push(
@@ -235,84 +518,77 @@ fn otlp_kind(kind: SpanKind) -> u8 {
     }
 }
 
-fn otlp_resources(trace: &Trace) -> Vec<Value> {
-    let trace_id = otlp_id(&trace.trace_id, 32);
-    let mut by_resource: BTreeMap<u32, Vec<Value>> = BTreeMap::new();
-    for span in &trace.spans {
-        let mut out = Map::new();
-        out.insert("traceId".into(), json!(trace_id));
-        out.insert("spanId".into(), json!(otlp_id(trace.str(span.span_id), 16)));
-        if let Some(parent) = span.parent_span_id {
-            out.insert("parentSpanId".into(), json!(otlp_id(trace.str(parent), 16)));
-        }
-        out.insert("name".into(), json!(trace.str(span.operation)));
-        out.insert("kind".into(), json!(otlp_kind(span.kind)));
-        out.insert(
-            "startTimeUnixNano".into(),
-            json!(span.start_ns.max(0).to_string()),
-        );
-        out.insert(
-            "endTimeUnixNano".into(),
-            json!(span.end_ns().max(0).to_string()),
-        );
-        out.insert(
-            "attributes".into(),
-            Value::Array(otlp_attrs(trace, trace.attrs(span.attrs))),
-        );
-        let events: Vec<Value> = trace
-            .events
-            .get(span.events.as_range())
-            .unwrap_or(&[])
-            .iter()
-            .map(|e| json!({"timeUnixNano": e.time_ns.max(0).to_string(), "name": trace.str(e.name), "attributes": otlp_attrs(trace, trace.attrs(e.attrs))}))
-            .collect();
-        out.insert("events".into(), Value::Array(events));
-        let links: Vec<Value> = trace
-            .references
-            .get(span.refs.as_range())
-            .unwrap_or(&[])
-            .iter()
-            .filter(|r| !(r.kind == RefKind::ChildOf && Some(r.span_id) == span.parent_span_id))
-            .map(|r| json!({"traceId": otlp_id(trace.str(r.trace_id), 32), "spanId": otlp_id(trace.str(r.span_id), 16), "attributes": otlp_attrs(trace, trace.attrs(r.attrs))}))
-            .collect();
-        out.insert("links".into(), Value::Array(links));
-        let code = match span.status {
-            SpanStatus::Unset => 0,
-            SpanStatus::Ok => 1,
-            SpanStatus::Error => 2,
-        };
-        let mut status = json!({"code": code});
-        if let Some(message) = span.status_message {
-            status["message"] = json!(trace.str(message));
-        }
-        out.insert("status".into(), status);
-        by_resource
-            .entry(span.resource)
-            .or_default()
-            .push(Value::Object(out));
+/// A span as OTLP writes it; with `attributes_mark`, its `attributes` are that mark (see
+/// [`ExportPlan`]).
+fn otlp_span(trace: &Trace, span: &Span, attributes_mark: Option<&str>) -> Value {
+    let mut out = Map::new();
+    out.insert("traceId".into(), json!(otlp_id(&trace.trace_id, 32)));
+    out.insert("spanId".into(), json!(otlp_id(trace.str(span.span_id), 16)));
+    if let Some(parent) = span.parent_span_id {
+        out.insert("parentSpanId".into(), json!(otlp_id(trace.str(parent), 16)));
     }
-    by_resource
-        .into_iter()
-        .map(|(index, spans)| {
-            let (service, attrs) = trace
-                .resources
-                .get(index as usize)
-                .map_or(("unknown_service", &[][..]), |r| {
-                    (trace.str(r.service), trace.attrs(r.attrs))
-                });
-            let mut attributes =
-                vec![json!({"key": "service.name", "value": {"stringValue": service}})];
-            attributes.extend(
-                otlp_attrs(trace, attrs)
-                    .into_iter()
-                    .filter(|a| a["key"] != "service.name"),
-            );
-            json!({
-                "resource": {"attributes": attributes},
-                "scopeSpans": [{"scope": {}, "spans": spans}],
-            })
-        })
-        .collect()
+    out.insert("name".into(), json!(trace.str(span.operation)));
+    out.insert("kind".into(), json!(otlp_kind(span.kind)));
+    out.insert(
+        "startTimeUnixNano".into(),
+        json!(span.start_ns.max(0).to_string()),
+    );
+    out.insert(
+        "endTimeUnixNano".into(),
+        json!(span.end_ns().max(0).to_string()),
+    );
+    out.insert(
+        "attributes".into(),
+        match attributes_mark {
+            Some(mark) => Value::from(mark),
+            None => Value::Array(otlp_attrs(trace, trace.attrs(span.attrs))),
+        },
+    );
+    let events: Vec<Value> = trace
+        .events
+        .get(span.events.as_range())
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| json!({"timeUnixNano": e.time_ns.max(0).to_string(), "name": trace.str(e.name), "attributes": otlp_attrs(trace, trace.attrs(e.attrs))}))
+        .collect();
+    out.insert("events".into(), Value::Array(events));
+    let links: Vec<Value> = trace
+        .references
+        .get(span.refs.as_range())
+        .unwrap_or(&[])
+        .iter()
+        .filter(|r| !(r.kind == RefKind::ChildOf && Some(r.span_id) == span.parent_span_id))
+        .map(|r| json!({"traceId": otlp_id(trace.str(r.trace_id), 32), "spanId": otlp_id(trace.str(r.span_id), 16), "attributes": otlp_attrs(trace, trace.attrs(r.attrs))}))
+        .collect();
+    out.insert("links".into(), Value::Array(links));
+    let code = match span.status {
+        SpanStatus::Unset => 0,
+        SpanStatus::Ok => 1,
+        SpanStatus::Error => 2,
+    };
+    let mut status = json!({"code": code});
+    if let Some(message) = span.status_message {
+        status["message"] = json!(trace.str(message));
+    }
+    out.insert("status".into(), status);
+    Value::Object(out)
+}
+
+/// A resource's attributes as OTLP writes them, `service.name` first.
+fn otlp_resource_attributes(trace: &Trace, resource: u32) -> Vec<Value> {
+    let (service, attrs) = trace
+        .resources
+        .get(resource as usize)
+        .map_or(("unknown_service", &[][..]), |r| {
+            (trace.str(r.service), trace.attrs(r.attrs))
+        });
+    let mut attributes = vec![json!({"key": "service.name", "value": {"stringValue": service}})];
+    attributes.extend(
+        otlp_attrs(trace, attrs)
+            .into_iter()
+            .filter(|a| a["key"] != "service.name"),
+    );
+    attributes
 }
 
 #[cfg(test)]
@@ -396,6 +672,31 @@ mod tests {
                     assert_eq!(facts(a), facts(b), "{name} {format:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_span_with_many_attributes_is_written_in_pieces_that_join_into_the_document() {
+        let tags: String = (0..(2 * ATTRIBUTES_PER_PIECE + 5))
+            .map(|i| format!("\"k{i}\":\"v{i}\""))
+            .collect::<Vec<_>>()
+            .join(",");
+        let doc = format!(
+            r#"[{{"traceId":"00000000000000000000000000000abc","id":"00000000000000a1","name":"big","timestamp":1600000000000000,"duration":5,"kind":"SERVER","tags":{{"error":"boom",{tags}}},"localEndpoint":{{"serviceName":"svc"}}}}]"#
+        );
+        let set = load("many.json", doc.as_bytes());
+        for format in [ExportFormat::Jaeger, ExportFormat::Otlp] {
+            let plan = ExportPlan::new(set.traces(), format);
+            // Head, three pieces of attributes, tail, and the document's frame.
+            assert!(plan.len() >= 7, "{} pieces", plan.len());
+            assert!((0..plan.len()).all(|i| plan.weight(i) <= ATTRIBUTES_PER_PIECE + 1));
+            let text = export_traces(set.traces(), format);
+            let back = load("back.json", text.as_bytes());
+            assert_eq!(
+                facts(&back.traces()[0]),
+                facts(&set.traces()[0]),
+                "{format:?}"
+            );
         }
     }
 

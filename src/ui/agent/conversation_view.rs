@@ -3,7 +3,7 @@
 //! message is untrusted text.
 use leptos::prelude::*;
 
-use crate::core::analysis::genai::{conversation, GenAiSummary, Role};
+use crate::core::analysis::genai::{conversation, GenAiSummary, Message, Role};
 use crate::core::model::{SpanIdx, Trace};
 use crate::core::view_model::{markdown_to_safe_html, shorten};
 use crate::ui::widgets::shared::Shared;
@@ -34,10 +34,38 @@ pub fn ConversationView(
     /// Opens a span in the timeline.
     open_span: Callback<SpanIdx>,
 ) -> impl IntoView {
+    // The messages are read in a browser task of their own, after the rest of the Agent tab
+    // is drawn (200 long messages took most of a 300 ms task). The trace is the one shown:
+    // masked already when the mask switch is on.
+    let loaded: RwSignal<Option<Shared<Vec<Message>>>> = RwSignal::new(None);
+    set_timeout(
+        move || {
+            let messages = conversation(&trace, &summary);
+            let _ = loaded.try_set(Some(Shared::new(messages)));
+        },
+        std::time::Duration::ZERO,
+    );
+    view! {
+        <section class="panel agent-conversation" data-testid="agent-conversation">
+            <h2>"Conversation"</h2>
+            {move || match loaded.get() {
+                None => view! { <p class="hint" data-testid="conversation-reading">"Reading the conversation…"</p> }.into_any(),
+                Some(messages) => view! { <ConversationList messages open_span/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The messages, in the mode the person picks, rendered a chunk per browser task.
+#[component]
+fn ConversationList(
+    /// The conversation's messages.
+    messages: Shared<Vec<Message>>,
+    /// Opens a span in the timeline.
+    open_span: Callback<SpanIdx>,
+) -> impl IntoView {
     let mode = RwSignal::new(Mode::Plain);
     let limit = RwSignal::new(SHOWN_MESSAGES);
-    // The trace is the one shown: masked already when the mask switch is on.
-    let messages = conversation(&trace, &summary);
     let total = messages.len();
     let messages = StoredValue::new(messages);
     // How many messages are rendered so far: one chunk more per browser task up to the limit.
@@ -99,8 +127,6 @@ pub fn ConversationView(
         (0..end).step_by(CHUNK).collect::<Vec<_>>()
     };
     view! {
-        <section class="panel agent-conversation" data-testid="agent-conversation">
-            <h2>"Conversation"</h2>
             {if total == 0 {
                 view! { <p class="hint" data-testid="conversation-empty">"No messages recorded: the spans carry no gen_ai.input.messages / output.messages, prompt or completion attributes or events."</p> }.into_any()
             } else {
@@ -119,7 +145,6 @@ pub fn ConversationView(
                     </Show>
                 }.into_any()
             }}
-        </section>
     }
 }
 

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::core::format::{export_traces, ExportFormat};
+use crate::core::format::{ExportFormat, ExportPlan};
 use crate::core::model::Trace;
 use crate::core::view_model::report::html_report;
 use crate::ui::state::{AppState, NoticeLevel};
-use crate::ui::widgets::download::{download_text, file_stem};
+use crate::ui::widgets::download::{download_parts, download_text, file_stem};
 
 /// A menu "Export…" with OTLP JSON and Jaeger JSON; `traces` are read when chosen.
 #[component]
@@ -33,7 +33,7 @@ pub fn ExportMenu(
         // The writers are downloaded with the first export (`ui::parts`).
         leptos::task::spawn_local(async move {
             let saved = match crate::ui::parts::export(state, choice, list, stem).await {
-                Ok(saved) => saved,
+                Ok(saving) => saving.await,
                 Err(missing) => Err(missing.to_string()),
             };
             if let Err(error) = saved {
@@ -74,13 +74,38 @@ pub fn save_export(
             download_text(&format!("{stem}.report.html"), "text/html", &html)
         })
     } else {
-        ExportFormat::from_name(choice)
-            .filter(|_| !list.is_empty())
-            .map(|format| {
-                let text = export_traces(list, format);
-                let file = format!("{stem}.{}", format.extension());
-                download_text(&file, "application/json", &text)
-            })
+        // OTLP and Jaeger files are written piece by piece in `save_traces`.
+        None
     };
     saved.unwrap_or(Ok(())).map_err(|error| error.to_string())
+}
+
+/// Work a piece of an export may do before the page gets a turn (spans and attributes).
+const EXPORT_SLICE: usize = 20_000;
+
+/// Saves `list` as one OTLP or Jaeger JSON file named `<stem>.<extension>`, written piece by
+/// piece (`core::format::ExportPlan`) with a browser turn between slices: a span with a million
+/// attributes blocked the page for 2.8 s when written in one go. The pieces are kept as
+/// JavaScript strings and joined by the browser into the file.
+pub async fn save_traces(
+    format: ExportFormat,
+    list: Vec<Arc<Trace>>,
+    stem: String,
+) -> Result<(), String> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let plan = ExportPlan::new(&list, format);
+    let parts = js_sys::Array::new();
+    let mut done = 0usize;
+    for piece in 0..plan.len() {
+        parts.push(&wasm_bindgen::JsValue::from_str(&plan.render(piece)));
+        done = done.saturating_add(plan.weight(piece));
+        if done >= EXPORT_SLICE {
+            done = 0;
+            crate::source::yield_to_browser().await;
+        }
+    }
+    let file = format!("{stem}.{}", format.extension());
+    download_parts(&file, "application/json", &parts)
 }

@@ -176,7 +176,8 @@ impl SortOrder {
 }
 
 impl Table {
-    /// The table with secrets in its text masked, on screen and in the CSV (the mask switch).
+    /// The table with secrets in its text masked, on screen and in the CSV (the mask switch);
+    /// numeric cells are left as they are.
     /// The columns in `whole_columns` (the values of a group-by on a secret-named key such as
     /// `authorization`) have every value masked whole.
     pub fn masked(&self, whole_columns: &[usize]) -> Table {
@@ -199,12 +200,14 @@ impl Table {
                     .cells
                     .iter()
                     .zip(whole.iter().copied().chain(std::iter::repeat(false)))
-                    .map(|(cell, whole)| Cell {
-                        text: mask_text(&cell.text, whole),
-                        csv: mask_text(&cell.csv, whole),
-                        key: match &cell.key {
-                            SortKey::Text(t) => SortKey::Text(mask_text(t, whole)),
-                            other => other.clone(),
+                    .map(|(cell, whole)| match &cell.key {
+                        // A number is never a secret: a 13-digit duration that passes the
+                        // card check stays a number.
+                        SortKey::Num(_) => cell.clone(),
+                        SortKey::Text(t) => Cell {
+                            text: mask_text(&cell.text, whole),
+                            csv: mask_text(&cell.csv, whole),
+                            key: SortKey::Text(mask_text(t, whole)),
                         },
                     })
                     .collect(),
@@ -394,5 +397,16 @@ mod tests {
         );
         assert_eq!(masked.rows[0].cells[0].text, "hunt••••••");
         assert_eq!(masked.rows[0].cells[1].text, "GET /cb?token=abcd••••••");
+        // A number that passes the card check (4111111111111111) stays a number.
+        let numbers = Table {
+            columns: vec![Column::text("Count", "count")],
+            rows: vec![TableRow {
+                cells: vec![Cell::number(4_111_111_111_111_111.0, 0)],
+                span: None,
+                service: None,
+                trace: None,
+            }],
+        };
+        assert!(numbers.masked(&[]).to_csv(None).contains("4111111111111111"));
     }
 }

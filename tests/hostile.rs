@@ -404,3 +404,38 @@ fn a_log_file_with_a_long_first_record_loads() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("JSON log lines, 2 records"));
 }
+
+/// Issue 25 §1: `export --mask` and `report --mask` write no secret placed in a span name, an
+/// attribute value or a secret-named key; without `--mask` they are there (so this can fail).
+#[test]
+fn export_and_report_with_mask_hold_no_secret() {
+    let secret = "AKIAIOSFODNN7EXAMPLE";
+    let file = crafted(
+        "secrets.json",
+        &format!(
+            r#"[{{"traceId":"00000000000000000000000000000abc","id":"0000000000000001","name":"GET /x?key={secret}","timestamp":1600000000000000,"duration":10,"localEndpoint":{{"serviceName":"svc"}},"tags":{{"password":"hunter2","note":"uses {secret}"}}}}]"#
+        ),
+    );
+    let file = file.to_str().unwrap();
+    for args in [
+        vec!["export", "--format", "otlp", file],
+        vec!["export", "--format", "jaeger", file],
+        vec!["report", file],
+    ] {
+        let plain = String::from_utf8(tracagg(&args).stdout).unwrap();
+        assert!(
+            plain.contains(secret) && plain.contains("hunter2"),
+            "{args:?}"
+        );
+        let mut masked_args = args.clone();
+        masked_args.insert(1, "--mask");
+        let out = tracagg(&masked_args);
+        assert!(out.status.success(), "{masked_args:?}");
+        let masked = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !masked.contains(secret) && !masked.contains("hunter2"),
+            "{masked_args:?}: {masked}"
+        );
+        assert!(masked.contains("AKIA••••••"), "{masked_args:?}");
+    }
+}

@@ -157,6 +157,10 @@ mod cli {
             /// Only these traces (repeatable).
             #[arg(long = "trace")]
             traces: Vec<String>,
+            /// Mask secrets in names, attributes, events and messages first (the page's mask
+            /// switch): to share the file.
+            #[arg(long)]
+            mask: bool,
             /// Trace files.
             #[arg(required = true)]
             files: Vec<PathBuf>,
@@ -167,6 +171,10 @@ mod cli {
             /// The trace (required when FILES hold more than one).
             #[arg(long = "trace")]
             trace: Option<String>,
+            /// Mask secrets in names, attributes, events and messages first (the page's mask
+            /// switch): to attach the report safely.
+            #[arg(long)]
+            mask: bool,
             /// Trace files (merged by trace ID).
             #[arg(required = true)]
             files: Vec<PathBuf>,
@@ -327,9 +335,10 @@ mod cli {
             Command::Export {
                 format,
                 traces,
+                mask,
                 files,
-            } => export(format, &traces, &files),
-            Command::Report { trace, files } => report(trace.as_deref(), &files),
+            } => export(format, &traces, mask, &files),
+            Command::Report { trace, mask, files } => report(trace.as_deref(), mask, &files),
             Command::Baseline {
                 baseline,
                 score,
@@ -714,9 +723,10 @@ mod cli {
     /// `tracagg lint`: the instrumentation check over the trace files, as text or JSON. Exit
     /// status 1 when a file could not be read, 3 when `--fail-on` is met.
     /// `tracagg export`: the loaded traces (or the named ones) as one document.
-    fn export(format: ExportArg, wanted: &[String], files: &[PathBuf]) -> ExitCode {
+    fn export(format: ExportArg, wanted: &[String], mask: bool, files: &[PathBuf]) -> ExitCode {
         use tracagg::core::format::{ExportFormat, ExportPlan};
         let (set, failed) = load_trace_files(files);
+        let set = masked_if(set, mask);
         let mut traces: Vec<Arc<Trace>> = set.traces().to_vec();
         if !wanted.is_empty() {
             let missing: Vec<&String> = wanted.iter().filter(|id| set.get(id).is_none()).collect();
@@ -755,8 +765,18 @@ mod cli {
         }
     }
 
-    fn report(wanted: Option<&str>, files: &[PathBuf]) -> ExitCode {
+    /// `set` with its secrets masked when `mask` (`--mask`), as the page's mask switch does.
+    fn masked_if(set: TraceSet, mask: bool) -> TraceSet {
+        if mask {
+            quality::masking::MaskedTraces::new().mask_set(&set)
+        } else {
+            set
+        }
+    }
+
+    fn report(wanted: Option<&str>, mask: bool, files: &[PathBuf]) -> ExitCode {
         let (set, failed) = load_trace_files(files);
+        let set = masked_if(set, mask);
         let trace = match (wanted, set.traces()) {
             (Some(id), _) => set.get(id).cloned(),
             (None, [only]) => Some(only.clone()),

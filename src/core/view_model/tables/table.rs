@@ -407,6 +407,9 @@ mod tests {
                 trace: None,
             }],
         };
-        assert!(numbers.masked(&[]).to_csv(None).contains("4111111111111111"));
+        assert!(numbers
+            .masked(&[])
+            .to_csv(None)
+            .contains("4111111111111111"));
     }
 }

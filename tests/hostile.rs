@@ -423,10 +423,9 @@ fn export_and_report_with_mask_hold_no_secret() {
         vec!["report", file],
     ] {
         let plain = String::from_utf8(tracagg(&args).stdout).unwrap();
-        assert!(
-            plain.contains(secret) && plain.contains("hunter2"),
-            "{args:?}"
-        );
+        // (The report shows names, not attributes.)
+        assert!(plain.contains(secret), "{args:?}");
+        assert!(args[0] == "report" || plain.contains("hunter2"), "{args:?}");
         let mut masked_args = args.clone();
         masked_args.insert(1, "--mask");
         let out = tracagg(&masked_args);

@@ -54,7 +54,7 @@ pub fn export_traces(traces: &[Arc<Trace>], format: ExportFormat) -> String {
 
 /// Attributes written in one piece at most: a span with a million attributes is written in
 /// pieces of this many, so that the page can yield between them.
-pub const ATTRIBUTES_PER_PIECE: usize = 20_000;
+pub const ATTRIBUTES_PER_PIECE: usize = 5_000;
 
 /// One piece of an export document (see [`ExportPlan`]).
 #[derive(Debug, Clone, PartialEq)]

@@ -12,11 +12,12 @@ pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), Stri
     )
 }
 
-/// Offers the text `parts` (JavaScript strings, written one by one) joined as a download.
+/// Offers `parts` (JavaScript strings or UTF-8 byte arrays, made one by one) joined as a
+/// download.
 pub fn download_parts(file_name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options)
+    let blob = web_sys::Blob::new_with_blob_sequence_and_options(parts, &options)
         .map_err(|e| format!("could not make the file: {e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|e| format!("could not make a download link: {e:?}"))?;

@@ -27,6 +27,16 @@ async function openPage() {
 
 const now = (app) => app.page.evaluate(() => performance.now());
 
+/** A fresh page with `files` loaded (`rows` traces), settled. */
+async function loadedPage(files, rows) {
+  const app = await openPage();
+  await app.chooseFiles(files);
+  await app.waitForRows(rows);
+  await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 120_000 });
+  await app.page.waitForTimeout(500);
+  return app;
+}
+
 /** The longest task that started since `from` (ms), after the page has settled. */
 async function longestSince(app, from, label) {
   await app.page.waitForTimeout(300);
@@ -60,11 +70,7 @@ function spanWithLogs(count) {
 test('1,000,000 log records on one span: open, select, the Logs tab and filtering never block', { timeout: 600_000 }, async () => {
   const { traceId, files } = spanWithLogs(1_000_000);
   await assertTasksWithinBudget(async () => {
-    const app = await openPage();
-    await app.chooseFiles(files);
-    await app.waitForRows(1);
-    await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 120_000 });
-    await app.page.waitForTimeout(500);
+    const app = await loadedPage(files, 1);
     const steps = {};
     let t = await now(app);
     await app.row(traceId).click();
@@ -95,11 +101,7 @@ test('two traces of 50,000 operations each: compare, swap and make a baseline ne
   fs.writeFileSync(a, JSON.stringify(distinctOperations(50_000, { traceId: '00000000000000000000000000000a50' })));
   fs.writeFileSync(b, JSON.stringify(distinctOperations(50_000, { traceId: '00000000000000000000000000000b50' })));
   await assertTasksWithinBudget(async () => {
-    const app = await openPage();
-    await app.chooseFiles([a, b]);
-    await app.waitForRows(2);
-    await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 60_000 });
-    await app.page.waitForTimeout(500);
+    const app = await loadedPage([a, b], 2);
     const steps = {};
     for (const row of await app.byTestId('row-select').all()) await row.check();
     let t = await now(app);
@@ -148,11 +150,7 @@ function nestedMarkdownTrace() {
 test('200 messages of nested Markdown: the Agent tab opens, and renders Markdown, without blocking', { timeout: 300_000 }, async () => {
   const { traceId, file } = nestedMarkdownTrace();
   await assertTasksWithinBudget(async () => {
-    const app = await openPage();
-    await app.chooseFiles([file]);
-    await app.waitForRows(1);
-    await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 60_000 });
-    await app.page.waitForTimeout(500);
+    const app = await loadedPage([file], 1);
     const steps = {};
     let t = await now(app);
     await app.row(traceId).click();
@@ -191,11 +189,7 @@ test('exporting a span with 1,000,000 attributes never blocks the page (issue 25
   for (let i = 0; i < 1_000_000; i++) tags[`k${i}`] = `v${i}`;
   fs.writeFileSync(file, JSON.stringify([zipkinSpan({ traceId, id: hex16(1), name: 'wide', tags })]));
   await assertTasksWithinBudget(async () => {
-    const app = await openPage();
-    await app.chooseFiles([file]);
-    await app.waitForRows(1);
-    await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'), null, { timeout: 120_000 });
-    await app.page.waitForTimeout(500);
+    const app = await loadedPage([file], 1);
     const t = await now(app);
     const [download] = await Promise.all([
       app.page.waitForEvent('download', { timeout: 120_000 }),

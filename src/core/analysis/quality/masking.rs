@@ -151,4 +151,40 @@ mod tests {
         assert!(!Arc::ptr_eq(&first.traces()[0], &set.traces()[0]));
         assert!(first.get("0af7651916cd43dd8448eb211c80319c").is_some());
     }
+
+    /// Issue 25 §3: masking ran over the whole folded-stack or SVG text, so a private key in a
+    /// name masked everything after it (the SVG no longer opened), an unclosed `"password": "`
+    /// swallowed the next lines, and a long self time that passes the card check became a
+    /// "card". Names are masked in the trace, before anything is formatted.
+    #[test]
+    fn exports_of_a_masked_trace_keep_their_syntax_and_numbers() {
+        use crate::core::analysis::{analyze_trace, flame_graph, FlameWeight};
+        // A self time of 4,111,111,111,111,099 µs: a long number a card check might take.
+        let doc = r#"[{"traceId":"00000000000000000000000000000abc","id":"00000000000000a1","name":"-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA","timestamp":1600000000000000,"duration":4111111111111111,"localEndpoint":{"serviceName":"svc"}},
+            {"traceId":"00000000000000000000000000000abc","id":"00000000000000a2","parentId":"00000000000000a1","name":"{\"password\": \"","timestamp":1600000000000001,"duration":5,"localEndpoint":{"serviceName":"svc"}},
+            {"traceId":"00000000000000000000000000000abc","id":"00000000000000a3","parentId":"00000000000000a1","name":"after","timestamp":1600000000000010,"duration":7,"localEndpoint":{"serviceName":"svc"}}]"#;
+        let raw = parse_file("k.json", doc.as_bytes()).expect("parses").traces[0]
+            .clone()
+            .build();
+        let masked = Arc::new(mask_trace(&raw).expect("has a key"));
+        let graph = flame_graph(
+            &[(Arc::clone(&masked), Arc::new(analyze_trace(&masked)))],
+            FlameWeight::Duration,
+        );
+        let folded = graph.folded();
+        assert_eq!(folded.lines().count(), 3, "{folded}");
+        assert!(folded.contains("svc: after"), "{folded}");
+        assert!(!folded.contains("MIIEowIBAAKCAQEA"), "{folded}");
+        assert!(
+            folded.lines().any(|l| l.ends_with(" 4111111111111099000")),
+            "{folded}"
+        );
+        let svg = graph.svg(None, 1200.0, |_| "#888");
+        assert!(
+            svg.ends_with("</svg>\n") && !svg.contains("MIIEowIBAAKCAQEA"),
+            "{svg}"
+        );
+        assert!(svg.contains("self 4111111111111099000 ns"), "{svg}");
+        assert_eq!(svg.matches("<g>").count(), svg.matches("</g>").count());
+    }
 }

@@ -370,22 +370,45 @@ mod tests {
     use crate::core::generate::{write_trace, GenFormat};
 
     #[test]
+    fn an_attribute_nested_past_the_depth_limit_keeps_the_file() {
+        // Issue 25 §16: one attribute nested over 128 levels rejected the whole file.
+        for depth in [200, 100_000] {
+            let nested = format!(
+                "{}1{}",
+                "{\"arrayValue\":{\"values\":[".repeat(depth),
+                "]}}".repeat(depth)
+            );
+            let doc = format!(
+                "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"svc\"}}}}]}},\"scopeSpans\":[{{\"spans\":[{{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"b7ad6b7169203331\",\"name\":\"deep\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[{{\"key\":\"k\",\"value\":{nested}}},{{\"key\":\"ok\",\"value\":{{\"arrayValue\":{{\"values\":[{{\"intValue\":\"7\"}}]}}}}}}]}}]}}]}}]}}"
+            );
+            let parsed = parse_file("deep.json", doc.as_bytes()).expect("the file loads");
+            let trace = parsed.traces.into_iter().next().expect("a trace").build();
+            let values: Vec<String> = trace
+                .attrs(trace.spans[0].attrs)
+                .iter()
+                .map(|a| match a.value {
+                    crate::core::model::AttrValue::Json(v) => trace.str(v).to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(values.len(), 2);
+            assert_eq!(values[1], "[7]");
+            assert!(
+                values[0].starts_with('[') && values[0].len() > depth,
+                "{depth}"
+            );
+        }
+    }
+
+    #[test]
     fn a_bad_line_of_json_lines_is_left_out_and_the_rest_loads() {
         let text = crate::core::demo::demo_otlp_json_lines();
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
         assert!(lines.len() >= 3);
         let whole = parse_file("all.jsonl", text.as_bytes()).expect("parses");
-        // A line cut short, and a line with one attribute nested 200 levels (past the parser's
-        // depth limit), among good lines.
+        // A line cut short, and a line of valid JSON in the wrong shape, among good lines.
         let cut = &lines[1][..lines[1].len() / 2];
-        let nested = format!(
-            "{}1{}",
-            "{\"arrayValue\":{\"values\":[".repeat(200),
-            "]}}".repeat(200)
-        );
-        let deep = format!(
-            "{{\"resourceSpans\":[{{\"resource\":{{\"attributes\":[{{\"key\":\"k\",\"value\":{nested}}}]}}}}]}}"
-        );
+        let deep = "{\"resourceSpans\":7}".to_string();
         let mut bad: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
         bad[1] = cut.to_string();
         bad.insert(2, deep);

@@ -5,14 +5,34 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { TracaggPage, useSite } from './tracagg_page.mjs';
 
 const site = useSite({ before, after });
 let server;
 const open = new Set();
 const aborted = [];
+let bomb; // gzip of 1 GiB + 16 MiB of zeros: about a megabyte that decodes past the limit
+
+/** Compresses `size` zero bytes as a gzip stream, in 16 MiB writes. */
+async function gzipOfZeros(size) {
+  const gzip = zlib.createGzip({ level: 1 });
+  const out = [];
+  gzip.on('data', (chunk) => out.push(chunk));
+  const done = new Promise((resolve) => gzip.on('end', resolve));
+  const block = Buffer.alloc(16 * 1024 * 1024);
+  for (let left = size; left > 0; left -= block.length) {
+    if (!gzip.write(left >= block.length ? block : block.subarray(0, left))) {
+      await new Promise((resolve) => gzip.once('drain', resolve));
+    }
+  }
+  gzip.end();
+  await done;
+  return Buffer.concat(out);
+}
 
 before(async () => {
+  bomb = await gzipOfZeros(1024 ** 3 + 16 * 1024 * 1024);
   server = http.createServer((req, res) => {
     const cors = { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' };
     req.on('close', () => { if (!res.writableFinished) aborted.push(req.url); });
@@ -23,6 +43,10 @@ before(async () => {
       open.add(res);
     } else if (req.url === '/hang.json') {
       open.add(res); // never answers
+    } else if (req.url === '/bomb.json') {
+      // Announces a megabyte; decodes to more than the limit.
+      res.writeHead(200, { ...cors, 'Content-Encoding': 'gzip', 'Content-Length': String(bomb.length) });
+      res.end(bomb);
     } else if (req.url === '/huge.json') {
       res.writeHead(200, { ...cors, 'Content-Length': String(2 * 1024 ** 3) });
       res.write('{"data": [');
@@ -104,6 +128,28 @@ test('an announced size over the limit is refused before the body is read', asyn
   await openUrl(app, url('/huge.json'));
   await app.page.waitForFunction(() => /over 2\.0 GiB; the browser app reads files up to 1 GiB/.test(document.body.innerText), null, { timeout: 10_000 });
   await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'));
+  assert.deepEqual(problems(app), []);
+  await app.page.close();
+});
+
+test('a compressed answer that decodes past the limit stops there, with a sentence', { timeout: 120_000 }, async () => {
+  const app = await openPage();
+  await app.chooseFiles(['tests/fixtures/zipkin/skew.json']);
+  await app.waitForRows(1);
+  await openUrl(app, url('/bomb.json'));
+  // While it arrives, the line never says "N MB of" a size smaller than what arrived.
+  let sawWrongTotal = false;
+  const watch = setInterval(async () => {
+    const line = await app.page.evaluate(() => document.querySelector('[data-testid="pending"]')?.innerText ?? '').catch(() => '');
+    const m = /downloading: ([\d.]+) (KB|MB|GB) of ([\d.]+) (KB|MB|GB)/.exec(line);
+    const bytes = (n, u) => Number(n) * { KB: 1e3, MB: 1e6, GB: 1e9 }[u];
+    if (m && bytes(m[1], m[2]) > bytes(m[3], m[4])) sawWrongTotal = true;
+  }, 100);
+  await app.page.waitForFunction(() => /bomb\.json: it is over 1\.0 GiB; the browser app reads files up to 1 GiB/.test(document.body.innerText), null, { timeout: 100_000 });
+  clearInterval(watch);
+  assert.ok(!sawWrongTotal, 'the progress said more arrived than the whole');
+  await app.page.waitForFunction(() => !document.querySelector('[data-testid="pending"]'));
+  await app.waitForRows(1);
   assert.deepEqual(problems(app), []);
   await app.page.close();
 });

@@ -142,10 +142,13 @@ struct WireAnyValue<'a> {
     int_value: Number,
     #[serde(rename = "doubleValue", alias = "double_value", borrow, default)]
     double_value: Option<Scalar<'a>>,
+    // Arrays and maps are kept as their raw text and read when the attribute is made: an
+    // attribute nested past the JSON reader's depth limit (128) rejected the whole file; now
+    // it alone is kept as text (see `MAX_VALUE_DEPTH`).
     #[serde(rename = "arrayValue", alias = "array_value", borrow, default)]
-    array_value: Option<WireArray<'a>>,
+    array_value: Option<&'a serde_json::value::RawValue>,
     #[serde(rename = "kvlistValue", alias = "kvlist_value", borrow, default)]
-    kvlist_value: Option<WireKvList<'a>>,
+    kvlist_value: Option<&'a serde_json::value::RawValue>,
     #[serde(rename = "bytesValue", alias = "bytes_value", borrow, default)]
     bytes_value: Option<Cow<'a, str>>,
 }
@@ -162,10 +165,20 @@ struct WireKvList<'a> {
     values: Option<Vec<WireKeyValue<'a>>>,
 }
 
+/// Arrays and maps nested deeper than this are kept as their OTLP JSON text.
+const MAX_VALUE_DEPTH: usize = 64;
+
 impl WireAnyValue<'_> {
     /// The value as plain JSON (for arrays and maps, which we keep as JSON text).
     fn to_json(&self) -> serde_json::Value {
+        self.to_json_at(0)
+    }
+
+    /// [`Self::to_json`] at nesting `depth`: past [`MAX_VALUE_DEPTH`], or where the raw text
+    /// does not read, an array or map is its text.
+    fn to_json_at(&self, depth: usize) -> serde_json::Value {
         use serde_json::Value;
+        let raw_text = |raw: &serde_json::value::RawValue| Value::String(raw.get().to_string());
         if let Some(s) = &self.string_value {
             return Value::String(s.to_string());
         }
@@ -178,20 +191,37 @@ impl WireAnyValue<'_> {
         if let Some(d) = self.double_value.as_ref().and_then(scalar_f64) {
             return Value::from(d);
         }
-        if let Some(array) = &self.array_value {
-            return Value::Array(array.values.iter().flatten().map(Self::to_json).collect());
+        if let Some(raw) = self.array_value {
+            return match serde_json::from_str::<WireArray>(raw.get()) {
+                Ok(array) if depth < MAX_VALUE_DEPTH => Value::Array(
+                    array
+                        .values
+                        .iter()
+                        .flatten()
+                        .map(|v| v.to_json_at(depth + 1))
+                        .collect(),
+                ),
+                _ => raw_text(raw),
+            };
         }
-        if let Some(list) = &self.kvlist_value {
-            let map = list
-                .values
-                .iter()
-                .flatten()
-                .filter_map(|kv| {
-                    let key = kv.key.get()?.to_string();
-                    Some((key, kv.value.as_ref().map_or(Value::Null, Self::to_json)))
-                })
-                .collect();
-            return Value::Object(map);
+        if let Some(raw) = self.kvlist_value {
+            return match serde_json::from_str::<WireKvList>(raw.get()) {
+                Ok(list) if depth < MAX_VALUE_DEPTH => Value::Object(
+                    list.values
+                        .iter()
+                        .flatten()
+                        .filter_map(|kv| {
+                            let key = kv.key.get()?.to_string();
+                            let value = kv
+                                .value
+                                .as_ref()
+                                .map_or(Value::Null, |v| v.to_json_at(depth + 1));
+                            Some((key, value))
+                        })
+                        .collect(),
+                ),
+                _ => raw_text(raw),
+            };
         }
         if let Some(bytes) = &self.bytes_value {
             return Value::String(bytes.to_string());

@@ -203,3 +203,35 @@ test('exporting a span with 1,000,000 attributes never blocks the page (issue 25
     return steps;
   });
 });
+
+test('a 50 MB LLM message: the Agent tab opens and the trace search types without blocking (issue 25 §11)', { timeout: 300_000 }, async () => {
+  const traceId = '0000000000000000000000000050a11b';
+  const file = path.join(tmp, 'huge-message.json');
+  const content = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(50e6 / 27));
+  fs.writeFileSync(file, JSON.stringify([
+    zipkinSpan({ traceId, id: hex16(1), name: 'invoke_agent planner', duration: 5_000_000, tags: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' } }),
+    zipkinSpan({
+      traceId, id: hex16(2), parentId: hex16(1), name: 'chat gpt-4o', timestamp: 1_600_000_000_000_100, duration: 4_000_000,
+      tags: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.prompt': content },
+    }),
+  ]));
+  await assertTasksWithinBudget(async () => {
+    const app = await loadedPage([file], 1);
+    const steps = {};
+    let t = await now(app);
+    await app.row(traceId).click();
+    await app.byTestId('tab-agent').waitFor();
+    if (!(await app.byTestId('agent-tab').count())) await app.byTestId('tab-agent').click();
+    await app.byTestId('message').first().waitFor({ timeout: 30_000 });
+    steps['open the Agent tab'] = await longestSince(app, t, 'open the Agent tab');
+    await app.byTestId('tab-timeline').click();
+    await app.spanRows().first().waitFor();
+    t = await now(app);
+    await app.byTestId('span-search').pressSequentially('zzz', { delay: 50 });
+    await app.expectMatchCount('0 matches');
+    steps['search keystrokes'] = await longestSince(app, t, 'search keystrokes');
+    assert.deepEqual(app.problems, []);
+    await app.page.close();
+    return steps;
+  });
+});

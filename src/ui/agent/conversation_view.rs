@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::core::analysis::genai::{conversation, GenAiSummary, Message, Role};
 use crate::core::model::{SpanIdx, Trace};
-use crate::core::view_model::{markdown_to_safe_html, shorten};
+use crate::core::view_model::markdown_to_safe_html;
 use crate::ui::widgets::shared::Shared;
 
 /// Characters of one message shown before "show all".
@@ -97,7 +97,7 @@ fn ConversationList(
                     .skip(start)
                     .take(CHUNK)
                     .map(|m| {
-                    let text = shorten(&m.headline(), MESSAGE_CHARS);
+                    let text = m.headline_within(MESSAGE_CHARS);
                     let span = m.span;
                     let role = m.role;
                     let body = match current {

@@ -78,12 +78,25 @@ impl Message {
             _ => self.content.clone(),
         }
     }
+
+    /// [`Message::headline`] with the content cut to `max_chars` first (a 50 MB message is not
+    /// copied whole to show its start).
+    pub fn headline_within(&self, max_chars: usize) -> String {
+        let content = crate::core::view_model::shorten_cow(&self.content, max_chars);
+        match self.role {
+            Role::ToolCall => format!("→ {}({content})", self.name.as_deref().unwrap_or("tool")),
+            Role::ToolResult => format!("← {content}"),
+            _ => content.into_owned(),
+        }
+    }
 }
 
 /// The conversation of a whole trace, in span order; a message repeated by a later model call
 /// (the history each call resends) is shown once.
 pub fn conversation(trace: &Trace, summary: &GenAiSummary) -> Vec<Message> {
-    let mut seen: HashSet<(Role, String)> = HashSet::new();
+    // Messages seen, by role and a fast hash of their text (then compared whole): hashing or
+    // copying a 50 MB message with the default hasher took most of the Agent tab's opening.
+    let mut seen: rustc_hash::FxHashMap<(Role, u64), Vec<usize>> = Default::default();
     let mut calls_seen: HashSet<String> = HashSet::new();
     let mut results_seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
@@ -101,11 +114,22 @@ pub fn conversation(trace: &Trace, summary: &GenAiSummary) -> Vec<Message> {
                     continue;
                 }
             }
-            if message.role != Role::ToolCall
-                && message.role != Role::ToolResult
-                && !seen.insert((message.role, message.content.clone()))
-            {
-                continue;
+            if message.role != Role::ToolCall && message.role != Role::ToolResult {
+                let hash = {
+                    use std::hash::{Hash, Hasher};
+                    let mut hasher = rustc_hash::FxHasher::default();
+                    message.content.hash(&mut hasher);
+                    hasher.finish()
+                };
+                let same = seen.entry((message.role, hash)).or_default();
+                let repeated = same.iter().any(|&i| {
+                    out.get(i)
+                        .is_some_and(|m: &Message| m.content == message.content)
+                });
+                if repeated {
+                    continue;
+                }
+                same.push(out.len());
             }
             out.push(message);
         }

@@ -82,16 +82,45 @@ fn ConversationList(
             );
         }
     });
+    // A new mode reaches the messages a chunk per browser task too: `switched` messages show
+    // it, the rest keep `before` until their turn (200 Markdown messages in one task were
+    // close to a tenth of a second).
+    let before = RwSignal::new(Mode::Plain);
+    let switched = RwSignal::new(total);
+    Effect::new(move |_| {
+        let now = switched.get();
+        if now < total {
+            set_timeout(
+                move || {
+                    let _ = switched.try_update(|s| *s = (now + CHUNK).min(total).max(*s));
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
     let mode_button = move |m: Mode, label: &'static str, testid: &'static str| {
         view! {
             <button class="button small" class:active=move || mode.get() == m data-testid=testid
-                on:click=move |_| mode.set(m)>{label}</button>
+                on:click=move |_| {
+                    if mode.get_untracked() != m {
+                        before.set(mode.get_untracked());
+                        switched.set(0);
+                        mode.set(m);
+                    }
+                }>{label}</button>
         }
     };
-    // One chunk of messages, [start, start + CHUNK), in the current mode.
+    // One chunk of messages, [start, start + CHUNK), in its mode (it changes once per switch).
     let chunk = move |start: usize| {
+        let chunk_mode = Memo::new(move |_| {
+            if start < switched.get() {
+                mode.get()
+            } else {
+                before.get()
+            }
+        });
         move || {
-            let current = mode.get();
+            let current = chunk_mode.get();
             messages.with_value(|all| {
                 all.iter()
                     .skip(start)

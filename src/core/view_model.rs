@@ -44,8 +44,8 @@ pub use tables::stats_tables::{
 };
 pub use tables::table::{Cell, Column, SortKey, SortOrder, Table, TableRow};
 pub use text::{
-    escape_markup, group_digits, is_long, list_some, shorten, shorten_cow, xml_safe, NAME_CHARS,
-    TITLE_CHARS, VALUE_CHARS,
+    contains_ignore_case, escape_markup, group_digits, is_long, list_some, shorten, shorten_cow,
+    xml_safe, NAME_CHARS, TITLE_CHARS, VALUE_CHARS,
 };
 pub use trace::bars::{bar_layout, BarLayout, BarOptions, CriticalIndex, Segment};
 pub use trace::overview::{overview_lines, OverviewLine};

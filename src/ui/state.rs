@@ -278,14 +278,31 @@ impl AppState {
     /// (masked when the switch is on). `None` when the page is gone. Every load, merge and
     /// clear goes through here, so that the raw and the shown traces never part.
     pub fn update_traces<R>(&self, change: impl FnOnce(&mut TraceSet) -> R) -> Option<R> {
-        if !self.is_masking() {
-            return self.traces.try_update(change);
+        self.update_traces_then(change, || {})
+    }
+
+    /// [`Self::update_traces`], running `before_showing` after the change and before anything
+    /// reads the new traces (the worker's analyses are cached there, so that masked copies and
+    /// the views find them).
+    fn update_traces_then<R>(
+        &self,
+        change: impl FnOnce(&mut TraceSet) -> R,
+        before_showing: impl FnOnce(),
+    ) -> Option<R> {
+        let masking = self.is_masking();
+        let result = if masking {
+            self.raw_traces
+                .try_update_value(|raw| raw.as_mut().map(change))
+                .flatten()
+        } else {
+            self.traces.try_update_untracked(change)
+        }?;
+        before_showing();
+        if masking {
+            self.show_masked();
+        } else {
+            self.traces.notify();
         }
-        let result = self
-            .raw_traces
-            .try_update_value(|raw| raw.as_mut().map(change))
-            .flatten()?;
-        self.show_masked();
         Some(result)
     }
 
@@ -329,15 +346,6 @@ impl AppState {
         };
         if let Some(shown) = shown {
             self.traces.set(shown);
-        }
-    }
-
-    /// `text` as it may be shown: secrets in it masked when the mask switch is on (tracked).
-    pub fn shown<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        if self.mask_secrets.get() {
-            crate::core::analysis::quality::secrets::mask_secrets_in(text)
-        } else {
-            std::borrow::Cow::Borrowed(text)
         }
     }
 
@@ -442,33 +450,24 @@ impl AppState {
                     return true;
                 }
                 let added = timed("tracagg: add traces", || {
-                    let mut kept = Vec::new();
-                    let add = |set: &mut TraceSet| {
-                        let (report, analyses) = add_built(set, name, built);
-                        kept = analyses;
-                        report
-                    };
+                    let kept = std::cell::Cell::new(Vec::new());
+                    let analyses = self.analyses;
                     // The worker's analyses are cached before the traces are shown, so that
                     // masked copies take them over.
-                    let masking = self.is_masking();
-                    let report = if masking {
-                        self.raw_traces
-                            .try_update_value(|raw| raw.as_mut().map(add))
-                            .flatten()
-                    } else {
-                        self.traces.try_update_untracked(add)
-                    };
-                    self.analyses.update_value(|cache| {
-                        for (trace, analysis) in kept {
-                            cache.insert(&trace, Arc::new(analysis));
-                        }
-                    });
-                    if masking {
-                        self.show_masked();
-                    } else {
-                        self.traces.notify();
-                    }
-                    report
+                    self.update_traces_then(
+                        |set| {
+                            let (report, made) = add_built(set, name, built);
+                            kept.set(made);
+                            report
+                        },
+                        || {
+                            analyses.update_value(|cache| {
+                                for (trace, analysis) in kept.take() {
+                                    cache.insert(&trace, Arc::new(analysis));
+                                }
+                            })
+                        },
+                    )
                 });
                 match added {
                     Some(report) => {

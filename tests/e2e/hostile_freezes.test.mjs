@@ -27,6 +27,14 @@ async function openPage() {
 
 const now = (app) => app.page.evaluate(() => performance.now());
 
+/** Opens the trace from the list on its Agent tab, and waits for the first message. */
+async function openAgentTab(app, traceId) {
+  await app.row(traceId).click();
+  await app.byTestId('tab-agent').waitFor();
+  if (!(await app.byTestId('agent-tab').count())) await app.byTestId('tab-agent').click();
+  await app.byTestId('message').first().waitFor({ timeout: 30_000 });
+}
+
 /** A fresh page with `files` loaded (`rows` traces), settled. */
 async function loadedPage(files, rows) {
   const app = await openPage();
@@ -153,10 +161,7 @@ test('200 messages of nested Markdown: the Agent tab opens, and renders Markdown
     const app = await loadedPage([file], 1);
     const steps = {};
     let t = await now(app);
-    await app.row(traceId).click();
-    await app.byTestId('tab-agent').waitFor();
-    if (!(await app.byTestId('agent-tab').count())) await app.byTestId('tab-agent').click();
-    await app.byTestId('message').first().waitFor({ timeout: 30_000 });
+    await openAgentTab(app, traceId);
     await app.page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length >= 200, null, { timeout: 30_000 });
     steps['open the Agent tab'] = await longestSince(app, t, 'open the Agent tab');
     t = await now(app);
@@ -219,10 +224,7 @@ test('a 50 MB LLM message: the Agent tab opens and the trace search types withou
     const app = await loadedPage([file], 1);
     const steps = {};
     let t = await now(app);
-    await app.row(traceId).click();
-    await app.byTestId('tab-agent').waitFor();
-    if (!(await app.byTestId('agent-tab').count())) await app.byTestId('tab-agent').click();
-    await app.byTestId('message').first().waitFor({ timeout: 30_000 });
+    await openAgentTab(app, traceId);
     steps['open the Agent tab'] = await longestSince(app, t, 'open the Agent tab');
     await app.byTestId('tab-timeline').click();
     await app.spanRows().first().waitFor();

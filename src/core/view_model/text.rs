@@ -103,6 +103,48 @@ pub fn list_some<S: AsRef<str>>(items: &[S], shown: usize) -> String {
     out
 }
 
+/// Whether `haystack` contains `needle_lower` (already lower-case), ignoring ASCII case,
+/// without allocating (a non-ASCII needle lower-cases the haystack). A needle without letters
+/// is a plain substring search; otherwise the haystack is scanned once for the needle's first
+/// byte in either case, and only there compared: a 50 MB message is one tight pass.
+pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
+    if needle_lower.is_empty() {
+        return true;
+    }
+    if !needle_lower.is_ascii() {
+        return haystack.to_lowercase().contains(needle_lower);
+    }
+    if !needle_lower.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return haystack.contains(needle_lower);
+    }
+    let (hay, needle) = (haystack.as_bytes(), needle_lower.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let (lower, upper) = (first, first.to_ascii_uppercase());
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let mut i = 0;
+    while i <= last_start {
+        let Some(&b) = hay.get(i) else {
+            return false;
+        };
+        if (b == lower || b == upper)
+            && hay.get(i + 1..i + needle.len()).is_some_and(|window| {
+                window
+                    .iter()
+                    .zip(rest)
+                    .all(|(h, n)| h.to_ascii_lowercase() == *n)
+            })
+        {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +194,27 @@ mod tests {
             xml_safe("<t>fine\r\n</t>"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn case_insensitive_search_without_copies() {
+        for (hay, needle, found) in [
+            ("Card DECLINED by issuer", "declined", true),
+            ("Card DECLINED by issuer", "card d", true),
+            ("abc", "abcd", false),
+            ("", "a", false),
+            ("x", "", true),
+            ("id 12-34", "12-34", true),
+            ("ÉCOLE école", "école", true),
+            ("aaab", "aab", true),
+            ("AAAB", "aab", true),
+            ("ab", "b", true),
+        ] {
+            assert_eq!(
+                contains_ignore_case(hay, needle),
+                found,
+                "{hay:?} {needle:?}"
+            );
+        }
     }
 }

@@ -16,6 +16,23 @@ const SHOWN_MESSAGES: usize = 200;
 /// Agent tab never blocks the page for all of it at once.
 const CHUNK: usize = 20;
 
+/// Grows `count` by [`CHUNK`] per browser task until it reaches `target()` (tracked), so that
+/// what depends on it is drawn in steps.
+fn grow_by_chunks(count: RwSignal<usize>, target: impl Fn() -> usize + 'static) {
+    Effect::new(move |_| {
+        let goal = target();
+        let now = count.get();
+        if now < goal {
+            set_timeout(
+                move || {
+                    let _ = count.try_update(|c| *c = (now + CHUNK).min(goal).max(*c));
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
+}
+
 /// How messages are rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -70,34 +87,13 @@ fn ConversationList(
     let messages = StoredValue::new(messages);
     // How many messages are rendered so far: one chunk more per browser task up to the limit.
     let rendered = RwSignal::new(CHUNK.min(total));
-    Effect::new(move |_| {
-        let target = limit.get().min(total);
-        let now = rendered.get();
-        if now < target {
-            set_timeout(
-                move || {
-                    let _ = rendered.try_update(|r| *r = (now + CHUNK).min(target).max(*r));
-                },
-                std::time::Duration::ZERO,
-            );
-        }
-    });
+    grow_by_chunks(rendered, move || limit.get().min(total));
     // A new mode reaches the messages a chunk per browser task too: `switched` messages show
     // it, the rest keep `before` until their turn (200 Markdown messages in one task were
     // close to a tenth of a second).
     let before = RwSignal::new(Mode::Plain);
     let switched = RwSignal::new(total);
-    Effect::new(move |_| {
-        let now = switched.get();
-        if now < total {
-            set_timeout(
-                move || {
-                    let _ = switched.try_update(|s| *s = (now + CHUNK).min(total).max(*s));
-                },
-                std::time::Duration::ZERO,
-            );
-        }
-    });
+    grow_by_chunks(switched, move || total);
     let mode_button = move |m: Mode, label: &'static str, testid: &'static str| {
         view! {
             <button class="button small" class:active=move || mode.get() == m data-testid=testid

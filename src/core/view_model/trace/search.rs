@@ -9,8 +9,8 @@
 //!
 //! Strings are tested once per distinct interned string, not once per span, so searching a
 //! million spans costs one pass over the string table plus one over the spans.
-use crate::core::logs::indexed::contains_ignore_case;
 use crate::core::model::{AttrValue, Attribute, IdxRange, SpanIdx, Sym, Trace};
+use crate::core::view_model::contains_ignore_case;
 
 /// One parsed search term.
 #[derive(Debug, Clone, PartialEq, Eq)]
